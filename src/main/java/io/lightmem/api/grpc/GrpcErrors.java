@@ -1,0 +1,33 @@
+package io.lightmem.api.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.store.StorageException;
+import org.jboss.logging.Logger;
+
+/** Maps service failures to gRPC statuses with messages a caller can act on. */
+final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {
+    }
+
+    static StatusRuntimeException toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException status) {
+            return status;
+        }
+        if (failure instanceof InvalidArgumentException invalid) {
+            return Status.INVALID_ARGUMENT.withDescription(invalid.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof StorageException storage && storage.unavailable()) {
+            LOG.warn(storage.getMessage());
+            return Status.UNAVAILABLE.withDescription("storage is unavailable, retry later: " + storage.getMessage())
+                    .asRuntimeException();
+        }
+        LOG.error("request failed", failure);
+        return Status.INTERNAL.withDescription(failure.getClass().getSimpleName() + ": " + failure.getMessage())
+                .asRuntimeException();
+    }
+}

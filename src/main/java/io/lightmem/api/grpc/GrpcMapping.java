@@ -1,0 +1,78 @@
+package io.lightmem.api.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.api.grpc.v1.Message;
+import io.lightmem.api.grpc.v1.MemoryEntry;
+import io.lightmem.api.grpc.v1.RetrieveFilter;
+import io.lightmem.ingest.MessageInput;
+import io.lightmem.ingest.Role;
+import io.lightmem.store.MemoryRepository.Filter;
+import java.time.Instant;
+
+/** Conversions between protobuf messages and the service's types. */
+final class GrpcMapping {
+
+    private GrpcMapping() {
+    }
+
+    static MessageInput message(Message message, int index) {
+        Role role = switch (message.getRole()) {
+            case ROLE_USER -> Role.user;
+            case ROLE_ASSISTANT -> Role.assistant;
+            case ROLE_UNSPECIFIED -> null; // reported by the normalizer with the message index
+            case UNRECOGNIZED -> throw new InvalidArgumentException("messages[" + index + "].role",
+                    "unknown value " + message.getRoleValue());
+        };
+        return new MessageInput(role, message.getContent(), message.getTimeStamp(), message.getSpeakerId(),
+                message.getSpeakerName());
+    }
+
+    static Filter filter(RetrieveFilter filter) {
+        return new Filter(
+                filter.hasTimeFrom() ? instant(filter.getTimeFrom()) : null,
+                filter.hasTimeTo() ? instant(filter.getTimeTo()) : null,
+                emptyToNull(filter.getSpeakerName()),
+                emptyToNull(filter.getCategory()));
+    }
+
+    static MemoryEntry entry(io.lightmem.store.MemoryEntry entry) {
+        MemoryEntry.Builder proto = MemoryEntry.newBuilder()
+                .setId(entry.id().toString())
+                .setUserId(entry.userId())
+                .setMemory(entry.memory())
+                .setTimeStamp(timestamp(entry.timeStamp()))
+                .setWeekday(entry.weekday())
+                .setHitTime(entry.hitTime())
+                .setFormatted(entry.formatted())
+                .addAllSources(entry.sources());
+        if (entry.originalMemory() != null) {
+            proto.setOriginalMemory(entry.originalMemory());
+        }
+        if (entry.speakerId() != null) {
+            proto.setSpeakerId(entry.speakerId());
+        }
+        if (entry.speakerName() != null) {
+            proto.setSpeakerName(entry.speakerName());
+        }
+        if (entry.category() != null) {
+            proto.setCategory(entry.category());
+        }
+        if (entry.subcategory() != null) {
+            proto.setSubcategory(entry.subcategory());
+        }
+        return proto.build();
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

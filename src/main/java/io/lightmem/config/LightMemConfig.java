@@ -1,0 +1,192 @@
+package io.lightmem.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code lightmem.*} configuration tree. Names mirror LightMem's options (SPEC section 2);
+ * every option has a default and a line in the README's configuration table.
+ */
+@ConfigMapping(prefix = "lightmem")
+public interface LightMemConfig {
+
+    /** Which message roles feed memory construction. */
+    @WithDefault("user_only")
+    MessagesUse messagesUse();
+
+    /** Store the extracted fact as the memory (true) or the source message text (false). */
+    @WithDefault("true")
+    boolean textSummary();
+
+    MemoryManagerConfig memoryManager();
+
+    TextEmbedderConfig textEmbedder();
+
+    EmbeddingRetrieverConfig embeddingRetriever();
+
+    RetrieveConfig retrieve();
+
+    enum MessagesUse {
+        user_only, assistant_only, hybrid
+    }
+
+    /** The LLM that turns messages into facts. */
+    interface MemoryManagerConfig {
+        /**
+         * openai, deepseek, vllm, ollama or none. Unset: {@code openai} when an API key or base
+         * URL is configured, otherwise {@code none} (messages stored verbatim, no LLM).
+         */
+        Optional<Backend> modelName();
+
+        Configs configs();
+
+        /** Retries of an extraction call whose answer is not the JSON asked for. */
+        @WithDefault("2")
+        @Min(0)
+        @Max(10)
+        int maxRetries();
+
+        /** Messages of one user taken into one extraction call at most. */
+        @WithDefault("200")
+        @Min(1)
+        @Max(5000)
+        int maxBatchMessages();
+
+        interface Configs {
+            /** Chat model name; defaults per backend (see {@link Backend#defaultModel()}). */
+            Optional<String> model();
+
+            /** Secret. Required by openai and deepseek. */
+            Optional<String> apiKey();
+
+            /** OpenAI-compatible base URL; defaults per backend. */
+            Optional<String> baseUrl();
+
+            @WithDefault("2048")
+            @Min(64)
+            int maxTokens();
+
+            @WithDefault("0.0")
+            double temperature();
+
+            @WithDefault("60s")
+            Duration timeout();
+
+            /** Ask for a JSON object response (response_format); turn off for servers without it. */
+            @WithDefault("true")
+            boolean jsonResponseFormat();
+        }
+    }
+
+    enum Backend {
+        openai("https://api.openai.com/v1", "gpt-4o-mini", true),
+        deepseek("https://api.deepseek.com/v1", "deepseek-chat", true),
+        vllm("http://localhost:8000/v1", "Qwen/Qwen2.5-7B-Instruct", false),
+        ollama("http://localhost:11434/v1", "llama3.1:8b", false),
+        none(null, null, false);
+
+        private final String defaultBaseUrl;
+        private final String defaultModel;
+        private final boolean needsApiKey;
+
+        Backend(String defaultBaseUrl, String defaultModel, boolean needsApiKey) {
+            this.defaultBaseUrl = defaultBaseUrl;
+            this.defaultModel = defaultModel;
+            this.needsApiKey = needsApiKey;
+        }
+
+        public String defaultBaseUrl() {
+            return defaultBaseUrl;
+        }
+
+        public String defaultModel() {
+            return defaultModel;
+        }
+
+        public boolean needsApiKey() {
+            return needsApiKey;
+        }
+    }
+
+    /** The in-process embedding model (ONNX Runtime). */
+    interface TextEmbedderConfig {
+        /** ONNX model file; unset: the built-in all-MiniLM-L6-v2 shipped in the classpath. */
+        Optional<String> modelPath();
+
+        /** HF tokenizer.json of that model; required with model-path. */
+        Optional<String> tokenizerPath();
+
+        /** Output dimension; must match the model (and the database column, set at first migration). */
+        @WithDefault("384")
+        @Min(8)
+        @Max(4096)
+        int dims();
+
+        @WithDefault("cpu")
+        ExecutionProvider executionProvider();
+
+        /** CUDA device ordinal when execution-provider=cuda. */
+        @WithDefault("0")
+        @Min(0)
+        int deviceId();
+
+        /** Texts per ONNX Runtime run. */
+        @WithDefault("32")
+        @Min(1)
+        @Max(1024)
+        int batchSize();
+
+        /** Tokens per text; longer texts are truncated (all-MiniLM-L6-v2 was trained on 256). */
+        @WithDefault("256")
+        @Min(8)
+        @Max(8192)
+        int maxLength();
+
+        /** ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose. */
+        @WithDefault("0")
+        @Min(0)
+        int intraOpThreads();
+    }
+
+    enum ExecutionProvider {
+        cpu, cuda
+    }
+
+    /** pgvector HNSW index parameters. */
+    interface EmbeddingRetrieverConfig {
+        /** HNSW graph degree; used when the index is first built (migration). */
+        @WithDefault("16")
+        @Min(2)
+        @Max(100)
+        int hnswM();
+
+        /** HNSW build-time candidate list; used when the index is first built (migration). */
+        @WithDefault("64")
+        @Min(4)
+        @Max(1000)
+        int hnswEfConstruction();
+
+        /** HNSW search-time candidate list (hnsw.ef_search) per query. */
+        @WithDefault("100")
+        @Min(1)
+        @Max(1000)
+        int efSearch();
+    }
+
+    interface RetrieveConfig {
+        /** Memories returned when a request gives no limit. */
+        @WithDefault("10")
+        @Min(1)
+        int defaultLimit();
+
+        /** Largest limit a request may ask for. */
+        @WithDefault("100")
+        @Min(1)
+        @Max(1000)
+        int maxLimit();
+    }
+}

@@ -1,0 +1,138 @@
+package io.lightmem.extract;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import io.lightmem.config.LightMemConfig.MessagesUse;
+import io.lightmem.ingest.SessionTimes;
+import io.lightmem.store.LoggedMessage;
+import io.lightmem.store.NewMemory;
+import io.lightmem.store.UsageRepository;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/** Fact extraction by an LLM behind the OpenAI-compatible chat API (OpenAI, DeepSeek, vLLM, Ollama). */
+public final class LlmMemoryManager implements MemoryManager {
+
+    private static final Logger LOG = Logger.getLogger(LlmMemoryManager.class);
+    static final String OPERATION = "extract";
+    /** Without topic segmentation every batch is one topic. */
+    private static final int SINGLE_TOPIC = 1;
+
+    private final String backend;
+    private final String modelName;
+    private final ChatModel chatModel;
+    private final UsageRepository usage;
+    private final MessagesUse messagesUse;
+    private final boolean textSummary;
+    private final int maxRetries;
+    private final String systemPrompt = Prompts.load(Prompts.EXTRACT_SYSTEM);
+    private final String userPrompt = Prompts.load(Prompts.EXTRACT_USER);
+    private final String retryPrompt = Prompts.load(Prompts.JSON_RETRY);
+
+    public LlmMemoryManager(String backend, String modelName, ChatModel chatModel, UsageRepository usage,
+            MessagesUse messagesUse, boolean textSummary, int maxRetries) {
+        this.backend = backend;
+        this.modelName = modelName;
+        this.chatModel = chatModel;
+        this.usage = usage;
+        this.messagesUse = messagesUse;
+        this.textSummary = textSummary;
+        this.maxRetries = maxRetries;
+    }
+
+    @Override
+    public String name() {
+        return backend;
+    }
+
+    @Override
+    public Extraction extract(String userId, List<LoggedMessage> batch) {
+        List<Turns.Turn> turns = Turns.selected(batch, messagesUse);
+        if (turns.isEmpty()) {
+            return new Extraction(List.of(), 0, 0);
+        }
+        List<ChatMessage> conversation = new ArrayList<>(List.of(
+                SystemMessage.from(systemPrompt),
+                UserMessage.from(Prompts.fill(userPrompt, Map.of("messages", promptLines(turns))))));
+        int calls = 0;
+        while (true) {
+            ChatResponse response;
+            try {
+                response = chatModel.chat(ChatRequest.builder().messages(conversation).build());
+            } catch (RuntimeException e) {
+                throw new ExtractionException(backend + " call failed: " + e.getMessage(), calls, e);
+            } finally {
+                calls++;
+            }
+            record(userId, response.tokenUsage());
+            String answer = response.aiMessage().text();
+            try {
+                return memories(FactParser.parse(answer), turns, calls);
+            } catch (FactParser.MalformedAnswerException e) {
+                if (calls > maxRetries) {
+                    throw new ExtractionException("the " + backend + " model answered malformed JSON " + calls
+                            + " times, last: " + e.getMessage(), calls, e);
+                }
+                LOG.debugf("malformed extraction answer (%s), asking again", e.getMessage());
+                conversation.add(AiMessage.from(answer == null ? "" : answer));
+                conversation.add(UserMessage.from(Prompts.fill(retryPrompt, Map.of("problem", e.getMessage()))));
+            }
+        }
+    }
+
+    /** The prompt body of SPEC 1.5: a topic header, then one "[time, weekday] id.speaker: text" line per message. */
+    static String promptLines(List<Turns.Turn> turns) {
+        StringBuilder lines = new StringBuilder("--- Topic ").append(SINGLE_TOPIC).append(" ---\n");
+        for (Turns.Turn turn : turns) {
+            for (LoggedMessage message : turn.messages()) {
+                lines.append('[').append(SessionTimes.format(message.timeStamp())).append(", ")
+                        .append(message.weekday()).append("] ")
+                        .append(turn.sourceId()).append('.').append(message.speakerName()).append(": ")
+                        .append(message.content().replace('\n', ' ')).append('\n');
+            }
+        }
+        return lines.toString().stripTrailing();
+    }
+
+    private Extraction memories(List<FactParser.Fact> facts, List<Turns.Turn> turns, int calls) {
+        List<NewMemory> memories = new ArrayList<>(facts.size());
+        Set<Integer> turnsStoredVerbatim = new LinkedHashSet<>();
+        int clamped = 0;
+        for (FactParser.Fact fact : facts) {
+            int sourceId = fact.sourceId();
+            if (sourceId < 0 || sourceId >= turns.size()) {
+                clamped++;
+                sourceId = Math.max(0, Math.min(sourceId, turns.size() - 1));
+            }
+            Turns.Turn turn = turns.get(sourceId);
+            if (!textSummary && !turnsStoredVerbatim.add(sourceId)) {
+                continue; // the turn's text is already stored once
+            }
+            LoggedMessage source = turn.first();
+            memories.add(new NewMemory(textSummary ? fact.fact() : turn.text(), turn.text(), source.timeStamp(),
+                    source.weekday(), source.speakerId(), source.speakerName(), SINGLE_TOPIC, turn.sourceIds()));
+        }
+        if (clamped > 0) {
+            LOG.warnf("%d extracted facts named a source_id outside the batch of %d turns; clamped", clamped,
+                    turns.size());
+        }
+        return new Extraction(memories, calls, clamped);
+    }
+
+    private void record(String userId, TokenUsage tokens) {
+        int prompt = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
+        int completion = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
+        int total = tokens == null || tokens.totalTokenCount() == null ? prompt + completion : tokens.totalTokenCount();
+        usage.record(userId, OPERATION, modelName, prompt, completion, total);
+    }
+}

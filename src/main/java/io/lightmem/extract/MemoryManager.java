@@ -1,0 +1,22 @@
+package io.lightmem.extract;
+
+import io.lightmem.store.LoggedMessage;
+import java.util.List;
+
+/**
+ * Turns a batch of logged messages into memories (SPEC 1.5). One implementation per backend:
+ * an LLM that extracts facts, or {@code none}, which keeps the messages verbatim.
+ */
+public interface MemoryManager {
+
+    /** The backend's name as configured: openai, deepseek, vllm, ollama or none. */
+    String name();
+
+    /**
+     * Memories for the batch, in message order.
+     *
+     * @throws ExtractionException when the backend fails or keeps answering malformed output;
+     *         the batch is then left pending, never dropped
+     */
+    Extraction extract(String userId, List<LoggedMessage> batch);
+}

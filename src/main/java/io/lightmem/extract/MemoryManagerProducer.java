@@ -1,0 +1,58 @@
+package io.lightmem.extract;
+
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.lightmem.config.LightMemConfig;
+import io.lightmem.config.LightMemConfig.Backend;
+import io.lightmem.config.LightMemConfig.MemoryManagerConfig;
+import io.lightmem.store.UsageRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/** Chooses the memory manager from {@code lightmem.memory-manager.*}. */
+@ApplicationScoped
+public class MemoryManagerProducer {
+
+    private static final Logger LOG = Logger.getLogger(MemoryManagerProducer.class);
+
+    /** The backend in effect: the configured one, else openai when an API key or URL is set, else none. */
+    public static Backend effectiveBackend(MemoryManagerConfig config) {
+        return config.modelName().orElseGet(() -> config.configs().apiKey().filter(k -> !k.isBlank()).isPresent()
+                || config.configs().baseUrl().isPresent() ? Backend.openai : Backend.none);
+    }
+
+    @Produces
+    @Singleton
+    MemoryManager memoryManager(LightMemConfig config, UsageRepository usage) {
+        MemoryManagerConfig manager = config.memoryManager();
+        Backend backend = effectiveBackend(manager);
+        if (backend == Backend.none) {
+            LOG.info("memory manager: none (messages are stored verbatim; configure lightmem.memory-manager.* for LLM extraction)");
+            return new VerbatimMemoryManager(config.messagesUse());
+        }
+        MemoryManagerConfig.Configs configs = manager.configs();
+        String apiKey = configs.apiKey().filter(k -> !k.isBlank()).orElse(null);
+        if (apiKey == null && backend.needsApiKey()) {
+            throw new IllegalStateException("lightmem.memory-manager.configs.api-key is required for the " + backend
+                    + " memory manager (or set lightmem.memory-manager.model-name=none to run without an LLM)");
+        }
+        String baseUrl = configs.baseUrl().orElse(backend.defaultBaseUrl());
+        String model = configs.model().orElse(backend.defaultModel());
+        OpenAiChatModel.OpenAiChatModelBuilder chat = OpenAiChatModel.builder()
+                .baseUrl(baseUrl)
+                // Local servers (vLLM, Ollama) ignore the key but the client insists on one.
+                .apiKey(apiKey == null ? "unused" : apiKey)
+                .modelName(model)
+                .temperature(configs.temperature())
+                .maxTokens(configs.maxTokens())
+                .timeout(configs.timeout())
+                .maxRetries(manager.maxRetries());
+        if (configs.jsonResponseFormat()) {
+            chat.responseFormat("json_object");
+        }
+        LOG.infof("memory manager: %s, model %s at %s", backend, model, baseUrl);
+        return new LlmMemoryManager(backend.name(), model, chat.build(), usage, config.messagesUse(),
+                config.textSummary(), manager.maxRetries());
+    }
+}

@@ -1,0 +1,31 @@
+package io.lightmem.extract;
+
+import io.lightmem.config.LightMemConfig.MessagesUse;
+import io.lightmem.store.LoggedMessage;
+import io.lightmem.store.NewMemory;
+import java.util.List;
+
+/** The {@code none} backend: every selected message becomes one memory, word for word, without an LLM. */
+public final class VerbatimMemoryManager implements MemoryManager {
+
+    private final MessagesUse messagesUse;
+
+    public VerbatimMemoryManager(MessagesUse messagesUse) {
+        this.messagesUse = messagesUse;
+    }
+
+    @Override
+    public String name() {
+        return "none";
+    }
+
+    @Override
+    public Extraction extract(String userId, List<LoggedMessage> batch) {
+        List<NewMemory> memories = batch.stream()
+                .filter(m -> Turns.feeds(messagesUse, m.role()))
+                .map(m -> new NewMemory(m.content(), m.content(), m.timeStamp(), m.weekday(), m.speakerId(),
+                        m.speakerName(), null, List.of(Long.toString(m.id()))))
+                .toList();
+        return new Extraction(memories, 0, 0);
+    }
+}

@@ -1,0 +1,17 @@
+package io.lightmem.ingest;
+
+import io.lightmem.store.MemoryEntry;
+import java.util.List;
+
+/**
+ * The outcome of an add.
+ *
+ * @param messageIds message-log ids of the accepted messages, in request order
+ * @param stored memories stored while serving the add
+ * @param llmCalls LLM calls made while serving the add
+ * @param pendingMessages messages of the user still waiting for extraction
+ * @param deferredReason why processing stopped early, or null
+ */
+public record AddResult(List<Long> messageIds, List<MemoryEntry> stored, int llmCalls, int pendingMessages,
+        String deferredReason) {
+}

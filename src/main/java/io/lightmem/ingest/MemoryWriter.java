@@ -1,0 +1,29 @@
+package io.lightmem.ingest;
+
+import io.lightmem.store.MemoryEntry;
+import io.lightmem.store.MemoryRepository;
+import io.lightmem.store.MessageLogRepository;
+import io.lightmem.store.NewMemory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.List;
+
+/** Stores a batch's memories and marks its messages processed in one transaction: both happen or neither. */
+@ApplicationScoped
+public class MemoryWriter {
+
+    private final MemoryRepository memories;
+    private final MessageLogRepository messageLog;
+
+    public MemoryWriter(MemoryRepository memories, MessageLogRepository messageLog) {
+        this.memories = memories;
+        this.messageLog = messageLog;
+    }
+
+    @Transactional
+    public List<MemoryEntry> store(String userId, List<NewMemory> batch, List<float[]> vectors, List<Long> messageIds) {
+        List<MemoryEntry> stored = batch.isEmpty() ? List.of() : memories.insert(userId, batch, vectors);
+        messageLog.markProcessed(userId, messageIds);
+        return stored;
+    }
+}

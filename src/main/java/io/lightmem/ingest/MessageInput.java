@@ -1,0 +1,5 @@
+package io.lightmem.ingest;
+
+/** A message as a caller sends it, before validation. Null means absent. */
+public record MessageInput(Role role, String content, String timeStamp, String speakerId, String speakerName) {
+}

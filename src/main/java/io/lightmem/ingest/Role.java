@@ -1,0 +1,6 @@
+package io.lightmem.ingest;
+
+/** Who sent a message. */
+public enum Role {
+    user, assistant
+}

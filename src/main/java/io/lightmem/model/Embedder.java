@@ -1,0 +1,17 @@
+package io.lightmem.model;
+
+import java.util.List;
+
+/** Turns texts into unit-length vectors whose dot product is their cosine similarity. */
+public interface Embedder {
+
+    /** Length of every vector this embedder returns. */
+    int dimension();
+
+    /** One vector per text, in order. */
+    List<float[]> embed(List<String> texts);
+
+    default float[] embed(String text) {
+        return embed(List.of(text)).get(0);
+    }
+}

@@ -1,0 +1,183 @@
+package io.lightmem.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A sentence-transformers style encoder on ONNX Runtime: tokenize with the model's HF
+ * tokenizer.json, run the encoder, mean-pool the last hidden state over real tokens, normalize.
+ * Thread-safe: an {@link OrtSession} may be run concurrently.
+ */
+public final class OnnxEmbedder implements Embedder, AutoCloseable {
+
+    /** The all-MiniLM-L6-v2 files shipped inside langchain4j's embeddings jar (no download). */
+    public static final String BUILT_IN_MODEL = "all-minilm-l6-v2.onnx";
+    public static final String BUILT_IN_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+
+    private final OrtSession session;
+    private final HuggingFaceTokenizer tokenizer;
+    private final boolean needsTokenTypeIds;
+    private final int dimension;
+    private final int batchSize;
+
+    public OnnxEmbedder(ModelFiles files, OrtSession.SessionOptions options, int batchSize, int maxLength) {
+        try (InputStream tokenizerJson = files.openTokenizer()) {
+            this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+                    "maxLength", Integer.toString(maxLength),
+                    "truncation", "true",
+                    "padding", "false"));
+            this.session = OrtEnvironment.getEnvironment().createSession(files.readModel(), options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read embedding model files " + files, e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot load embedding model " + files + ": " + e.getMessage(), e);
+        }
+        Set<String> inputs = session.getInputNames();
+        if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
+            throw new IllegalStateException("embedding model " + files + " must take input_ids and attention_mask, has " + inputs);
+        }
+        this.needsTokenTypeIds = inputs.contains("token_type_ids");
+        this.batchSize = batchSize;
+        this.dimension = embedBatch(List.of("dimension probe")).get(0).length;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            vectors.addAll(embedBatch(texts.subList(from, Math.min(texts.size(), from + batchSize))));
+        }
+        return vectors;
+    }
+
+    private List<float[]> embedBatch(List<String> texts) {
+        Encoding[] encodings = tokenizer.batchEncode(texts);
+        int width = 0;
+        for (Encoding encoding : encodings) {
+            width = Math.max(width, encoding.getIds().length);
+        }
+        long[][] ids = new long[texts.size()][width];
+        long[][] mask = new long[texts.size()][width];
+        long[][] types = new long[texts.size()][width];
+        for (int i = 0; i < encodings.length; i++) {
+            long[] tokenIds = encodings[i].getIds();
+            System.arraycopy(tokenIds, 0, ids[i], 0, tokenIds.length);
+            System.arraycopy(encodings[i].getAttentionMask(), 0, mask[i], 0, tokenIds.length);
+            System.arraycopy(encodings[i].getTypeIds(), 0, types[i], 0, tokenIds.length);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, ids);
+                OnnxTensor maskTensor = OnnxTensor.createTensor(env, mask);
+                OnnxTensor typesTensor = OnnxTensor.createTensor(env, types)) {
+            Map<String, OnnxTensor> feed = needsTokenTypeIds
+                    ? Map.of("input_ids", idsTensor, "attention_mask", maskTensor, "token_type_ids", typesTensor)
+                    : Map.of("input_ids", idsTensor, "attention_mask", maskTensor);
+            try (OrtSession.Result result = session.run(feed)) {
+                float[][][] hidden = (float[][][]) result.get(0).getValue();
+                List<float[]> vectors = new ArrayList<>(texts.size());
+                for (int i = 0; i < hidden.length; i++) {
+                    vectors.add(normalize(meanPool(hidden[i], mask[i])));
+                }
+                return vectors;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] meanPool(float[][] tokens, long[] mask) {
+        float[] sum = new float[tokens[0].length];
+        int count = 0;
+        for (int t = 0; t < tokens.length; t++) {
+            if (mask[t] == 0) {
+                continue;
+            }
+            count++;
+            for (int d = 0; d < sum.length; d++) {
+                sum[d] += tokens[t][d];
+            }
+        }
+        for (int d = 0; d < sum.length; d++) {
+            sum[d] /= Math.max(1, count);
+        }
+        return sum;
+    }
+
+    private static float[] normalize(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        float scale = norm == 0 ? 0 : (float) (1 / Math.sqrt(norm));
+        for (int d = 0; d < v.length; d++) {
+            v[d] *= scale;
+        }
+        return v;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+        tokenizer.close();
+    }
+
+    /** Where an ONNX model and its tokenizer come from: files, or resources on the classpath. */
+    public record ModelFiles(String model, String tokenizer, boolean onClasspath) {
+
+        public static ModelFiles builtIn() {
+            return new ModelFiles(BUILT_IN_MODEL, BUILT_IN_TOKENIZER, true);
+        }
+
+        public static ModelFiles of(Path model, Path tokenizer) {
+            return new ModelFiles(model.toString(), tokenizer.toString(), false);
+        }
+
+        byte[] readModel() throws IOException {
+            if (!onClasspath) {
+                return Files.readAllBytes(Path.of(model));
+            }
+            try (InputStream in = open(model)) {
+                return in.readAllBytes();
+            }
+        }
+
+        InputStream openTokenizer() throws IOException {
+            return onClasspath ? open(tokenizer) : Files.newInputStream(Path.of(tokenizer));
+        }
+
+        private static InputStream open(String resource) throws IOException {
+            InputStream in = OnnxEmbedder.class.getClassLoader().getResourceAsStream(resource);
+            if (in == null) {
+                throw new IOException("classpath resource " + resource + " not found");
+            }
+            return in;
+        }
+
+        @Override
+        public String toString() {
+            return (onClasspath ? "classpath:" : "") + model;
+        }
+    }
+}

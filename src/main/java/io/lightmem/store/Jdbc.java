@@ -1,0 +1,47 @@
+package io.lightmem.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+/** Small conversions shared by the repositories. */
+final class Jdbc {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private Jdbc() {
+    }
+
+    static String jsonArray(List<String> values) {
+        try {
+            return JSON.writeValueAsString(values == null ? List.of() : values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static List<String> strings(String jsonArray) {
+        try {
+            return jsonArray == null ? List.of() : JSON.readValue(jsonArray, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("malformed jsonb array in database: " + jsonArray, e);
+        }
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    static double epochSeconds(Instant instant) {
+        return instant.getEpochSecond() + instant.getNano() / 1e9;
+    }
+}

@@ -1,0 +1,30 @@
+package io.lightmem.store;
+
+import io.lightmem.ingest.SessionTimes;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A stored memory (SPEC 1.6), without its vector. */
+public record MemoryEntry(
+        UUID id,
+        String userId,
+        String memory,
+        String originalMemory,
+        Instant timeStamp,
+        String weekday,
+        String speakerId,
+        String speakerName,
+        String category,
+        String subcategory,
+        Integer topicId,
+        int hitTime,
+        List<String> sources,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** The retrieval line of SPEC 1.7: "2024-01-15T10:30:00.000 Mon User's favorite color is blue." */
+    public String formatted() {
+        return SessionTimes.format(timeStamp) + " " + weekday + " " + memory;
+    }
+}

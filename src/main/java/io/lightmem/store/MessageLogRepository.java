@@ -1,0 +1,117 @@
+package io.lightmem.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.lightmem.ingest.NormalizedMessage;
+import io.lightmem.ingest.Role;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The message log: every accepted message, with its processing status. */
+@ApplicationScoped
+public class MessageLogRepository {
+
+    private final AgroalDataSource dataSource;
+
+    public MessageLogRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Appends the messages in one transaction: all are accepted or none. Returns their ids in order. */
+    @Transactional
+    public List<Long> append(String userId, List<NormalizedMessage> messages) {
+        String sql = """
+                INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(sql)) {
+            List<Long> ids = new ArrayList<>(messages.size());
+            for (NormalizedMessage message : messages) {
+                insert.setString(1, userId);
+                insert.setString(2, message.role().name());
+                insert.setString(3, message.content());
+                insert.setTimestamp(4, Jdbc.timestamp(message.timeStamp()));
+                insert.setString(5, message.weekday());
+                insert.setString(6, message.speakerId());
+                insert.setString(7, message.speakerName());
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new StorageException("cannot append to the message log", e);
+        }
+    }
+
+    /** The oldest pending messages of a user, in arrival order. */
+    public List<LoggedMessage> pending(String userId, int limit) {
+        String sql = """
+                SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name
+                FROM message_log WHERE user_id = ? AND status = 'pending' ORDER BY id LIMIT ?""";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, userId);
+            query.setInt(2, limit);
+            List<LoggedMessage> messages = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    messages.add(new LoggedMessage(rs.getLong(1), Role.valueOf(rs.getString(2)), rs.getString(3),
+                            Jdbc.instant(rs.getTimestamp(4)), rs.getString(5), rs.getString(6), rs.getString(7)));
+                }
+            }
+            return messages;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the message log", e);
+        }
+    }
+
+    public int countPending(String userId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT count(*) FROM message_log WHERE user_id = ? AND status = 'pending'")) {
+            query.setString(1, userId);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the message log", e);
+        }
+    }
+
+    /** Marks messages processed; runs inside the caller's transaction with the memories they produced. */
+    public void markProcessed(String userId, List<Long> ids) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("""
+                        UPDATE message_log SET status = 'processed', processed_at = now(), attempts = attempts + 1
+                        WHERE user_id = ? AND id = ANY (?)""")) {
+            update.setString(1, userId);
+            update.setArray(2, connection.createArrayOf("bigint", ids.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot update the message log", e);
+        }
+    }
+
+    /** Records a failed processing attempt; the messages stay pending. */
+    public void recordFailure(String userId, List<Long> ids, String error) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("""
+                        UPDATE message_log SET attempts = attempts + 1, last_error = ?
+                        WHERE user_id = ? AND id = ANY (?) AND status = 'pending'""")) {
+            update.setString(1, error);
+            update.setString(2, userId);
+            update.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot update the message log", e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.lightmem.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A memory about to be stored: what extraction produced, before it has an id and a vector. */
+public record NewMemory(
+        String memory,
+        String originalMemory,
+        Instant timeStamp,
+        String weekday,
+        String speakerId,
+        String speakerName,
+        Integer topicId,
+        List<String> sources) {
+}

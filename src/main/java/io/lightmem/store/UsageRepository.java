@@ -1,0 +1,39 @@
+package io.lightmem.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/** LLM token accounting: one row per call. */
+@ApplicationScoped
+public class UsageRepository {
+
+    private final AgroalDataSource dataSource;
+
+    public UsageRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Recorded in its own transaction: tokens spent stay counted even when the call's result is discarded. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void record(String userId, String operation, String model, int promptTokens, int completionTokens,
+            int totalTokens) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO llm_usage (user_id, operation, model, prompt_tokens, completion_tokens, total_tokens)
+                        VALUES (?, ?, ?, ?, ?, ?)""")) {
+            insert.setString(1, userId);
+            insert.setString(2, operation);
+            insert.setString(3, model);
+            insert.setInt(4, promptTokens);
+            insert.setInt(5, completionTokens);
+            insert.setInt(6, totalTokens);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot record LLM usage", e);
+        }
+    }
+}

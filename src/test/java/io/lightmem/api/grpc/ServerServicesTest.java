@@ -1,0 +1,105 @@
+package io.lightmem.api.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
+import grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import io.lightmem.api.grpc.v1.GetTimestampRequest;
+import io.lightmem.api.grpc.v1.GetTimestampResponse;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
+import io.lightmem.api.grpc.v1.ShowInstanceRequest;
+import io.lightmem.api.grpc.v1.ShowInstanceResponse;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a grpcurl user or a load balancer sees: health, reflection, instance and time. */
+@QuarkusTest
+class ServerServicesTest {
+
+    @ConfigProperty(name = "quarkus.grpc.server.test-port")
+    int port;
+
+    ManagedChannel channel;
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void healthServiceReportsServing() {
+        HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.newBuilder().setService("lightmem.v1.MemoryService").build());
+
+        assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
+    void reflectionListsTheMemoryService() throws Exception {
+        CompletableFuture<List<String>> services = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse response) {
+                        services.complete(response.getListServicesResponse().getServiceList().stream()
+                                .map(ServiceResponse::getName).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        services.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+
+        assertThat(services.get(10, TimeUnit.SECONDS)).contains("lightmem.v1.MemoryService", "grpc.health.v1.Health");
+    }
+
+    @Test
+    void showInstanceGivesEffectiveConfigurationWithDefaults() {
+        ShowInstanceResponse instance = MemoryServiceGrpc.newBlockingStub(channel)
+                .showInstance(ShowInstanceRequest.getDefaultInstance());
+
+        assertThat(instance.getMemoryManager()).isEqualTo("none");
+        assertThat(instance.getConfigMap())
+                .containsEntry("lightmem.memory-manager.model-name", "none")
+                .containsEntry("lightmem.messages-use", "user_only")
+                .containsEntry("lightmem.text-embedder.dims", "384");
+    }
+
+    @Test
+    void timestampIsNowInTheMemoryFormat() {
+        Instant before = Instant.now();
+        GetTimestampResponse now = MemoryServiceGrpc.newBlockingStub(channel)
+                .getTimestamp(GetTimestampRequest.getDefaultInstance());
+
+        assertThat(now.getTimeStamp()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}");
+        assertThat(now.getWeekday()).isIn("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
+        assertThat(now.getEpochSeconds()).isBetween(before.getEpochSecond() - 1.0, before.getEpochSecond() + 60.0);
+    }
+}

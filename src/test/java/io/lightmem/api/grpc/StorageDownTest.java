@@ -1,0 +1,63 @@
+package io.lightmem.api.grpc;
+
+import static io.lightmem.testing.Conversations.add;
+import static io.lightmem.testing.Conversations.newUser;
+import static io.lightmem.testing.Conversations.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.api.grpc.v1.RetrieveRequest;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With the database unreachable, calls fail with UNAVAILABLE (retry later), not INTERNAL. */
+@QuarkusTest
+@TestProfile(StorageDownTest.DatabaseDown.class)
+class StorageDownTest {
+
+    public static class DatabaseDown implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // Port 1 on loopback: nothing listens there, connections are refused at once.
+            return Map.of(
+                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/lightmem",
+                    "quarkus.datasource.devservices.enabled", "false",
+                    "quarkus.flyway.migrate-at-start", "false");
+        }
+    }
+
+    @GrpcClient("lightmem")
+    MemoryServiceBlockingStub memory;
+
+    @Test
+    void addMemoryIsUnavailable() {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
+                () -> memory.addMemory(add(newUser(), user("hello", "2024-01-15T10:30:00"))));
+
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(error.getStatus().getDescription()).contains("storage is unavailable");
+    }
+
+    @Test
+    void retrieveIsUnavailable() {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
+                () -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(newUser()).setQuery("hello").build()));
+
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    void invalidInputIsStillReportedAsSuch() {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
+                () -> memory.addMemory(add("", user("hello", "2024-01-15T10:30:00"))));
+
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+}

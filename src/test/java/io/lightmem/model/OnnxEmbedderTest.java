@@ -1,0 +1,80 @@
+package io.lightmem.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The built-in all-MiniLM-L6-v2 on the real ONNX Runtime. */
+class OnnxEmbedderTest {
+
+    static OnnxEmbedder embedder;
+
+    @BeforeAll
+    static void load() {
+        embedder = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
+                OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256);
+    }
+
+    @AfterAll
+    static void close() {
+        embedder.close();
+    }
+
+    @Test
+    void givesUnitVectorsOfTheModelsDimension() {
+        float[] v = embedder.embed("My favorite color is blue.");
+
+        assertThat(embedder.dimension()).isEqualTo(384);
+        assertThat(v).hasSize(384);
+        assertThat(dot(v, v)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void paraphrasesAreCloserThanUnrelatedSentences() {
+        List<float[]> v = embedder.embed(List.of(
+                "What is the user's favorite color?",
+                "My favorite color is blue.",
+                "I work as a nurse in Boston."));
+
+        assertThat(dot(v.get(0), v.get(1))).isGreaterThan(dot(v.get(0), v.get(2)) + 0.1);
+    }
+
+    @Test
+    void batchingAndPaddingDoNotChangeVectors() {
+        List<String> texts = List.of("short", "a much longer sentence that needs padding in its batch",
+                "third", "fourth text", "fifth, past the batch size of four");
+        List<float[]> batched = embedder.embed(texts);
+
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(dot(batched.get(i), embedder.embed(texts.get(i)))).isGreaterThan(0.9999);
+        }
+    }
+
+    @Test
+    void aMissingModelFileFailsWithItsName() {
+        assertThatThrownBy(() -> new OnnxEmbedder(OnnxEmbedder.ModelFiles.of(Path.of("/nonexistent/model.onnx"),
+                Path.of("/nonexistent/tokenizer.json")), OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256))
+                .hasMessageContaining("/nonexistent/model.onnx");
+    }
+
+    @Test
+    void askingForCudaWithoutTheGpuBuildFailsClearly() {
+        assertThatThrownBy(() -> OnnxSessions.options(ExecutionProvider.cuda, 0, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("execution provider cuda is not available");
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,30 @@
+package io.lightmem.testing;
+
+import io.lightmem.api.grpc.v1.AddMemoryRequest;
+import io.lightmem.api.grpc.v1.Message;
+import io.lightmem.api.grpc.v1.Role;
+import java.util.UUID;
+
+/** Builders that keep the tests about behaviour rather than protobuf plumbing. */
+public final class Conversations {
+
+    private Conversations() {
+    }
+
+    /** A fresh tenant for each test, so tests sharing one database never see each other's rows. */
+    public static String newUser() {
+        return "test-" + UUID.randomUUID();
+    }
+
+    public static Message user(String content, String timeStamp) {
+        return Message.newBuilder().setRole(Role.ROLE_USER).setContent(content).setTimeStamp(timeStamp).build();
+    }
+
+    public static Message assistant(String content, String timeStamp) {
+        return Message.newBuilder().setRole(Role.ROLE_ASSISTANT).setContent(content).setTimeStamp(timeStamp).build();
+    }
+
+    public static AddMemoryRequest add(String userId, Message... messages) {
+        return AddMemoryRequest.newBuilder().setUserId(userId).addAllMessages(java.util.List.of(messages)).build();
+    }
+}

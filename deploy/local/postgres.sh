@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Private PostgreSQL + pgvector cluster for LightMem development and tests.
 #
-# Usage: deploy/local/postgres.sh [up|down|status|env|psql [psql args...]]
+# Usage: deploy/local/postgres.sh [up|fresh|down|status|env|psql [psql args...]]
 #   up      (default) install packages if missing, initdb if needed, start if
 #           stopped, create role/database/extension if missing. Idempotent;
 #           a second run with the server up takes well under 2 s.
+#   fresh   up, then drop and recreate the database (empty, with pgvector).
 #   down    stop the cluster (fast shutdown).
 #   status  print state; exit 0 when running, 3 when stopped.
 #   env     print `export` lines for Quarkus:  eval "$(deploy/local/postgres.sh env)"
@@ -355,6 +356,17 @@ cmd_up() {
   say "ready: postgresql://$APP_USER@127.0.0.1:$PORT/$DB (pgvector $(admin_psql -d "$DB" -tAc "SELECT extversion FROM pg_extension WHERE extname = 'vector'"))"
 }
 
+# Like up, but the database starts empty: test runs must not depend on what an earlier run (or
+# another branch's migrations) left behind.
+cmd_fresh() {
+  cmd_up
+  admin_psql -d postgres -v d="$DB" <<'SQL'
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'d') \gexec
+SQL
+  ensure_db
+  say "database $DB is empty"
+}
+
 cmd_down() {
   [[ -n $MAJOR ]] || die "PostgreSQL is not installed"
   if [[ -d $BASE ]]; then
@@ -396,10 +408,11 @@ cmd=${1:-up}
 [[ $# -gt 0 ]] && shift
 case $cmd in
   up) cmd_up ;;
+  fresh) cmd_fresh ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
   psql) cmd_psql "$@" ;;
   -h | --help | help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" ;;
-  *) die "unknown command '$cmd' (use: up | down | status | env | psql [args])" ;;
+  *) die "unknown command '$cmd' (use: up | fresh | down | status | env | psql [args])" ;;
 esac

@@ -1,5 +1,6 @@
 package io.lightmem.config;
 
+import io.lightmem.ingest.Role;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -18,6 +19,15 @@ public interface LightMemConfig {
     @WithDefault("user_only")
     MessagesUse messagesUse();
 
+    /**
+     * Token budget of the short-term buffer: buffered topic segments are extracted in one LLM call
+     * when the next segment would pass it (tokens of the roles messages-use selects).
+     */
+    @WithDefault("512")
+    @Min(16)
+    @Max(100_000)
+    int extractThreshold();
+
     /** Store the extracted fact as the memory (true) or the source message text (false). */
     @WithDefault("true")
     boolean textSummary();
@@ -31,7 +41,16 @@ public interface LightMemConfig {
     RetrieveConfig retrieve();
 
     enum MessagesUse {
-        user_only, assistant_only, hybrid
+        user_only, assistant_only, hybrid;
+
+        /** Whether messages of this role feed memory construction. */
+        public boolean feeds(Role role) {
+            return switch (this) {
+                case user_only -> role == Role.user;
+                case assistant_only -> role == Role.assistant;
+                case hybrid -> true;
+            };
+        }
     }
 
     /** The LLM that turns messages into facts. */

@@ -25,8 +25,6 @@ public final class LlmMemoryManager implements MemoryManager {
 
     private static final Logger LOG = Logger.getLogger(LlmMemoryManager.class);
     static final String OPERATION = "extract";
-    /** Without topic segmentation every batch is one topic. */
-    private static final int SINGLE_TOPIC = 1;
 
     private final String backend;
     private final String modelName;
@@ -56,7 +54,7 @@ public final class LlmMemoryManager implements MemoryManager {
     }
 
     @Override
-    public Extraction extract(String userId, List<LoggedMessage> batch) {
+    public Extraction extract(String userId, List<Segment> batch) {
         List<Turns.Turn> turns = Turns.selected(batch, messagesUse);
         if (turns.isEmpty()) {
             return new Extraction(List.of(), 0, 0);
@@ -90,10 +88,15 @@ public final class LlmMemoryManager implements MemoryManager {
         }
     }
 
-    /** The prompt body of SPEC 1.5: a topic header, then one "[time, weekday] id.speaker: text" line per message. */
+    /** The prompt body of SPEC 1.5: per topic a header, then one "[time, weekday] id.speaker: text" line per message. */
     static String promptLines(List<Turns.Turn> turns) {
-        StringBuilder lines = new StringBuilder("--- Topic ").append(SINGLE_TOPIC).append(" ---\n");
+        StringBuilder lines = new StringBuilder();
+        int topic = 0;
         for (Turns.Turn turn : turns) {
+            if (turn.topic() != topic) {
+                topic = turn.topic();
+                lines.append("--- Topic ").append(topic).append(" ---\n");
+            }
             for (LoggedMessage message : turn.messages()) {
                 lines.append('[').append(SessionTimes.format(message.timeStamp())).append(", ")
                         .append(message.weekday()).append("] ")
@@ -120,7 +123,7 @@ public final class LlmMemoryManager implements MemoryManager {
             }
             LoggedMessage source = turn.first();
             memories.add(new NewMemory(textSummary ? fact.fact() : turn.text(), turn.text(), source.timeStamp(),
-                    source.weekday(), source.speakerId(), source.speakerName(), SINGLE_TOPIC, turn.sourceIds()));
+                    source.weekday(), source.speakerId(), source.speakerName(), turn.segmentId(), turn.sourceIds()));
         }
         if (clamped > 0) {
             LOG.warnf("%d extracted facts named a source_id outside the batch of %d turns; clamped", clamped,

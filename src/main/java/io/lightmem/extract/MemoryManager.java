@@ -1,6 +1,5 @@
 package io.lightmem.extract;
 
-import io.lightmem.store.LoggedMessage;
 import java.util.List;
 
 /**
@@ -12,11 +11,16 @@ public interface MemoryManager {
     /** The backend's name as configured: openai, deepseek, vllm, ollama or none. */
     String name();
 
+    /** Whether extraction costs an LLM call, which makes batching messages across adds worthwhile. */
+    default boolean callsLlm() {
+        return true;
+    }
+
     /**
-     * Memories for the batch, in message order.
+     * Memories for a batch of topic segments (one extraction call for the whole batch).
      *
      * @throws ExtractionException when the backend fails or keeps answering malformed output;
      *         the batch is then left pending, never dropped
      */
-    Extraction extract(String userId, List<LoggedMessage> batch);
+    Extraction extract(String userId, List<Segment> batch);
 }

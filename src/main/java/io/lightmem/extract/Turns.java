@@ -7,14 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups a batch into turns (a user message and the assistant replies that follow it) and keeps
- * the turns that have a message of the roles {@code messages_use} selects. A turn's index in the
- * result is its source id in the extraction prompt.
+ * Groups a batch into turns (a user message and the assistant replies that follow it, never
+ * across topic segments) and keeps the turns that have a message of the roles
+ * {@code messages_use} selects. A turn's index in the result is its source id in the extraction
+ * prompt; its topic is the 1-based position of its segment in the batch.
  */
 final class Turns {
 
     /** One turn, reduced to its selected messages (never empty). */
-    record Turn(int sourceId, List<LoggedMessage> messages) {
+    record Turn(int sourceId, int topic, long segmentId, List<LoggedMessage> messages) {
 
         LoggedMessage first() {
             return messages.get(0);
@@ -32,31 +33,30 @@ final class Turns {
     private Turns() {
     }
 
-    static List<Turn> selected(List<LoggedMessage> batch, MessagesUse use) {
+    static List<Turn> selected(List<Segment> batch, MessagesUse use) {
+        List<Turn> selected = new ArrayList<>();
+        for (int topic = 1; topic <= batch.size(); topic++) {
+            Segment segment = batch.get(topic - 1);
+            for (List<LoggedMessage> turn : turnsOf(segment.messages())) {
+                List<LoggedMessage> kept = turn.stream().filter(m -> use.feeds(m.role())).toList();
+                if (!kept.isEmpty()) {
+                    selected.add(new Turn(selected.size(), topic, segment.id(), kept));
+                }
+            }
+        }
+        return selected;
+    }
+
+    private static List<List<LoggedMessage>> turnsOf(List<LoggedMessage> messages) {
         List<List<LoggedMessage>> turns = new ArrayList<>();
         List<LoggedMessage> current = null;
-        for (LoggedMessage message : batch) {
+        for (LoggedMessage message : messages) {
             if (current == null || message.role() == Role.user) {
                 current = new ArrayList<>();
                 turns.add(current);
             }
             current.add(message);
         }
-        List<Turn> selected = new ArrayList<>();
-        for (List<LoggedMessage> turn : turns) {
-            List<LoggedMessage> kept = turn.stream().filter(m -> feeds(use, m.role())).toList();
-            if (!kept.isEmpty()) {
-                selected.add(new Turn(selected.size(), kept));
-            }
-        }
-        return selected;
-    }
-
-    static boolean feeds(MessagesUse use, Role role) {
-        return switch (use) {
-            case user_only -> role == Role.user;
-            case assistant_only -> role == Role.assistant;
-            case hybrid -> true;
-        };
+        return turns;
     }
 }

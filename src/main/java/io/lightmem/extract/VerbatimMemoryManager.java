@@ -1,7 +1,6 @@
 package io.lightmem.extract;
 
 import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.NewMemory;
 import java.util.List;
 
@@ -20,11 +19,17 @@ public final class VerbatimMemoryManager implements MemoryManager {
     }
 
     @Override
-    public Extraction extract(String userId, List<LoggedMessage> batch) {
+    public boolean callsLlm() {
+        return false;
+    }
+
+    @Override
+    public Extraction extract(String userId, List<Segment> batch) {
         List<NewMemory> memories = batch.stream()
-                .filter(m -> Turns.feeds(messagesUse, m.role()))
+                .flatMap(segment -> segment.messages().stream())
+                .filter(m -> messagesUse.feeds(m.role()))
                 .map(m -> new NewMemory(m.content(), m.content(), m.timeStamp(), m.weekday(), m.speakerId(),
-                        m.speakerName(), null, List.of(Long.toString(m.id()))))
+                        m.speakerName(), m.segmentId(), List.of(Long.toString(m.id()))))
                 .toList();
         return new Extraction(memories, 0, 0);
     }

@@ -7,6 +7,9 @@ import io.lightmem.extract.Extraction;
 import io.lightmem.extract.ExtractionException;
 import io.lightmem.extract.MemoryManager;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.TokenCounter;
+import io.lightmem.extract.Segment;
+import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.MemoryEntry;
 import io.lightmem.store.MessageLogRepository;
@@ -21,9 +24,10 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Where memories are born: accept messages into the durable log, then turn every pending message
- * of the user into memories. Accepting and processing are separate steps so that a message, once
- * accepted, survives any failure after it; failed batches stay pending and are retried by the next add.
+ * Where memories are born: accept messages into the durable log (each add one topic segment),
+ * then extract the buffered segments whose time has come (SPEC 1.4). Accepting and processing are
+ * separate steps so that a message, once accepted, survives any failure after it; a failed batch
+ * stays pending and is retried by the next add or flush.
  */
 @ApplicationScoped
 public class MemoryIngestor {
@@ -35,22 +39,32 @@ public class MemoryIngestor {
     private final MessageLogRepository messageLog;
     private final MemoryManager memoryManager;
     private final Embedder embedder;
+    private final TokenCounter tokenCounter;
     private final MemoryWriter writer;
     private final AgroalDataSource dataSource;
     private final int maxBatchMessages;
+    private final MessagesUse messagesUse;
+    private final int extractThreshold;
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
-            MemoryWriter writer, AgroalDataSource dataSource, LightMemConfig config) {
+            TokenCounter tokenCounter, MemoryWriter writer, AgroalDataSource dataSource, LightMemConfig config) {
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
+        this.tokenCounter = tokenCounter;
         this.writer = writer;
         this.dataSource = dataSource;
         this.maxBatchMessages = config.memoryManager().maxBatchMessages();
+        this.messagesUse = config.messagesUse();
+        this.extractThreshold = config.extractThreshold();
     }
 
     /**
-     * Validates and accepts the messages, then processes the user's pending messages.
+     * Validates and accepts the messages, then extracts what the buffer releases.
+     *
+     * @param forceSegment close the open topic segment (each add is its own segment while topic
+     *        segmentation is not implemented, so this changes nothing yet)
+     * @param forceExtract extract everything buffered now
      *
      * @throws io.lightmem.InvalidArgumentException for bad input (nothing is stored)
      * @throws StorageException when the messages cannot be accepted (nothing is stored)
@@ -58,11 +72,20 @@ public class MemoryIngestor {
     public AddResult add(String userId, List<MessageInput> messages, boolean forceSegment, boolean forceExtract) {
         UserIds.require("user_id", userId);
         List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
-        List<Long> ids = messageLog.append(userId, normalized);
-        return process(userId, ids);
+        List<Integer> tokens = normalized.stream().map(m -> tokenCounter.countTokens(m.content())).toList();
+        List<Long> ids = messageLog.append(userId, normalized, tokens);
+        return process(userId, ids, forceExtract);
     }
 
-    private AddResult process(String userId, List<Long> acceptedIds) {
+    /** Extracts everything buffered for the user now, e.g. after a batch was deferred. */
+    public AddResult flush(String userId) {
+        UserIds.require("user_id", userId);
+        return process(userId, List.of(), true);
+    }
+
+    private AddResult process(String userId, List<Long> acceptedIds, boolean forceExtract) {
+        // Without an LLM there is no call to save, so nothing waits in the buffer.
+        boolean flushAll = forceExtract || !memoryManager.callsLlm();
         List<MemoryEntry> stored = new ArrayList<>();
         int llmCalls = 0;
         String deferred = null;
@@ -72,9 +95,11 @@ public class MemoryIngestor {
             lock.setAutoCommit(false);
             try {
                 lockUser(lock, userId);
-                List<LoggedMessage> batch;
-                while (deferred == null && !(batch = messageLog.pending(userId, maxBatchMessages)).isEmpty()) {
-                    List<Long> batchIds = batch.stream().map(LoggedMessage::id).toList();
+                List<Segment> batch;
+                while (deferred == null && !(batch = ShortTermBuffer.nextBatch(messageLog.pending(userId,
+                        maxBatchMessages), messagesUse, extractThreshold, flushAll)).isEmpty()) {
+                    List<Long> batchIds = batch.stream().flatMap(s -> s.messages().stream()).map(LoggedMessage::id)
+                            .toList();
                     try {
                         Extraction extraction = memoryManager.extract(userId, batch);
                         llmCalls += extraction.llmCalls();

@@ -21,7 +21,7 @@ import java.util.Set;
  * tokenizer.json, run the encoder, mean-pool the last hidden state over real tokens, normalize.
  * Thread-safe: an {@link OrtSession} may be run concurrently.
  */
-public final class OnnxEmbedder implements Embedder, AutoCloseable {
+public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable {
 
     /** The all-MiniLM-L6-v2 files shipped inside langchain4j's embeddings jar (no download). */
     public static final String BUILT_IN_MODEL = "all-minilm-l6-v2.onnx";
@@ -29,19 +29,21 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
 
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
+    /** The same vocabulary without truncation: budgets count whole texts. */
+    private final HuggingFaceTokenizer counter;
     private final boolean needsTokenTypeIds;
     private final int dimension;
     private final int batchSize;
 
     public OnnxEmbedder(ModelFiles files, OrtSession.SessionOptions options, int batchSize, int maxLength) {
-        try (InputStream tokenizerJson = files.openTokenizer()) {
-            this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
-                    "maxLength", Integer.toString(maxLength),
-                    "truncation", "true",
-                    "padding", "false"));
+        this.tokenizer = tokenizer(files, Map.of(
+                "maxLength", Integer.toString(maxLength), "truncation", "true", "padding", "false"));
+        this.counter = tokenizer(files, Map.of(
+                "truncation", "false", "padding", "false", "addSpecialTokens", "false"));
+        try {
             this.session = OrtEnvironment.getEnvironment().createSession(files.readModel(), options);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read embedding model files " + files, e);
+            throw new UncheckedIOException("cannot read embedding model " + files, e);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load embedding model " + files + ": " + e.getMessage(), e);
         }
@@ -54,9 +56,22 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
         this.dimension = embedBatch(List.of("dimension probe")).get(0).length;
     }
 
+    private static HuggingFaceTokenizer tokenizer(ModelFiles files, Map<String, String> options) {
+        try (InputStream tokenizerJson = files.openTokenizer()) {
+            return HuggingFaceTokenizer.newInstance(tokenizerJson, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the tokenizer of embedding model " + files, e);
+        }
+    }
+
     @Override
     public int dimension() {
         return dimension;
+    }
+
+    @Override
+    public int countTokens(String text) {
+        return counter.encode(text, false, false).getIds().length;
     }
 
     @Override
@@ -141,6 +156,7 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
             throw new IllegalStateException(e);
         }
         tokenizer.close();
+        counter.close();
     }
 
     /** Where an ONNX model and its tokenizer come from: files, or resources on the classpath. */

@@ -17,7 +17,7 @@ public record MemoryEntry(
         String speakerName,
         String category,
         String subcategory,
-        Integer topicId,
+        Long topicId,
         int hitTime,
         List<String> sources,
         Instant createdAt,

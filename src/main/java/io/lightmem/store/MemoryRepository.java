@@ -159,7 +159,7 @@ public class MemoryRepository {
                 rs.getString("speaker_name"),
                 rs.getString("category"),
                 rs.getString("subcategory"),
-                (Integer) rs.getObject("topic_id"),
+                (Long) rs.getObject("topic_id"),
                 rs.getInt("hit_time"),
                 Jdbc.strings(rs.getString("source")),
                 Jdbc.instant(rs.getTimestamp("created_at")),

@@ -22,16 +22,24 @@ public class MessageLogRepository {
         this.dataSource = dataSource;
     }
 
-    /** Appends the messages in one transaction: all are accepted or none. Returns their ids in order. */
+    /**
+     * Appends the messages in one transaction, as one topic segment: all are accepted or none.
+     * Returns their ids in order.
+     *
+     * @param tokens the token count of each message's content
+     */
     @Transactional
-    public List<Long> append(String userId, List<NormalizedMessage> messages) {
+    public List<Long> append(String userId, List<NormalizedMessage> messages, List<Integer> tokens) {
         String sql = """
-                INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""";
+                INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name, tokens)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(sql)) {
+                PreparedStatement insert = connection.prepareStatement(sql);
+                PreparedStatement segment = connection.prepareStatement(
+                        "UPDATE message_log SET segment_id = ? WHERE user_id = ? AND id = ANY (?)")) {
             List<Long> ids = new ArrayList<>(messages.size());
-            for (NormalizedMessage message : messages) {
+            for (int i = 0; i < messages.size(); i++) {
+                NormalizedMessage message = messages.get(i);
                 insert.setString(1, userId);
                 insert.setString(2, message.role().name());
                 insert.setString(3, message.content());
@@ -39,11 +47,16 @@ public class MessageLogRepository {
                 insert.setString(5, message.weekday());
                 insert.setString(6, message.speakerId());
                 insert.setString(7, message.speakerName());
+                insert.setInt(8, tokens.get(i));
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     ids.add(rs.getLong(1));
                 }
             }
+            segment.setLong(1, ids.get(0));
+            segment.setString(2, userId);
+            segment.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
+            segment.executeUpdate();
             return ids;
         } catch (SQLException e) {
             throw new StorageException("cannot append to the message log", e);
@@ -53,7 +66,7 @@ public class MessageLogRepository {
     /** The oldest pending messages of a user, in arrival order. */
     public List<LoggedMessage> pending(String userId, int limit) {
         String sql = """
-                SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name
+                SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name, segment_id, tokens
                 FROM message_log WHERE user_id = ? AND status = 'pending' ORDER BY id LIMIT ?""";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
@@ -63,7 +76,8 @@ public class MessageLogRepository {
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     messages.add(new LoggedMessage(rs.getLong(1), Role.valueOf(rs.getString(2)), rs.getString(3),
-                            Jdbc.instant(rs.getTimestamp(4)), rs.getString(5), rs.getString(6), rs.getString(7)));
+                            Jdbc.instant(rs.getTimestamp(4)), rs.getString(5), rs.getString(6), rs.getString(7),
+                            rs.getLong(8), rs.getInt(9)));
                 }
             }
             return messages;

@@ -11,6 +11,6 @@ public record NewMemory(
         String weekday,
         String speakerId,
         String speakerName,
-        Integer topicId,
+        Long topicId,
         List<String> sources) {
 }

@@ -11,21 +11,40 @@ import org.junit.jupiter.api.Test;
 
 class TurnsTest {
 
-    private static final List<LoggedMessage> BATCH = List.of(
-            message(1, Role.user, "u1"), message(2, Role.assistant, "a1"),
-            message(3, Role.assistant, "a1b"),
-            message(4, Role.user, "u2"),
-            message(5, Role.user, "u3"), message(6, Role.assistant, "a3"));
+    private static final List<Segment> BATCH = List.of(
+            new Segment(1, List.of(
+                    message(1, 1, Role.user, "u1"), message(2, 1, Role.assistant, "a1"),
+                    message(3, 1, Role.assistant, "a1b"),
+                    message(4, 1, Role.user, "u2"))),
+            new Segment(5, List.of(
+                    message(5, 5, Role.user, "u3"), message(6, 5, Role.assistant, "a3"))));
 
-    private static LoggedMessage message(long id, Role role, String content) {
+    private static LoggedMessage message(long id, long segment, Role role, String content) {
         return new LoggedMessage(id, role, content, Instant.parse("2024-01-15T10:30:00Z").plusSeconds(id), "Mon",
-                null, role == Role.user ? "User" : "Assistant");
+                null, role == Role.user ? "User" : "Assistant", segment, 3);
     }
 
     @Test
     void aTurnIsAUserMessageWithTheRepliesThatFollow() {
         assertThat(Turns.selected(BATCH, MessagesUse.hybrid)).extracting(Turns.Turn::text)
                 .containsExactly("u1\na1\na1b", "u2", "u3\na3");
+    }
+
+    @Test
+    void turnsKnowTheirTopicAndNeverSpanTwoSegments() {
+        List<Turns.Turn> turns = Turns.selected(BATCH, MessagesUse.hybrid);
+
+        assertThat(turns).extracting(Turns.Turn::topic).containsExactly(1, 1, 2);
+        assertThat(turns).extracting(Turns.Turn::segmentId).containsExactly(1L, 1L, 5L);
+    }
+
+    @Test
+    void theAssistantOpeningASegmentStartsATurn() {
+        List<Segment> batch = List.of(new Segment(1, List.of(message(1, 1, Role.user, "u1"))),
+                new Segment(2, List.of(message(2, 2, Role.assistant, "a2"), message(3, 2, Role.user, "u3"))));
+
+        assertThat(Turns.selected(batch, MessagesUse.hybrid)).extracting(Turns.Turn::text)
+                .containsExactly("u1", "a2", "u3");
     }
 
     @Test

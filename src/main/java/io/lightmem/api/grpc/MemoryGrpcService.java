@@ -2,6 +2,12 @@ package io.lightmem.api.grpc;
 
 import io.lightmem.api.grpc.v1.AddMemoryRequest;
 import io.lightmem.api.grpc.v1.AddMemoryResponse;
+import io.lightmem.UserIds;
+import io.lightmem.api.grpc.v1.FlushRequest;
+import io.lightmem.api.grpc.v1.FlushResponse;
+import io.lightmem.api.grpc.v1.GetUsageRequest;
+import io.lightmem.api.grpc.v1.GetUsageResponse;
+import io.lightmem.api.grpc.v1.OperationUsage;
 import io.lightmem.api.grpc.v1.GetTimestampRequest;
 import io.lightmem.api.grpc.v1.GetTimestampResponse;
 import io.lightmem.api.grpc.v1.MemoryService;
@@ -17,6 +23,7 @@ import io.lightmem.ingest.MessageInput;
 import io.lightmem.ingest.SessionTimes;
 import io.lightmem.retrieve.MemorySearch;
 import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.store.UsageRepository;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +31,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /** gRPC front of the memory service; the work happens in the capability packages. */
@@ -34,12 +42,15 @@ public class MemoryGrpcService implements MemoryService {
     private final MemoryIngestor ingestor;
     private final MemorySearch search;
     private final InstanceInfo instance;
+    private final UsageRepository usage;
     private final Clock clock;
 
-    public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance) {
+    public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
+            UsageRepository usage) {
         this.ingestor = ingestor;
         this.search = search;
         this.instance = instance;
+        this.usage = usage;
         this.clock = Clock.systemUTC();
     }
 
@@ -55,10 +66,37 @@ public class MemoryGrpcService implements MemoryService {
             AddMemoryResponse.Builder response = AddMemoryResponse.newBuilder()
                     .addAllMessageIds(result.messageIds())
                     .setLlmCalls(result.llmCalls())
-                    .setPendingMessages(result.pendingMessages());
+                    .setPendingMessages(result.pendingMessages())
+                    .setDeferredReason(Objects.requireNonNullElse(result.deferredReason(), ""));
             result.stored().forEach(entry -> response.addEntries(GrpcMapping.entry(entry)));
-            if (result.deferredReason() != null) {
-                response.setDeferredReason(result.deferredReason());
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<FlushResponse> flush(FlushRequest request) {
+        return call(() -> {
+            AddResult result = ingestor.flush(request.getUserId());
+            FlushResponse.Builder response = FlushResponse.newBuilder()
+                    .setLlmCalls(result.llmCalls())
+                    .setPendingMessages(result.pendingMessages())
+                    .setDeferredReason(Objects.requireNonNullElse(result.deferredReason(), ""));
+            result.stored().forEach(entry -> response.addEntries(GrpcMapping.entry(entry)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<GetUsageResponse> getUsage(GetUsageRequest request) {
+        return call(() -> {
+            GetUsageResponse.Builder response = GetUsageResponse.newBuilder();
+            for (UsageRepository.Totals totals : usage.totals(UserIds.require("user_id", request.getUserId()))) {
+                response.addOperations(OperationUsage.newBuilder()
+                        .setOperation(totals.operation())
+                        .setCalls(totals.calls())
+                        .setPromptTokens(totals.promptTokens())
+                        .setCompletionTokens(totals.completionTokens())
+                        .setTotalTokens(totals.totalTokens()));
             }
             return response.build();
         });

@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.api.grpc.v1.AddMemoryRequest;
 import io.lightmem.api.grpc.v1.AddMemoryResponse;
+import io.lightmem.api.grpc.v1.Message;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.api.grpc.v1.RetrieveRequest;
 import io.lightmem.api.grpc.v1.RetrieveResponse;
@@ -55,7 +57,7 @@ class LlmExtractionTest {
         String userId = newUser();
         llm.enqueue(answer("{\"data\": [{\"source_id\": 0, \"fact\": \"User's favorite color is blue.\"}]}"));
 
-        AddMemoryResponse added = memory.addMemory(add(userId,
+        AddMemoryResponse added = memory.addMemory(extractNow(userId,
                 user("My favorite color is blue.", "2024-01-15T10:30:00"),
                 assistant("Blue is a great color!", "2024-01-15T10:30:00")));
 
@@ -74,7 +76,7 @@ class LlmExtractionTest {
     void thePromptListsSelectedMessagesInTheSpecFormat() {
         llm.enqueue(answer("{\"data\": []}"));
 
-        memory.addMemory(add(newUser(),
+        memory.addMemory(extractNow(newUser(),
                 user("I adopted a cat named Luna yesterday.", "2023/05/20 (Sat) 00:44"),
                 assistant("Congratulations on Luna!", "2023/05/20 (Sat) 00:44"),
                 user("She is a grey tabby.", "2023/05/20 (Sat) 00:45")));
@@ -100,7 +102,7 @@ class LlmExtractionTest {
                   {"source_id": 7, "fact": "Caroline is researching adoption agencies."}
                 ]}"""));
 
-        AddMemoryResponse added = memory.addMemory(add(userId,
+        AddMemoryResponse added = memory.addMemory(extractNow(userId,
                 user("I paint sunsets on weekends.", "2023-05-08T13:56:00").toBuilder().setSpeakerName("Melanie").build(),
                 user("I went to a LGBTQ support group yesterday.", "2023-05-08T14:10:00").toBuilder()
                         .setSpeakerName("Caroline").setSpeakerId("c-1").build()));
@@ -120,7 +122,7 @@ class LlmExtractionTest {
                 answer("{\"data\": [{\"source_id\": \"zero\", \"fact\": \"x\"}]}"),
                 answer("```json\n{\"data\": [{\"source_id\": 0, \"fact\": \"User likes jazz.\"}]}\n```"));
 
-        AddMemoryResponse added = memory.addMemory(add(userId, user("I love jazz.", "2024-01-15T10:30:00")));
+        AddMemoryResponse added = memory.addMemory(extractNow(userId, user("I love jazz.", "2024-01-15T10:30:00")));
 
         assertThat(added.getLlmCalls()).isEqualTo(3);
         assertThat(added.getEntriesList()).extracting(e -> e.getMemory()).containsExactly("User likes jazz.");
@@ -135,7 +137,7 @@ class LlmExtractionTest {
         String userId = newUser();
         llm.fallback(answer("this is not json"));
 
-        AddMemoryResponse failed = memory.addMemory(add(userId, user("I moved to Lisbon in March.", "2024-04-02T09:00:00")));
+        AddMemoryResponse failed = memory.addMemory(extractNow(userId, user("I moved to Lisbon in March.", "2024-04-02T09:00:00")));
 
         assertThat(failed.getLlmCalls()).isEqualTo(3); // the first try and two retries
         assertThat(failed.getEntriesList()).isEmpty();
@@ -145,7 +147,7 @@ class LlmExtractionTest {
 
         llm.reset();
         llm.enqueue(httpError(503), httpError(503), httpError(503));
-        AddMemoryResponse unavailable = memory.addMemory(add(userId, user("I work remotely.", "2024-04-03T09:00:00")));
+        AddMemoryResponse unavailable = memory.addMemory(extractNow(userId, user("I work remotely.", "2024-04-03T09:00:00")));
         assertThat(unavailable.getEntriesList()).isEmpty();
         assertThat(unavailable.getPendingMessages()).isEqualTo(2);
         assertThat(unavailable.getDeferredReason()).contains("openai call failed");
@@ -154,7 +156,7 @@ class LlmExtractionTest {
         llm.enqueue(answer("""
                 {"data": [{"source_id": 0, "fact": "User moved to Lisbon in March 2024."},
                           {"source_id": 1, "fact": "User works remotely."}]}"""));
-        AddMemoryResponse recovered = memory.addMemory(add(userId, user("Nice weather today.", "2024-04-04T09:00:00")));
+        AddMemoryResponse recovered = memory.addMemory(extractNow(userId, user("Nice weather today.", "2024-04-04T09:00:00")));
 
         assertThat(recovered.getEntriesList()).extracting(e -> e.getMemory())
                 .containsExactly("User moved to Lisbon in March 2024.", "User works remotely.");
@@ -172,6 +174,11 @@ class LlmExtractionTest {
         assertThat(instance.getMemoryManager()).isEqualTo("openai");
         assertThat(instance.getConfigMap()).containsEntry("lightmem.memory-manager.configs.api-key", "****");
         assertThat(instance.getConfigMap().values()).noneMatch(v -> v.contains("sk-test-secret"));
+    }
+
+    /** An add that extracts at once instead of waiting for the short-term buffer to fill. */
+    private static AddMemoryRequest extractNow(String userId, Message... messages) {
+        return add(userId, messages).toBuilder().setForceExtract(true).build();
     }
 
     private List<String> messageLog(String userId) throws Exception {

@@ -28,6 +28,10 @@ public interface LightMemConfig {
     @Max(100_000)
     int extractThreshold();
 
+    /** Ask the LLM for category, subcategory, keywords and entities of every memory. */
+    @WithDefault("false")
+    boolean metadataGenerate();
+
     /** Store the extracted fact as the memory (true) or the source message text (false). */
     @WithDefault("true")
     boolean textSummary();

@@ -32,20 +32,26 @@ public final class LlmMemoryManager implements MemoryManager {
     private final UsageRepository usage;
     private final MessagesUse messagesUse;
     private final boolean textSummary;
+    private final boolean metadataGenerate;
     private final int maxRetries;
-    private final String systemPrompt = Prompts.load(Prompts.EXTRACT_SYSTEM);
+    private final String systemPrompt;
     private final String userPrompt = Prompts.load(Prompts.EXTRACT_USER);
     private final String retryPrompt = Prompts.load(Prompts.JSON_RETRY);
 
     public LlmMemoryManager(String backend, String modelName, ChatModel chatModel, UsageRepository usage,
-            MessagesUse messagesUse, boolean textSummary, int maxRetries) {
+            MessagesUse messagesUse, boolean textSummary, boolean metadataGenerate, int maxRetries) {
         this.backend = backend;
         this.modelName = modelName;
         this.chatModel = chatModel;
         this.usage = usage;
         this.messagesUse = messagesUse;
         this.textSummary = textSummary;
+        this.metadataGenerate = metadataGenerate;
         this.maxRetries = maxRetries;
+        this.systemPrompt = metadataGenerate
+                ? Prompts.load(Prompts.EXTRACT_SYSTEM) + "\n\n"
+                        + Prompts.fill(Prompts.load(Prompts.EXTRACT_METADATA), Map.of("categories", Category.names()))
+                : Prompts.load(Prompts.EXTRACT_SYSTEM);
     }
 
     @Override
@@ -75,7 +81,7 @@ public final class LlmMemoryManager implements MemoryManager {
             record(userId, response.tokenUsage());
             String answer = response.aiMessage().text();
             try {
-                return memories(FactParser.parse(answer), turns, calls);
+                return memories(FactParser.parse(answer, metadataGenerate), turns, calls);
             } catch (FactParser.MalformedAnswerException e) {
                 if (calls > maxRetries) {
                     throw new ExtractionException("the " + backend + " model answered malformed JSON " + calls
@@ -123,7 +129,8 @@ public final class LlmMemoryManager implements MemoryManager {
             }
             LoggedMessage source = turn.first();
             memories.add(new NewMemory(textSummary ? fact.fact() : turn.text(), turn.text(), source.timeStamp(),
-                    source.weekday(), source.speakerId(), source.speakerName(), turn.segmentId(), turn.sourceIds()));
+                    source.weekday(), source.speakerId(), source.speakerName(), turn.segmentId(), turn.sourceIds(),
+                    fact.metadata()));
         }
         if (clamped > 0) {
             LOG.warnf("%d extracted facts named a source_id outside the batch of %d turns; clamped", clamped,

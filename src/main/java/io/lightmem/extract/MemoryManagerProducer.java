@@ -29,6 +29,9 @@ public class MemoryManagerProducer {
         Backend backend = effectiveBackend(manager);
         if (backend == Backend.none) {
             LOG.info("memory manager: none (messages are stored verbatim; configure lightmem.memory-manager.* for LLM extraction)");
+            if (config.metadataGenerate()) {
+                LOG.warn("lightmem.metadata-generate needs an LLM; with the none memory manager no metadata is generated");
+            }
             return new VerbatimMemoryManager(config.messagesUse());
         }
         MemoryManagerConfig.Configs configs = manager.configs();
@@ -53,6 +56,6 @@ public class MemoryManagerProducer {
         }
         LOG.infof("memory manager: %s, model %s at %s", backend, model, baseUrl);
         return new LlmMemoryManager(backend.name(), model, chat.build(), usage, config.messagesUse(),
-                config.textSummary(), manager.maxRetries());
+                config.textSummary(), config.metadataGenerate(), manager.maxRetries());
     }
 }

@@ -11,6 +11,7 @@ final class Prompts {
 
     static final String EXTRACT_SYSTEM = "prompts/extract-facts.v1.system.txt";
     static final String EXTRACT_USER = "prompts/extract-facts.v1.user.txt";
+    static final String EXTRACT_METADATA = "prompts/extract-metadata.v1.txt";
     static final String JSON_RETRY = "prompts/json-retry.v1.txt";
 
     private Prompts() {

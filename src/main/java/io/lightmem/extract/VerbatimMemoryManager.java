@@ -1,6 +1,7 @@
 package io.lightmem.extract;
 
 import io.lightmem.config.LightMemConfig.MessagesUse;
+import io.lightmem.store.MemoryMetadata;
 import io.lightmem.store.NewMemory;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public final class VerbatimMemoryManager implements MemoryManager {
                 .flatMap(segment -> segment.messages().stream())
                 .filter(m -> messagesUse.feeds(m.role()))
                 .map(m -> new NewMemory(m.content(), m.content(), m.timeStamp(), m.weekday(), m.speakerId(),
-                        m.speakerName(), m.segmentId(), List.of(Long.toString(m.id()))))
+                        m.speakerName(), m.segmentId(), List.of(Long.toString(m.id())), MemoryMetadata.NONE))
                 .toList();
         return new Extraction(memories, 0, 0);
     }

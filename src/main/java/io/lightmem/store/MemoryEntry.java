@@ -17,6 +17,8 @@ public record MemoryEntry(
         String speakerName,
         String category,
         String subcategory,
+        List<String> keywords,
+        List<String> entities,
         Long topicId,
         int hitTime,
         List<String> sources,

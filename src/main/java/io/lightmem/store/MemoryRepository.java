@@ -19,7 +19,7 @@ public class MemoryRepository {
 
     static final String COLUMNS = """
             id, user_id, memory, original_memory, time_stamp, weekday, speaker_id, speaker_name,
-            category, subcategory, topic_id, hit_time, source, created_at, updated_at""";
+            category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at""";
 
     private final AgroalDataSource dataSource;
 
@@ -31,8 +31,9 @@ public class MemoryRepository {
     @Transactional
     public List<MemoryEntry> insert(String userId, List<NewMemory> memories, List<float[]> vectors) {
         String sql = "INSERT INTO memory_entry (id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
-                + " weekday, speaker_id, speaker_name, topic_id, source, embedding)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING " + COLUMNS;
+                + " weekday, speaker_id, speaker_name, topic_id, source, category, subcategory, keywords, entities,"
+                + " embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?)"
+                + " RETURNING " + COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             PGvector.addVectorType(connection);
@@ -50,7 +51,11 @@ public class MemoryRepository {
                 insert.setString(9, memory.speakerName());
                 insert.setObject(10, memory.topicId());
                 insert.setString(11, Jdbc.jsonArray(memory.sources()));
-                insert.setObject(12, new PGvector(vectors.get(i)));
+                insert.setString(12, memory.metadata().category());
+                insert.setString(13, memory.metadata().subcategory());
+                insert.setString(14, Jdbc.jsonArray(memory.metadata().keywords()));
+                insert.setString(15, Jdbc.jsonArray(memory.metadata().entities()));
+                insert.setObject(16, new PGvector(vectors.get(i)));
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     stored.add(entry(rs));
@@ -143,7 +148,8 @@ public class MemoryRepository {
 
     private static MemoryEntry withHit(MemoryEntry e) {
         return new MemoryEntry(e.id(), e.userId(), e.memory(), e.originalMemory(), e.timeStamp(), e.weekday(),
-                e.speakerId(), e.speakerName(), e.category(), e.subcategory(), e.topicId(), e.hitTime() + 1,
+                e.speakerId(), e.speakerName(), e.category(), e.subcategory(), e.keywords(), e.entities(),
+                e.topicId(), e.hitTime() + 1,
                 e.sources(), e.createdAt(), e.updatedAt());
     }
 
@@ -159,6 +165,8 @@ public class MemoryRepository {
                 rs.getString("speaker_name"),
                 rs.getString("category"),
                 rs.getString("subcategory"),
+                Jdbc.strings(rs.getString("keywords")),
+                Jdbc.strings(rs.getString("entities")),
                 (Long) rs.getObject("topic_id"),
                 rs.getInt("hit_time"),
                 Jdbc.strings(rs.getString("source")),

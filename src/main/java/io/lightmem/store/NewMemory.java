@@ -12,5 +12,6 @@ public record NewMemory(
         String speakerId,
         String speakerName,
         Long topicId,
-        List<String> sources) {
+        List<String> sources,
+        MemoryMetadata metadata) {
 }

@@ -45,7 +45,9 @@ final class GrpcMapping {
                 .setWeekday(entry.weekday())
                 .setHitTime(entry.hitTime())
                 .setFormatted(entry.formatted())
-                .addAllSources(entry.sources());
+                .addAllSources(entry.sources())
+                .addAllKeywords(entry.keywords())
+                .addAllEntities(entry.entities());
         if (entry.originalMemory() != null) {
             proto.setOriginalMemory(entry.originalMemory());
         }

@@ -10,6 +10,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.ingest.SessionTimes;
+import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.NewMemory;
 import io.lightmem.store.UsageRepository;
@@ -30,6 +31,7 @@ public final class LlmMemoryManager implements MemoryManager {
     private final String modelName;
     private final ChatModel chatModel;
     private final UsageRepository usage;
+    private final ServiceMetrics metrics;
     private final MessagesUse messagesUse;
     private final boolean textSummary;
     private final boolean metadataGenerate;
@@ -39,11 +41,12 @@ public final class LlmMemoryManager implements MemoryManager {
     private final String retryPrompt = Prompts.load(Prompts.JSON_RETRY);
 
     public LlmMemoryManager(String backend, String modelName, ChatModel chatModel, UsageRepository usage,
-            MessagesUse messagesUse, boolean textSummary, boolean metadataGenerate, int maxRetries) {
+            ServiceMetrics metrics, MessagesUse messagesUse, boolean textSummary, boolean metadataGenerate, int maxRetries) {
         this.backend = backend;
         this.modelName = modelName;
         this.chatModel = chatModel;
         this.usage = usage;
+        this.metrics = metrics;
         this.messagesUse = messagesUse;
         this.textSummary = textSummary;
         this.metadataGenerate = metadataGenerate;
@@ -133,6 +136,7 @@ public final class LlmMemoryManager implements MemoryManager {
                     fact.metadata()));
         }
         if (clamped > 0) {
+            metrics.sourceIdsClamped(clamped);
             LOG.warnf("%d extracted facts named a source_id outside the batch of %d turns; clamped", clamped,
                     turns.size());
         }
@@ -144,5 +148,6 @@ public final class LlmMemoryManager implements MemoryManager {
         int completion = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
         int total = tokens == null || tokens.totalTokenCount() == null ? prompt + completion : tokens.totalTokenCount();
         usage.record(userId, OPERATION, modelName, prompt, completion, total);
+        metrics.llmCall(OPERATION, prompt, completion);
     }
 }

@@ -4,6 +4,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.lightmem.config.LightMemConfig;
 import io.lightmem.config.LightMemConfig.Backend;
 import io.lightmem.config.LightMemConfig.MemoryManagerConfig;
+import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.store.UsageRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -24,7 +25,7 @@ public class MemoryManagerProducer {
 
     @Produces
     @Singleton
-    MemoryManager memoryManager(LightMemConfig config, UsageRepository usage) {
+    MemoryManager memoryManager(LightMemConfig config, UsageRepository usage, ServiceMetrics metrics) {
         MemoryManagerConfig manager = config.memoryManager();
         Backend backend = effectiveBackend(manager);
         if (backend == Backend.none) {
@@ -55,7 +56,7 @@ public class MemoryManagerProducer {
             chat.responseFormat("json_object");
         }
         LOG.infof("memory manager: %s, model %s at %s", backend, model, baseUrl);
-        return new LlmMemoryManager(backend.name(), model, chat.build(), usage, config.messagesUse(),
+        return new LlmMemoryManager(backend.name(), model, chat.build(), usage, metrics, config.messagesUse(),
                 config.textSummary(), config.metadataGenerate(), manager.maxRetries());
     }
 }

@@ -7,6 +7,7 @@ import io.lightmem.extract.Extraction;
 import io.lightmem.extract.ExtractionException;
 import io.lightmem.extract.MemoryManager;
 import io.lightmem.model.Embedder;
+import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.model.TokenCounter;
 import io.lightmem.extract.Segment;
 import io.lightmem.config.LightMemConfig.MessagesUse;
@@ -41,13 +42,16 @@ public class MemoryIngestor {
     private final Embedder embedder;
     private final TokenCounter tokenCounter;
     private final MemoryWriter writer;
+    private final ServiceMetrics metrics;
     private final AgroalDataSource dataSource;
     private final int maxBatchMessages;
     private final MessagesUse messagesUse;
     private final int extractThreshold;
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
-            TokenCounter tokenCounter, MemoryWriter writer, AgroalDataSource dataSource, LightMemConfig config) {
+            TokenCounter tokenCounter, MemoryWriter writer, AgroalDataSource dataSource, ServiceMetrics metrics,
+            LightMemConfig config) {
+        this.metrics = metrics;
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
@@ -70,11 +74,13 @@ public class MemoryIngestor {
      * @throws StorageException when the messages cannot be accepted (nothing is stored)
      */
     public AddResult add(String userId, List<MessageInput> messages, boolean forceSegment, boolean forceExtract) {
-        UserIds.require("user_id", userId);
-        List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
-        List<Integer> tokens = normalized.stream().map(m -> tokenCounter.countTokens(m.content())).toList();
-        List<Long> ids = messageLog.append(userId, normalized, tokens);
-        return process(userId, ids, forceExtract);
+        return metrics.timeAdd(() -> {
+            UserIds.require("user_id", userId);
+            List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
+            List<Integer> tokens = normalized.stream().map(m -> tokenCounter.countTokens(m.content())).toList();
+            List<Long> ids = messageLog.append(userId, normalized, tokens);
+            return process(userId, ids, forceExtract);
+        });
     }
 
     /** Extracts everything buffered for the user now, e.g. after a batch was deferred. */
@@ -110,6 +116,7 @@ public class MemoryIngestor {
                         llmCalls += e.llmCalls();
                         deferred = e.getMessage();
                         messageLog.recordFailure(userId, batchIds, deferred);
+                        metrics.extractionDeferred();
                         LOG.warnf("extraction for user %s deferred, %d messages stay pending: %s", userId,
                                 batchIds.size(), deferred);
                     }

@@ -3,6 +3,7 @@ package io.lightmem.retrieve;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.UserIds;
 import io.lightmem.config.LightMemConfig;
+import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.store.MemoryRepository.Filter;
 import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +17,11 @@ public class MemorySearch {
 
     private final Retriever retriever;
     private final LightMemConfig.RetrieveConfig limits;
+    private final ServiceMetrics metrics;
 
-    public MemorySearch(Retriever retriever, LightMemConfig config) {
+    public MemorySearch(Retriever retriever, LightMemConfig config, ServiceMetrics metrics) {
         this.retriever = retriever;
+        this.metrics = metrics;
         this.limits = config.retrieve();
     }
 
@@ -39,6 +42,7 @@ public class MemorySearch {
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw new InvalidArgumentException("filter.time_from", "must be before filter.time_to");
         }
-        return retriever.retrieve(userId, query.strip(), limit == 0 ? limits.defaultLimit() : limit, filter);
+        int effectiveLimit = limit == 0 ? limits.defaultLimit() : limit;
+        return metrics.timeRetrieve("embedding", () -> retriever.retrieve(userId, query.strip(), effectiveLimit, filter));
     }
 }

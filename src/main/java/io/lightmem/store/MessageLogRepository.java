@@ -100,6 +100,20 @@ public class MessageLogRepository {
         }
     }
 
+    /** Pending messages of all users (the extraction backlog). */
+    public long countAllPending() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT count(*) FROM message_log WHERE status = 'pending'")) {
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the message log", e);
+        }
+    }
+
     /** Marks messages processed; runs inside the caller's transaction with the memories they produced. */
     public void markProcessed(String userId, List<Long> ids) {
         try (Connection connection = dataSource.getConnection();

@@ -6,6 +6,8 @@ import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
 import static io.lightmem.testing.ScriptedLlmServer.Reply.answer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 
 import io.lightmem.api.grpc.v1.AddMemoryResponse;
 import io.lightmem.api.grpc.v1.FlushRequest;
@@ -118,5 +120,8 @@ class ShortTermBufferingTest {
             assertThat(extract.getTotalTokens()).isEqualTo(extract.getPromptTokens() + extract.getCompletionTokens());
         });
         assertThat(memory.getUsage(GetUsageRequest.newBuilder().setUserId(newUser()).build()).getOperationsList()).isEmpty();
+        given().when().get("/q/metrics").then()
+                .body(containsString("lightmem_llm_calls_total{operation=\"extract\"}"))
+                .body(containsString("lightmem_llm_tokens_total{kind=\"prompt\",operation=\"extract\"}"));
     }
 }

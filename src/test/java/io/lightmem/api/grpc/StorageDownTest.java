@@ -5,6 +5,8 @@ import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -51,6 +53,12 @@ class StorageDownTest {
                 () -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(newUser()).setQuery("hello").build()));
 
         assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    void theServiceIsNotReadyButAlive() {
+        given().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+        given().when().get("/q/health/live").then().statusCode(200);
     }
 
     @Test

@@ -20,6 +20,23 @@ public interface LightMemConfig {
     MessagesUse messagesUse();
 
     /**
+     * Cut buffered messages into topic segments (SPEC 1.3) instead of treating each add as one
+     * segment.
+     */
+    @WithDefault("false")
+    boolean topicSegment();
+
+    TopicSegmenterConfig topicSegmenter();
+
+    interface TopicSegmenterConfig {
+        /** Tokens of user messages the sensory buffer collects before it is segmented. */
+        @WithDefault("512")
+        @Min(16)
+        @Max(100_000)
+        int bufferLen();
+    }
+
+    /**
      * Token budget of the short-term buffer: buffered topic segments are extracted in one LLM call
      * when the next segment would pass it (tokens of the roles messages-use selects).
      */

@@ -1,7 +1,6 @@
 package io.lightmem.extract;
 
 import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.ingest.Role;
 import io.lightmem.store.LoggedMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ final class Turns {
         List<Turn> selected = new ArrayList<>();
         for (int topic = 1; topic <= batch.size(); topic++) {
             Segment segment = batch.get(topic - 1);
-            for (List<LoggedMessage> turn : turnsOf(segment.messages())) {
+            for (List<LoggedMessage> turn : LoggedMessage.turns(segment.messages())) {
                 List<LoggedMessage> kept = turn.stream().filter(m -> use.feeds(m.role())).toList();
                 if (!kept.isEmpty()) {
                     selected.add(new Turn(selected.size(), topic, segment.id(), kept));
@@ -45,18 +44,5 @@ final class Turns {
             }
         }
         return selected;
-    }
-
-    private static List<List<LoggedMessage>> turnsOf(List<LoggedMessage> messages) {
-        List<List<LoggedMessage>> turns = new ArrayList<>();
-        List<LoggedMessage> current = null;
-        for (LoggedMessage message : messages) {
-            if (current == null || message.role() == Role.user) {
-                current = new ArrayList<>();
-                turns.add(current);
-            }
-            current.add(message);
-        }
-        return turns;
     }
 }

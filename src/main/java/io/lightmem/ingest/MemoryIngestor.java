@@ -9,6 +9,9 @@ import io.lightmem.extract.MemoryManager;
 import io.lightmem.model.Embedder;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.model.TokenCounter;
+import io.lightmem.segment.TopicSegmenter;
+import jakarta.enterprise.inject.Instance;
+import java.util.Optional;
 import io.lightmem.extract.Segment;
 import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.store.LoggedMessage;
@@ -41,6 +44,9 @@ public class MemoryIngestor {
     private final MemoryManager memoryManager;
     private final Embedder embedder;
     private final TokenCounter tokenCounter;
+    /** Present when lightmem.topic-segment is on; otherwise each add is one segment. */
+    private final Optional<TopicSegmenter> segmenter;
+    private final int bufferLen;
     private final MemoryWriter writer;
     private final ServiceMetrics metrics;
     private final AgroalDataSource dataSource;
@@ -49,13 +55,15 @@ public class MemoryIngestor {
     private final int extractThreshold;
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
-            TokenCounter tokenCounter, MemoryWriter writer, AgroalDataSource dataSource, ServiceMetrics metrics,
+            TokenCounter tokenCounter, Instance<TopicSegmenter> segmenter, MemoryWriter writer, AgroalDataSource dataSource, ServiceMetrics metrics,
             LightMemConfig config) {
         this.metrics = metrics;
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
         this.tokenCounter = tokenCounter;
+        this.segmenter = config.topicSegment() ? Optional.of(segmenter.get()) : Optional.empty();
+        this.bufferLen = config.topicSegmenter().bufferLen();
         this.writer = writer;
         this.dataSource = dataSource;
         this.maxBatchMessages = config.memoryManager().maxBatchMessages();
@@ -66,9 +74,8 @@ public class MemoryIngestor {
     /**
      * Validates and accepts the messages, then extracts what the buffer releases.
      *
-     * @param forceSegment close the open topic segment (each add is its own segment while topic
-     *        segmentation is not implemented, so this changes nothing yet)
-     * @param forceExtract extract everything buffered now
+     * @param forceSegment segment everything in the sensory buffer now, closing the open topic
+     * @param forceExtract extract everything buffered now (segmenting it first)
      *
      * @throws io.lightmem.InvalidArgumentException for bad input (nothing is stored)
      * @throws StorageException when the messages cannot be accepted (nothing is stored)
@@ -78,20 +85,22 @@ public class MemoryIngestor {
             UserIds.require("user_id", userId);
             List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
             List<Integer> tokens = normalized.stream().map(m -> tokenCounter.countTokens(m.content())).toList();
-            List<Long> ids = messageLog.append(userId, normalized, tokens);
-            return process(userId, ids, forceExtract);
+            List<Long> ids = messageLog.append(userId, normalized, tokens, segmenter.isEmpty());
+            return process(userId, ids, forceSegment, forceExtract);
         });
     }
 
     /** Extracts everything buffered for the user now, e.g. after a batch was deferred. */
     public AddResult flush(String userId) {
         UserIds.require("user_id", userId);
-        return process(userId, List.of(), true);
+        return process(userId, List.of(), true, true);
     }
 
-    private AddResult process(String userId, List<Long> acceptedIds, boolean forceExtract) {
-        // Without an LLM there is no call to save, so nothing waits in the buffer.
+    private AddResult process(String userId, List<Long> acceptedIds, boolean forceSegment, boolean forceExtract) {
+        // Without an LLM there is no call to save, so nothing waits in the buffers; extracting
+        // "everything buffered" includes what still waits for segmentation.
         boolean flushAll = forceExtract || !memoryManager.callsLlm();
+        boolean segmentAll = forceSegment || flushAll;
         List<MemoryEntry> stored = new ArrayList<>();
         int llmCalls = 0;
         String deferred = null;
@@ -101,8 +110,11 @@ public class MemoryIngestor {
             lock.setAutoCommit(false);
             try {
                 lockUser(lock, userId);
+                segmenter.ifPresent(topics -> messageLog.assignSegments(userId, SensoryBuffer.release(
+                        messageLog.unsegmented(userId, maxBatchMessages), bufferLen, segmentAll, topics).stream()
+                        .map(segment -> segment.stream().map(LoggedMessage::id).toList()).toList()));
                 List<Segment> batch;
-                while (deferred == null && !(batch = ShortTermBuffer.nextBatch(messageLog.pending(userId,
+                while (deferred == null && !(batch = ShortTermBuffer.nextBatch(messageLog.segmented(userId,
                         maxBatchMessages), messagesUse, extractThreshold, flushAll)).isEmpty()) {
                     List<Long> batchIds = batch.stream().flatMap(s -> s.messages().stream()).map(LoggedMessage::id)
                             .toList();

@@ -2,6 +2,8 @@ package io.lightmem.store;
 
 import io.lightmem.ingest.Role;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A message as the message log holds it.
@@ -11,4 +13,18 @@ import java.time.Instant;
  */
 public record LoggedMessage(long id, Role role, String content, Instant timeStamp, String weekday,
         String speakerId, String speakerName, long segmentId, int tokens) {
+
+    /** Groups messages into turns: a user message and the assistant replies that follow it. */
+    public static List<List<LoggedMessage>> turns(List<LoggedMessage> messages) {
+        List<List<LoggedMessage>> turns = new ArrayList<>();
+        List<LoggedMessage> current = null;
+        for (LoggedMessage message : messages) {
+            if (current == null || message.role() == Role.user) {
+                current = new ArrayList<>();
+                turns.add(current);
+            }
+            current.add(message);
+        }
+        return turns;
+    }
 }

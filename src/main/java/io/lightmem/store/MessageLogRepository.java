@@ -23,20 +23,19 @@ public class MessageLogRepository {
     }
 
     /**
-     * Appends the messages in one transaction, as one topic segment: all are accepted or none.
-     * Returns their ids in order.
+     * Appends the messages in one transaction: all are accepted or none. Returns their ids in order.
      *
      * @param tokens the token count of each message's content
+     * @param asSegment make them one topic segment now; otherwise they wait for segmentation
      */
     @Transactional
-    public List<Long> append(String userId, List<NormalizedMessage> messages, List<Integer> tokens) {
+    public List<Long> append(String userId, List<NormalizedMessage> messages, List<Integer> tokens,
+            boolean asSegment) {
         String sql = """
                 INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name, tokens)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(sql);
-                PreparedStatement segment = connection.prepareStatement(
-                        "UPDATE message_log SET segment_id = ? WHERE user_id = ? AND id = ANY (?)")) {
+                PreparedStatement insert = connection.prepareStatement(sql)) {
             List<Long> ids = new ArrayList<>(messages.size());
             for (int i = 0; i < messages.size(); i++) {
                 NormalizedMessage message = messages.get(i);
@@ -53,21 +52,52 @@ public class MessageLogRepository {
                     ids.add(rs.getLong(1));
                 }
             }
-            segment.setLong(1, ids.get(0));
-            segment.setString(2, userId);
-            segment.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
-            segment.executeUpdate();
+            if (asSegment) {
+                assignSegment(connection, userId, ids);
+            }
             return ids;
         } catch (SQLException e) {
             throw new StorageException("cannot append to the message log", e);
         }
     }
 
-    /** The oldest pending messages of a user, in arrival order. */
-    public List<LoggedMessage> pending(String userId, int limit) {
+    /** Makes each list of message ids one topic segment, identified by its first id; one transaction. */
+    @Transactional
+    public void assignSegments(String userId, List<List<Long>> segments) {
+        try (Connection connection = dataSource.getConnection()) {
+            for (List<Long> segment : segments) {
+                assignSegment(connection, userId, segment);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot update the message log", e);
+        }
+    }
+
+    private static void assignSegment(Connection connection, String userId, List<Long> ids) throws SQLException {
+        try (PreparedStatement segment = connection.prepareStatement(
+                "UPDATE message_log SET segment_id = ? WHERE user_id = ? AND id = ANY (?)")) {
+            segment.setLong(1, ids.get(0));
+            segment.setString(2, userId);
+            segment.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
+            segment.executeUpdate();
+        }
+    }
+
+    /** The oldest pending messages of a user already in topic segments (the short-term buffer), in order. */
+    public List<LoggedMessage> segmented(String userId, int limit) {
+        return pending(userId, "segment_id IS NOT NULL", limit);
+    }
+
+    /** The pending messages of a user still waiting for segmentation (the sensory buffer), in order. */
+    public List<LoggedMessage> unsegmented(String userId, int limit) {
+        return pending(userId, "segment_id IS NULL", limit);
+    }
+
+    private List<LoggedMessage> pending(String userId, String segmentCondition, int limit) {
         String sql = """
                 SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name, segment_id, tokens
-                FROM message_log WHERE user_id = ? AND status = 'pending' ORDER BY id LIMIT ?""";
+                FROM message_log WHERE user_id = ? AND status = 'pending' AND %s ORDER BY id LIMIT ?"""
+                .formatted(segmentCondition);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
             query.setString(1, userId);

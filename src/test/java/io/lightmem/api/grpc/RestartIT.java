@@ -10,15 +10,12 @@ import io.grpc.ManagedChannelBuilder;
 import io.lightmem.api.grpc.v1.AddMemoryRequest;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
-import java.io.File;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +39,7 @@ class RestartIT {
             "I am thinking about adopting a second cat to keep Miso company.");
 
     private ScriptedLlmServer llm;
-    private Process service;
+    private PackagedService service;
     private int grpcPort;
 
     @BeforeEach
@@ -51,9 +48,9 @@ class RestartIT {
     }
 
     @AfterEach
-    void stopEverything() {
+    void stopEverything() throws InterruptedException {
         if (service != null) {
-            service.destroyForcibly();
+            service.kill();
         }
         llm.close();
     }
@@ -66,7 +63,7 @@ class RestartIT {
         start();
         int bufferedAtTheKill = addTurns(interrupted, 0, 5);
         assertThat(bufferedAtTheKill).as("messages waiting in the buffer when the service dies").isPositive();
-        service.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // like kill -9: no shutdown hooks
+        service.kill(); // like kill -9: no shutdown hooks
         start();
         addTurns(interrupted, 5, TURNS.size());
         List<String> promptsAcrossTheRestart = prompts();
@@ -109,44 +106,12 @@ class RestartIT {
     }
 
     private void start() throws Exception {
-        grpcPort = freePort();
-        int httpPort = freePort();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.grpc.server.port=" + grpcPort,
-                "-Dquarkus.http.port=" + httpPort,
+        service = PackagedService.start(Map.of(
                 // A small budget so eight short turns make several batches.
-                "-Dlightmem.extract-threshold=40",
-                "-Dlightmem.memory-manager.model-name=openai",
-                "-Dlightmem.memory-manager.configs.api-key=sk-test",
-                "-Dlightmem.memory-manager.configs.base-url=" + llm.baseUrl(),
-                "-jar", "target/quarkus-app/quarkus-run.jar");
-        service = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/restart-it-" + System.nanoTime() + ".log"))
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!ready(httpPort)) {
-            if (!service.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the packaged service did not become ready; see target/restart-it-*.log");
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static boolean ready(int httpPort) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")
-                    .toURL().openConnection();
-            connection.setConnectTimeout(500);
-            return connection.getResponseCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+                "lightmem.extract-threshold", "40",
+                "lightmem.memory-manager.model-name", "openai",
+                "lightmem.memory-manager.configs.api-key", "sk-test",
+                "lightmem.memory-manager.configs.base-url", llm.baseUrl()), "restart-it");
+        grpcPort = service.grpcPort();
     }
 }

@@ -1,0 +1,109 @@
+package io.lightmem.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.lightmem.api.grpc.v1.AddMemoryRequest;
+import io.lightmem.api.grpc.v1.GetUsageRequest;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.api.grpc.v1.Message;
+import io.lightmem.api.grpc.v1.OperationUsage;
+import io.lightmem.api.grpc.v1.Role;
+import io.lightmem.testing.PackagedService;
+import io.lightmem.testing.ScriptedLlmServer;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * LLM calls and prompt tokens of memory construction on LoCoMo conversations, through the packaged
+ * service over gRPC, with the scripted LLM (answering no facts) in place of a provider. Each
+ * conversation goes in turn by turn, speaker A as the user and speaker B as the assistant
+ * (messages-use=hybrid: both speakers' facts matter in LoCoMo), and is flushed at its end.
+ *
+ * <pre>
+ * ./mvnw -Pbench package -DskipTests
+ * eval "$(LIGHTMEM_PG_DB=lightmem_bench bash deploy/local/postgres.sh env)"
+ * ./mvnw -Pbench exec:java -Dexec.mainClass=io.lightmem.bench.ConstructionBench [-Dexec.args=path/to/locomo.json]
+ * </pre>
+ */
+public final class ConstructionBench {
+
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args.length > 0 ? args[0] : "../shared/data/locomo/locomo-dev.json");
+        List<LocomoConversations.Conversation> conversations = LocomoConversations.read(file);
+        Map<String, Map<String, String>> setups = new LinkedHashMap<>();
+        setups.put("segmentation off", Map.of());
+        setups.put("segmentation on", Map.of("lightmem.topic-segment", "true"));
+        System.out.println("| setup | conversation | turns | LLM calls | prompt tokens (≈ chars/4) |");
+        System.out.println("|---|---|---|---|---|");
+        for (Map.Entry<String, Map<String, String>> setup : setups.entrySet()) {
+            try (ScriptedLlmServer llm = new ScriptedLlmServer()) {
+                Map<String, String> properties = new LinkedHashMap<>(setup.getValue());
+                properties.put("lightmem.messages-use", "hybrid");
+                properties.put("lightmem.memory-manager.model-name", "openai");
+                properties.put("lightmem.memory-manager.configs.api-key", "sk-bench");
+                properties.put("lightmem.memory-manager.configs.base-url", llm.baseUrl());
+                try (PackagedService service = PackagedService.start(properties, "construction-bench")) {
+                    long calls = 0;
+                    long tokens = 0;
+                    int turns = 0;
+                    for (LocomoConversations.Conversation conversation : conversations) {
+                        OperationUsage usage = ingest(service.grpcPort(), conversation);
+                        System.out.printf("| %s | %s | %d | %d | %d |%n", setup.getKey(), conversation.sampleId(),
+                                conversation.turnCount(), usage.getCalls(), usage.getPromptTokens());
+                        calls += usage.getCalls();
+                        tokens += usage.getPromptTokens();
+                        turns += conversation.turnCount();
+                    }
+                    System.out.printf("| %s | **all %d** | %d | **%d** | **%d** |%n", setup.getKey(),
+                            conversations.size(), turns, calls, tokens);
+                }
+            }
+        }
+    }
+
+    private static OperationUsage ingest(int grpcPort, LocomoConversations.Conversation conversation) {
+        String userId = "bench-" + conversation.sampleId() + "-" + UUID.randomUUID();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        try {
+            MemoryServiceBlockingStub memory = MemoryServiceGrpc.newBlockingStub(channel);
+            List<LocomoConversations.Session> sessions = conversation.sessions();
+            for (int s = 0; s < sessions.size(); s++) {
+                LocomoConversations.Session session = sessions.get(s);
+                String time = ISO.format(session.time());
+                List<LocomoConversations.Turn> turns = session.turns();
+                for (int t = 0; t < turns.size(); t += 2) {
+                    AddMemoryRequest.Builder add = AddMemoryRequest.newBuilder().setUserId(userId);
+                    for (LocomoConversations.Turn turn : turns.subList(t, Math.min(turns.size(), t + 2))) {
+                        add.addMessages(message(conversation, turn, time));
+                    }
+                    boolean last = s == sessions.size() - 1 && t + 2 >= turns.size();
+                    memory.withDeadlineAfter(5, TimeUnit.MINUTES).addMemory(add.setForceExtract(last).build());
+                }
+            }
+            return memory.getUsage(GetUsageRequest.newBuilder().setUserId(userId).build()).getOperationsList().stream()
+                    .filter(o -> o.getOperation().equals("extract")).findFirst()
+                    .orElse(OperationUsage.getDefaultInstance());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static Message message(LocomoConversations.Conversation conversation, LocomoConversations.Turn turn,
+            String time) {
+        String text = turn.imageCaption() == null ? turn.text() : turn.text() + " [image: " + turn.imageCaption() + "]";
+        return Message.newBuilder()
+                .setRole(turn.speaker().equals(conversation.speakerA()) ? Role.ROLE_USER : Role.ROLE_ASSISTANT)
+                .setSpeakerName(turn.speaker())
+                .setContent(text)
+                .setTimeStamp(time)
+                .build();
+    }
+}

@@ -1,0 +1,82 @@
+package io.lightmem.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service (target/quarkus-app) started as its own process on free ports, as an
+ * operator starts it. The database comes from the QUARKUS_DATASOURCE_* environment it inherits.
+ */
+public final class PackagedService implements AutoCloseable {
+
+    private final Process process;
+    private final int grpcPort;
+
+    private PackagedService(Process process, int grpcPort) {
+        this.process = process;
+        this.grpcPort = grpcPort;
+    }
+
+    /** Starts the service with these system properties and waits until it reports ready. */
+    public static PackagedService start(Map<String, String> properties, String logName) throws Exception {
+        int grpcPort = freePort();
+        int httpPort = freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + httpPort));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        File log = new File("target/" + logName + "-" + System.nanoTime() + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!ready(httpPort)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the packaged service did not become ready; see " + log);
+            }
+            Thread.sleep(200);
+        }
+        return new PackagedService(process, grpcPort);
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    /** Ends the process at once, like kill -9: no shutdown hooks run. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    private static boolean ready(int httpPort) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort
+                    + "/q/health/ready").toURL().openConnection();
+            connection.setConnectTimeout(500);
+            return connection.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -3,33 +3,34 @@ package io.lightmem.ingest;
 import io.agroal.api.AgroalDataSource;
 import io.lightmem.UserIds;
 import io.lightmem.config.LightMemConfig;
+import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.extract.Extraction;
 import io.lightmem.extract.ExtractionException;
 import io.lightmem.extract.MemoryManager;
-import io.lightmem.model.Embedder;
-import io.lightmem.observe.ServiceMetrics;
-import io.lightmem.model.TokenCounter;
-import io.lightmem.segment.TopicSegmenter;
-import jakarta.enterprise.inject.Instance;
-import java.util.Optional;
 import io.lightmem.extract.Segment;
-import io.lightmem.config.LightMemConfig.MessagesUse;
+import io.lightmem.model.Embedder;
+import io.lightmem.model.TokenCounter;
+import io.lightmem.observe.ServiceMetrics;
+import io.lightmem.segment.TopicSegmenter;
 import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.MemoryEntry;
 import io.lightmem.store.MessageLogRepository;
 import io.lightmem.store.NewMemory;
 import io.lightmem.store.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Where memories are born: accept messages into the durable log (each add one topic segment),
- * then extract the buffered segments whose time has come (SPEC 1.4). Accepting and processing are
+ * Where memories are born: accept messages into the durable log, segment them by topic when
+ * the sensory buffer fills (SPEC 1.3), then extract the buffered segments whose time has come
+ * (SPEC 1.4). Accepting and processing are
  * separate steps so that a message, once accepted, survives any failure after it; a failed batch
  * stays pending and is retried by the next add or flush.
  */
@@ -46,29 +47,29 @@ public class MemoryIngestor {
     private final TokenCounter tokenCounter;
     /** Present when lightmem.topic-segment is on; otherwise each add is one segment. */
     private final Optional<TopicSegmenter> segmenter;
-    private final int bufferLen;
     private final MemoryWriter writer;
     private final ServiceMetrics metrics;
     private final AgroalDataSource dataSource;
-    private final int maxBatchMessages;
     private final MessagesUse messagesUse;
+    private final int bufferLen;
     private final int extractThreshold;
+    private final int maxBatchMessages;
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
-            TokenCounter tokenCounter, Instance<TopicSegmenter> segmenter, MemoryWriter writer, AgroalDataSource dataSource, ServiceMetrics metrics,
-            LightMemConfig config) {
-        this.metrics = metrics;
+            TokenCounter tokenCounter, Instance<TopicSegmenter> segmenter, MemoryWriter writer, ServiceMetrics metrics,
+            AgroalDataSource dataSource, LightMemConfig config) {
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
         this.tokenCounter = tokenCounter;
         this.segmenter = config.topicSegment() ? Optional.of(segmenter.get()) : Optional.empty();
-        this.bufferLen = config.topicSegmenter().bufferLen();
         this.writer = writer;
+        this.metrics = metrics;
         this.dataSource = dataSource;
-        this.maxBatchMessages = config.memoryManager().maxBatchMessages();
         this.messagesUse = config.messagesUse();
+        this.bufferLen = config.topicSegmenter().bufferLen();
         this.extractThreshold = config.extractThreshold();
+        this.maxBatchMessages = config.memoryManager().maxBatchMessages();
     }
 
     /**

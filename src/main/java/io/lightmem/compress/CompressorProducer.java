@@ -52,6 +52,9 @@ public class CompressorProducer {
         String tokenizer = config.tokenizerPath().filter(p -> !p.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "lightmem.pre-compressor.tokenizer-path is required when lightmem.pre-compress=true "
                         + "(the model's tokenizer.json; see docs/compression.md)"));
+        if (!(config.rate() > 0.0 && config.rate() <= 1.0)) {
+            throw new IllegalStateException("lightmem.pre-compressor.rate must be in (0, 1], got " + config.rate());
+        }
         LlmLingua2Compressor.Settings settings = new LlmLingua2Compressor.Settings(config.rate(),
                 forceTokens(config.forceTokens().orElse(List.of())), config.maxWindowTokens(), config.batchSize());
         long started = System.nanoTime();

@@ -202,6 +202,36 @@ class LlmLingua2CompressorTest {
     }
 
     @Test
+    void sentencePieceTokenizersMapToWordsThroughOffsetsToo() {
+        // "▁"-prefixed Unigram pieces (XLM-R style) instead of WordPiece "##" continuations
+        compressor = open(vocabulary().sentencePiece(), s -> s);
+
+        assertThat(compressor.compress(ALICE, 0.6).text()).isEqualTo("Alice moved Lisbon March, user said.");
+        assertThat(compressor.compress(ALICE, 0.3).text()).isEqualTo("Alice Lisbon March,.");
+        assertThat(compressor.compress("we went kayaking by boat", 0.2).text()).isEqualTo("boat");
+        assertThat(compressor.compress("we went kayaking by boat", 0.4).text()).isEqualTo("kayaking boat");
+        assertThat(compressor.compress("𝔘 𝔘 𝔘 café to Lisbon", 0.4).text()).isEqualTo("café to Lisbon");
+    }
+
+    @Test
+    void sentencePieceChunkingDoesNotChangeWhatIsKept() {
+        String text = "the to in the to in the to in the to in Alice Lisbon March, we went kayaking by boat.";
+        LlmLingua2Compressor whole = open(vocabulary().sentencePiece(), s -> s);
+        compressor = open(vocabulary().sentencePiece(),
+                s -> new LlmLingua2Compressor.Settings(s.rate(), s.forceTokens(), 8, 2));
+        try {
+            for (double rate : new double[] {1.0, 0.5, 0.25}) {
+                assertThat(compressor.compress(text, rate).text()).as("rate %s", rate)
+                        .isEqualTo(whole.compress(text, rate).text());
+            }
+            // 20 ranked words -> 5, four of them past the first window
+            assertThat(compressor.compress(text, 0.25).text()).isEqualTo("Alice Lisbon March, kayaking boat.");
+        } finally {
+            whole.close();
+        }
+    }
+
+    @Test
     void aBatchCompressesEachTextSeparately() {
         compressor = open();
 

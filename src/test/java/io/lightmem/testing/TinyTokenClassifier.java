@@ -44,6 +44,7 @@ public final class TinyTokenClassifier {
     private boolean malformedAtRunTime = false;
     private int missingEmbeddingRows = 0;
     private String outputName = "logits";
+    private boolean sentencePiece = false;
 
     private TinyTokenClassifier() {
         for (String special : List.of(PAD, UNK, CLS, SEP)) {
@@ -64,6 +65,16 @@ public final class TinyTokenClassifier {
     /** Keep probability of out-of-vocabulary words ({@code [UNK]}). */
     public TinyTokenClassifier unknown(double keepProbability) {
         vocab.put(UNK, keepProbability);
+        return this;
+    }
+
+    /**
+     * A SentencePiece-style tokenizer instead (Metaspace "▁" pre-tokenizer, Unigram model,
+     * {@code <s> A </s>}), as XLM-R-based LLMLingua-2 models use: every entry {@code word} becomes
+     * the pieces "▁word" and "word", every {@code ##piece} becomes "piece", all with the same probability.
+     */
+    public TinyTokenClassifier sentencePiece() {
+        this.sentencePiece = true;
         return this;
     }
 
@@ -116,8 +127,80 @@ public final class TinyTokenClassifier {
         }
     }
 
-    /** A BERT-style (cased, multilingual-like) WordPiece tokenizer.json. */
+    /** The tokenizer's vocabulary in id order, with each piece's keep probability. */
+    private List<Map.Entry<String, Double>> pieces() {
+        List<Map.Entry<String, Double>> pieces = new ArrayList<>();
+        List<String> specials = List.of(PAD, UNK, CLS, SEP);
+        List<String> spSpecials = List.of("<pad>", "<unk>", "<s>", "</s>");
+        for (Map.Entry<String, Double> entry : vocab.entrySet()) {
+            String piece = entry.getKey();
+            if (!sentencePiece) {
+                pieces.add(entry);
+            } else if (specials.contains(piece)) {
+                pieces.add(Map.entry(spSpecials.get(specials.indexOf(piece)), entry.getValue()));
+            } else if (piece.startsWith("##")) {
+                pieces.add(Map.entry(piece.substring(2), entry.getValue()));
+            } else {
+                pieces.add(Map.entry("\u2581" + piece, entry.getValue()));
+                pieces.add(Map.entry(piece, entry.getValue()));
+            }
+        }
+        if (sentencePiece) {
+            pieces.add(Map.entry("\u2581", 0.5));
+        }
+        return pieces;
+    }
+
     String tokenizerJson() throws IOException {
+        return sentencePiece ? sentencePieceJson() : wordPieceJson();
+    }
+
+    /** A SentencePiece-style (XLM-R-like) Unigram tokenizer.json. */
+    private String sentencePieceJson() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        List<Map.Entry<String, Double>> pieces = pieces();
+        ArrayNode added = root.putArray("added_tokens");
+        for (int id = 0; id < 4; id++) {
+            added.addObject().put("id", id).put("content", pieces.get(id).getKey()).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        root.putNull("normalizer");
+        root.putObject("pre_tokenizer").put("type", "Metaspace").put("replacement", "\u2581")
+                .put("prepend_scheme", "always").put("split", true);
+        ObjectNode post = root.putObject("post_processor").put("type", "TemplateProcessing");
+        ArrayNode single = post.putArray("single");
+        single.addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
+        single.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        single.addObject().putObject("SpecialToken").put("id", "</s>").put("type_id", 0);
+        ArrayNode pair = post.putArray("pair");
+        pair.addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
+        pair.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        pair.addObject().putObject("SpecialToken").put("id", "</s>").put("type_id", 0);
+        pair.addObject().putObject("Sequence").put("id", "B").put("type_id", 0);
+        pair.addObject().putObject("SpecialToken").put("id", "</s>").put("type_id", 0);
+        ObjectNode specialTokens = post.putObject("special_tokens");
+        for (int id : new int[] {2, 3}) {
+            String token = pieces.get(id).getKey();
+            ObjectNode special = specialTokens.putObject(token).put("id", token);
+            special.putArray("ids").add(id);
+            special.putArray("tokens").add(token);
+        }
+        root.putObject("decoder").put("type", "Metaspace").put("replacement", "\u2581")
+                .put("prepend_scheme", "always").put("split", true);
+        ObjectNode model = root.putObject("model").put("type", "Unigram").put("unk_id", 1).put("byte_fallback", false);
+        ArrayNode vocabulary = model.putArray("vocab");
+        for (Map.Entry<String, Double> piece : pieces) {
+            vocabulary.addArray().add(piece.getKey()).add(-1.0); // equal scores: the fewest pieces win
+        }
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+
+    /** A BERT-style (cased, multilingual-like) WordPiece tokenizer.json. */
+    private String wordPieceJson() throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("version", "1.0");
@@ -151,10 +234,12 @@ public final class TinyTokenClassifier {
     }
 
     ModelProto model() {
-        int rows = vocab.size() - missingEmbeddingRows;
+        List<Map.Entry<String, Double>> pieces = pieces();
+        int rows = pieces.size() - missingEmbeddingRows;
         TensorProto.Builder embedding = TensorProto.newBuilder().setName("embedding")
                 .setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(rows).addDims(1);
-        vocab.values().stream().limit(rows).forEach(p -> embedding.addFloatData((float) Math.log(p / (1 - p))));
+        pieces.stream().limit(rows).map(Map.Entry::getValue)
+                .forEach(p -> embedding.addFloatData((float) Math.log(p / (1 - p))));
         TensorProto.Builder classifier = TensorProto.newBuilder().setName("classifier")
                 .setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(1).addDims(classes);
         TensorProto.Builder bias = TensorProto.newBuilder().setName("bias")

@@ -23,6 +23,7 @@ public interface Compressor {
      * @param rate fraction of words kept, in (0, 1]
      * @return one result per text, in order
      * @throws IllegalArgumentException if {@code rate} is outside (0, 1]
+     * @throws NullPointerException if a text is null (empty content is "", and is left alone)
      */
     List<Compression> compress(List<String> texts, double rate);
 

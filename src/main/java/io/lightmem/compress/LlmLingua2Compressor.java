@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -100,6 +101,7 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
     public LlmLingua2Compressor(Path modelFile, Path tokenizerFile, OrtSession.SessionOptions options, Settings settings) {
         this.model = modelFile.toString();
         this.settings = settings;
+        // These options override truncation and padding saved in tokenizer.json (checked with DJL 0.31.1).
         Map<String, String> whole = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
         Map<String, String> window = Map.of("addSpecialTokens", "true", "truncation", "true", "padding", "false",
                 "maxLength", Integer.toString(settings.maxWindowTokens()));
@@ -194,6 +196,9 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
     @Override
     public List<Compression> compress(List<String> texts, double rate) {
         Compressor.checkRate(rate);
+        for (String text : texts) {
+            Objects.requireNonNull(text, "text");
+        }
         try {
             return compressAll(texts, rate);
         } catch (RuntimeException e) {

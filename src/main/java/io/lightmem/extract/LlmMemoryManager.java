@@ -110,7 +110,7 @@ public final class LlmMemoryManager implements MemoryManager {
                 lines.append('[').append(SessionTimes.format(message.timeStamp())).append(", ")
                         .append(message.weekday()).append("] ")
                         .append(turn.sourceId()).append('.').append(message.speakerName()).append(": ")
-                        .append(message.content().replace('\n', ' ')).append('\n');
+                        .append(message.extractionText().replace('\n', ' ')).append('\n');
             }
         }
         return lines.toString().stripTrailing();
@@ -131,7 +131,8 @@ public final class LlmMemoryManager implements MemoryManager {
                 continue; // the turn's text is already stored once
             }
             LoggedMessage source = turn.first();
-            memories.add(new NewMemory(textSummary ? fact.fact() : turn.text(), turn.text(), source.timeStamp(),
+            memories.add(new NewMemory(textSummary ? fact.fact() : turn.text(), turn.text(), turn.compressedText(),
+                    source.timeStamp(),
                     source.weekday(), source.speakerId(), source.speakerName(), turn.segmentId(), turn.sourceIds(),
                     fact.metadata()));
         }

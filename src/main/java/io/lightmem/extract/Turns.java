@@ -24,6 +24,12 @@ final class Turns {
             return String.join("\n", messages.stream().map(LoggedMessage::content).toList());
         }
 
+        /** The pre-compressed text, or null when no message of the turn was compressed. */
+        String compressedText() {
+            return messages.stream().allMatch(m -> m.compressedContent() == null) ? null
+                    : String.join("\n", messages.stream().map(LoggedMessage::extractionText).toList());
+        }
+
         List<String> sourceIds() {
             return messages.stream().map(m -> Long.toString(m.id())).toList();
         }

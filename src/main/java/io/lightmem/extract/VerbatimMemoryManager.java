@@ -29,7 +29,7 @@ public final class VerbatimMemoryManager implements MemoryManager {
         List<NewMemory> memories = batch.stream()
                 .flatMap(segment -> segment.messages().stream())
                 .filter(m -> messagesUse.feeds(m.role()))
-                .map(m -> new NewMemory(m.content(), m.content(), m.timeStamp(), m.weekday(), m.speakerId(),
+                .map(m -> new NewMemory(m.content(), m.content(), m.compressedContent(), m.timeStamp(), m.weekday(), m.speakerId(),
                         m.speakerName(), m.segmentId(), List.of(Long.toString(m.id())), MemoryMetadata.NONE))
                 .toList();
         return new Extraction(memories, 0, 0);

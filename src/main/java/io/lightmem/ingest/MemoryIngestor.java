@@ -2,6 +2,8 @@ package io.lightmem.ingest;
 
 import io.agroal.api.AgroalDataSource;
 import io.lightmem.UserIds;
+import io.lightmem.compress.Compression;
+import io.lightmem.compress.Compressor;
 import io.lightmem.config.LightMemConfig;
 import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.extract.Extraction;
@@ -16,6 +18,7 @@ import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.MemoryEntry;
 import io.lightmem.store.MessageLogRepository;
 import io.lightmem.store.NewMemory;
+import io.lightmem.store.NewMessage;
 import io.lightmem.store.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -45,6 +48,7 @@ public class MemoryIngestor {
     private final MemoryManager memoryManager;
     private final Embedder embedder;
     private final TokenCounter tokenCounter;
+    private final Compressor compressor;
     /** Present when lightmem.topic-segment is on; otherwise each add is one segment. */
     private final Optional<TopicSegmenter> segmenter;
     private final MemoryWriter writer;
@@ -56,12 +60,13 @@ public class MemoryIngestor {
     private final int maxBatchMessages;
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
-            TokenCounter tokenCounter, Instance<TopicSegmenter> segmenter, MemoryWriter writer, ServiceMetrics metrics,
+            TokenCounter tokenCounter, Compressor compressor, Instance<TopicSegmenter> segmenter, MemoryWriter writer, ServiceMetrics metrics,
             AgroalDataSource dataSource, LightMemConfig config) {
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
         this.tokenCounter = tokenCounter;
+        this.compressor = compressor;
         this.segmenter = config.topicSegment() ? Optional.of(segmenter.get()) : Optional.empty();
         this.writer = writer;
         this.metrics = metrics;
@@ -85,10 +90,25 @@ public class MemoryIngestor {
         return metrics.timeAdd(() -> {
             UserIds.require("user_id", userId);
             List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
-            List<Integer> tokens = normalized.stream().map(m -> tokenCounter.countTokens(m.content())).toList();
-            List<Long> ids = messageLog.append(userId, normalized, tokens, segmenter.isEmpty());
+            List<Long> ids = messageLog.append(userId, compressed(normalized), segmenter.isEmpty());
             return process(userId, ids, forceSegment, forceExtract);
         });
+    }
+
+    /** Pre-compresses each message (when enabled) and counts the tokens extraction will read. */
+    private List<NewMessage> compressed(List<NormalizedMessage> messages) {
+        List<Compression> compressions = compressor.enabled()
+                ? compressor.compress(messages.stream().map(NormalizedMessage::content).toList())
+                : null;
+        List<NewMessage> accepted = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            // A failed compression keeps the original text (the compressor logs and counts it).
+            String compressedText = compressions == null || compressions.get(i).failed() ? null
+                    : compressions.get(i).text();
+            String read = compressedText == null ? messages.get(i).content() : compressedText;
+            accepted.add(new NewMessage(messages.get(i), compressedText, tokenCounter.countTokens(read)));
+        }
+        return accepted;
     }
 
     /** Extracts everything buffered for the user now, e.g. after a batch was deferred. */

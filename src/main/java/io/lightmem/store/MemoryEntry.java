@@ -11,6 +11,7 @@ public record MemoryEntry(
         String userId,
         String memory,
         String originalMemory,
+        String compressedMemory,
         Instant timeStamp,
         String weekday,
         String speakerId,

@@ -18,7 +18,7 @@ import java.util.UUID;
 public class MemoryRepository {
 
     static final String COLUMNS = """
-            id, user_id, memory, original_memory, time_stamp, weekday, speaker_id, speaker_name,
+            id, user_id, memory, original_memory, compressed_memory, time_stamp, weekday, speaker_id, speaker_name,
             category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at""";
 
     private final AgroalDataSource dataSource;
@@ -32,8 +32,8 @@ public class MemoryRepository {
     public List<MemoryEntry> insert(String userId, List<NewMemory> memories, List<float[]> vectors) {
         String sql = "INSERT INTO memory_entry (id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
                 + " weekday, speaker_id, speaker_name, topic_id, source, category, subcategory, keywords, entities,"
-                + " embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?)"
-                + " RETURNING " + COLUMNS;
+                + " embedding, compressed_memory)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             PGvector.addVectorType(connection);
@@ -56,6 +56,7 @@ public class MemoryRepository {
                 insert.setString(14, Jdbc.jsonArray(memory.metadata().keywords()));
                 insert.setString(15, Jdbc.jsonArray(memory.metadata().entities()));
                 insert.setObject(16, new PGvector(vectors.get(i)));
+                insert.setString(17, memory.compressedMemory());
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     stored.add(entry(rs));
@@ -147,7 +148,8 @@ public class MemoryRepository {
     }
 
     private static MemoryEntry withHit(MemoryEntry e) {
-        return new MemoryEntry(e.id(), e.userId(), e.memory(), e.originalMemory(), e.timeStamp(), e.weekday(),
+        return new MemoryEntry(e.id(), e.userId(), e.memory(), e.originalMemory(), e.compressedMemory(), e.timeStamp(),
+                e.weekday(),
                 e.speakerId(), e.speakerName(), e.category(), e.subcategory(), e.keywords(), e.entities(),
                 e.topicId(), e.hitTime() + 1,
                 e.sources(), e.createdAt(), e.updatedAt());
@@ -159,6 +161,7 @@ public class MemoryRepository {
                 rs.getString("user_id"),
                 rs.getString("memory"),
                 rs.getString("original_memory"),
+                rs.getString("compressed_memory"),
                 Jdbc.instant(rs.getTimestamp("time_stamp")),
                 rs.getString("weekday"),
                 rs.getString("speaker_id"),

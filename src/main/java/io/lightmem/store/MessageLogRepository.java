@@ -25,20 +25,19 @@ public class MessageLogRepository {
     /**
      * Appends the messages in one transaction: all are accepted or none. Returns their ids in order.
      *
-     * @param tokens the token count of each message's content
      * @param asSegment make them one topic segment now; otherwise they wait for segmentation
      */
     @Transactional
-    public List<Long> append(String userId, List<NormalizedMessage> messages, List<Integer> tokens,
-            boolean asSegment) {
+    public List<Long> append(String userId, List<NewMessage> messages, boolean asSegment) {
         String sql = """
-                INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name, tokens)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
+                INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name, tokens,
+                                         compressed_content)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             List<Long> ids = new ArrayList<>(messages.size());
-            for (int i = 0; i < messages.size(); i++) {
-                NormalizedMessage message = messages.get(i);
+            for (NewMessage accepted : messages) {
+                NormalizedMessage message = accepted.message();
                 insert.setString(1, userId);
                 insert.setString(2, message.role().name());
                 insert.setString(3, message.content());
@@ -46,7 +45,8 @@ public class MessageLogRepository {
                 insert.setString(5, message.weekday());
                 insert.setString(6, message.speakerId());
                 insert.setString(7, message.speakerName());
-                insert.setInt(8, tokens.get(i));
+                insert.setInt(8, accepted.tokens());
+                insert.setString(9, accepted.compressedContent());
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     ids.add(rs.getLong(1));
@@ -95,7 +95,8 @@ public class MessageLogRepository {
 
     private List<LoggedMessage> pending(String userId, String segmentCondition, int limit) {
         String sql = """
-                SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name, segment_id, tokens
+                SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name, segment_id, tokens,
+                       compressed_content
                 FROM message_log WHERE user_id = ? AND status = 'pending' AND %s ORDER BY id LIMIT ?"""
                 .formatted(segmentCondition);
         try (Connection connection = dataSource.getConnection();
@@ -107,7 +108,7 @@ public class MessageLogRepository {
                 while (rs.next()) {
                     messages.add(new LoggedMessage(rs.getLong(1), Role.valueOf(rs.getString(2)), rs.getString(3),
                             Jdbc.instant(rs.getTimestamp(4)), rs.getString(5), rs.getString(6), rs.getString(7),
-                            rs.getLong(8), rs.getInt(9)));
+                            rs.getLong(8), rs.getInt(9), rs.getString(10)));
                 }
             }
             return messages;

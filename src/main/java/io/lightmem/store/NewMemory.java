@@ -7,6 +7,7 @@ import java.util.List;
 public record NewMemory(
         String memory,
         String originalMemory,
+        String compressedMemory,
         Instant timeStamp,
         String weekday,
         String speakerId,

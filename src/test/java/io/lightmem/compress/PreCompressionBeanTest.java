@@ -2,7 +2,11 @@ package io.lightmem.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lightmem.api.grpc.v1.AddMemoryResponse;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.testing.Conversations;
 import io.lightmem.testing.TinyTokenClassifier;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -41,6 +45,9 @@ class PreCompressionBeanTest {
     @Inject
     Compressor compressor;
 
+    @GrpcClient("lightmem")
+    MemoryServiceBlockingStub memory;
+
     @Test
     void theCompressorBeanCompressesWithTheConfiguredRateAndForceTokens() {
         assertThat(compressor.enabled()).isTrue();
@@ -51,5 +58,15 @@ class PreCompressionBeanTest {
         // 4 words -> 2: Alice (.9) and Lisbon (.8); "." is a default force token
         assertThat(compression.text()).isEqualTo("Alice Lisbon.");
         assertThat(compression.failed()).isFalse();
+    }
+
+    @Test
+    void addedMessagesKeepTheOriginalBesideTheCompressedText() {
+        AddMemoryResponse added = memory.addMemory(Conversations.add(Conversations.newUser(),
+                Conversations.user("Alice moved to Lisbon.", "2024-03-01T10:00:00")));
+
+        // The none manager stores the message itself; the compressed text is what extraction would read.
+        assertThat(added.getEntries(0).getMemory()).isEqualTo("Alice moved to Lisbon.");
+        assertThat(added.getEntries(0).getCompressedMemory()).isEqualTo("Alice Lisbon.");
     }
 }

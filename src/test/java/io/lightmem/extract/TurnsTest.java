@@ -48,6 +48,19 @@ class TurnsTest {
     }
 
     @Test
+    void thePromptReadsTheCompressedTextAndTheTurnKeepsBoth() {
+        LoggedMessage compressed = new LoggedMessage(1, Role.user, "Alice moved to Lisbon last March.",
+                Instant.parse("2024-03-01T10:00:00Z"), "Fri", null, "Alice", 1, 3, "Alice Lisbon March.");
+        List<Turns.Turn> turns = Turns.selected(List.of(new Segment(1, List.of(compressed))), MessagesUse.user_only);
+
+        assertThat(LlmMemoryManager.promptLines(turns))
+                .isEqualTo("--- Topic 1 ---\n[2024-03-01T10:00:00.000, Fri] 0.Alice: Alice Lisbon March.");
+        assertThat(turns.get(0).text()).isEqualTo("Alice moved to Lisbon last March.");
+        assertThat(turns.get(0).compressedText()).isEqualTo("Alice Lisbon March.");
+        assertThat(Turns.selected(BATCH, MessagesUse.hybrid).get(0).compressedText()).isNull();
+    }
+
+    @Test
     void sourceIdsNumberOnlyTheTurnsThatKeepASelectedMessage() {
         List<Turns.Turn> assistantTurns = Turns.selected(BATCH, MessagesUse.assistant_only);
 

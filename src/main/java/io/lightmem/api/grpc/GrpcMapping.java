@@ -51,6 +51,9 @@ final class GrpcMapping {
         if (entry.originalMemory() != null) {
             proto.setOriginalMemory(entry.originalMemory());
         }
+        if (entry.compressedMemory() != null) {
+            proto.setCompressedMemory(entry.compressedMemory());
+        }
         if (entry.speakerId() != null) {
             proto.setSpeakerId(entry.speakerId());
         }

@@ -1,5 +1,6 @@
 package io.lightmem.observe;
 
+import io.lightmem.compress.Compressor;
 import io.lightmem.store.MessageLogRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,13 +9,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-/** lightmem.message.log.pending: messages of all users waiting for extraction, read at each scrape. */
+/** Gauges read at each scrape: the extraction backlog and the pre-compression failures. */
 @ApplicationScoped
-public class MessageBacklogGauge {
+public class ServiceGauges {
 
-    private static final Logger LOG = Logger.getLogger(MessageBacklogGauge.class);
+    private static final Logger LOG = Logger.getLogger(ServiceGauges.class);
 
-    void register(@Observes StartupEvent started, MeterRegistry registry, MessageLogRepository messageLog) {
+    void register(@Observes StartupEvent started, MeterRegistry registry, MessageLogRepository messageLog,
+            Compressor compressor) {
+        Gauge.builder("lightmem.compression.failures", compressor, Compressor::failures)
+                .description("Messages whose pre-compression failed and were kept unchanged, since start")
+                .register(registry);
         Gauge.builder("lightmem.message.log.pending", messageLog, log -> {
             try {
                 return log.countAllPending();

@@ -1,18 +1,9 @@
 package io.lightmem.extract;
 
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.TokenUsage;
 import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.ingest.SessionTimes;
 import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.NewMemory;
-import io.lightmem.store.UsageRepository;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,31 +19,22 @@ public final class LlmMemoryManager implements MemoryManager {
     /** Without topic segmentation every batch is one topic. */
     private static final int SINGLE_TOPIC = 1;
 
-    private final String backend;
-    private final String modelName;
-    private final ChatModel chatModel;
-    private final UsageRepository usage;
+    private final LlmClient llm;
     private final MessagesUse messagesUse;
     private final boolean textSummary;
-    private final int maxRetries;
     private final String systemPrompt = Prompts.load(Prompts.EXTRACT_SYSTEM);
     private final String userPrompt = Prompts.load(Prompts.EXTRACT_USER);
     private final String retryPrompt = Prompts.load(Prompts.JSON_RETRY);
 
-    public LlmMemoryManager(String backend, String modelName, ChatModel chatModel, UsageRepository usage,
-            MessagesUse messagesUse, boolean textSummary, int maxRetries) {
-        this.backend = backend;
-        this.modelName = modelName;
-        this.chatModel = chatModel;
-        this.usage = usage;
+    public LlmMemoryManager(LlmClient llm, MessagesUse messagesUse, boolean textSummary) {
+        this.llm = llm;
         this.messagesUse = messagesUse;
         this.textSummary = textSummary;
-        this.maxRetries = maxRetries;
     }
 
     @Override
     public String name() {
-        return backend;
+        return llm.backend();
     }
 
     @Override
@@ -61,32 +43,12 @@ public final class LlmMemoryManager implements MemoryManager {
         if (turns.isEmpty()) {
             return new Extraction(List.of(), 0, 0);
         }
-        List<ChatMessage> conversation = new ArrayList<>(List.of(
-                SystemMessage.from(systemPrompt),
-                UserMessage.from(Prompts.fill(userPrompt, Map.of("messages", promptLines(turns))))));
-        int calls = 0;
-        while (true) {
-            ChatResponse response;
-            try {
-                response = chatModel.chat(ChatRequest.builder().messages(conversation).build());
-            } catch (RuntimeException e) {
-                throw new ExtractionException(backend + " call failed: " + e.getMessage(), calls, e);
-            } finally {
-                calls++;
-            }
-            record(userId, response.tokenUsage());
-            String answer = response.aiMessage().text();
-            try {
-                return memories(FactParser.parse(answer), turns, calls);
-            } catch (FactParser.MalformedAnswerException e) {
-                if (calls > maxRetries) {
-                    throw new ExtractionException("the " + backend + " model answered malformed JSON " + calls
-                            + " times, last: " + e.getMessage(), calls, e);
-                }
-                LOG.debugf("malformed extraction answer (%s), asking again", e.getMessage());
-                conversation.add(AiMessage.from(answer == null ? "" : answer));
-                conversation.add(UserMessage.from(Prompts.fill(retryPrompt, Map.of("problem", e.getMessage()))));
-            }
+        try {
+            LlmClient.Result<List<FactParser.Fact>> facts = llm.askJson(userId, OPERATION, systemPrompt,
+                    Prompts.fill(userPrompt, Map.of("messages", promptLines(turns))), retryPrompt, FactParser::parse);
+            return memories(facts.value(), turns, facts.calls());
+        } catch (LlmClient.CallFailedException e) {
+            throw new ExtractionException(e.getMessage(), e.calls(), e);
         }
     }
 
@@ -127,12 +89,5 @@ public final class LlmMemoryManager implements MemoryManager {
                     turns.size());
         }
         return new Extraction(memories, calls, clamped);
-    }
-
-    private void record(String userId, TokenUsage tokens) {
-        int prompt = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
-        int completion = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
-        int total = tokens == null || tokens.totalTokenCount() == null ? prompt + completion : tokens.totalTokenCount();
-        usage.record(userId, OPERATION, modelName, prompt, completion, total);
     }
 }

@@ -24,12 +24,22 @@ public class MemoryManagerProducer {
 
     @Produces
     @Singleton
-    MemoryManager memoryManager(LightMemConfig config, UsageRepository usage) {
+    MemoryManager memoryManager(LightMemConfig config, LlmClient llm) {
+        if (!llm.available()) {
+            LOG.info("memory manager: none (messages are stored verbatim; configure lightmem.memory-manager.* for LLM extraction)");
+            return new VerbatimMemoryManager(config.messagesUse());
+        }
+        return new LlmMemoryManager(llm, config.messagesUse(), config.textSummary());
+    }
+
+    /** The chat LLM of lightmem.memory-manager.*, shared by extraction and consolidation; none without one. */
+    @Produces
+    @Singleton
+    LlmClient llmClient(LightMemConfig config, UsageRepository usage) {
         MemoryManagerConfig manager = config.memoryManager();
         Backend backend = effectiveBackend(manager);
         if (backend == Backend.none) {
-            LOG.info("memory manager: none (messages are stored verbatim; configure lightmem.memory-manager.* for LLM extraction)");
-            return new VerbatimMemoryManager(config.messagesUse());
+            return LlmClient.none();
         }
         MemoryManagerConfig.Configs configs = manager.configs();
         String apiKey = configs.apiKey().filter(k -> !k.isBlank()).orElse(null);
@@ -52,7 +62,6 @@ public class MemoryManagerProducer {
             chat.responseFormat("json_object");
         }
         LOG.infof("memory manager: %s, model %s at %s", backend, model, baseUrl);
-        return new LlmMemoryManager(backend.name(), model, chat.build(), usage, config.messagesUse(),
-                config.textSummary(), manager.maxRetries());
+        return new LlmClient(backend.name(), model, chat.build(), usage, manager.maxRetries());
     }
 }

@@ -3,6 +3,7 @@ package io.lightmem.ingest;
 import io.agroal.api.AgroalDataSource;
 import io.lightmem.UserIds;
 import io.lightmem.config.LightMemConfig;
+import io.lightmem.consolidate.Consolidator;
 import io.lightmem.extract.Extraction;
 import io.lightmem.extract.ExtractionException;
 import io.lightmem.extract.MemoryManager;
@@ -38,15 +39,17 @@ public class MemoryIngestor {
     private final MemoryWriter writer;
     private final AgroalDataSource dataSource;
     private final int maxBatchMessages;
+    private final Consolidator consolidator;
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
-            MemoryWriter writer, AgroalDataSource dataSource, LightMemConfig config) {
+            MemoryWriter writer, AgroalDataSource dataSource, LightMemConfig config, Consolidator consolidator) {
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
         this.writer = writer;
         this.dataSource = dataSource;
         this.maxBatchMessages = config.memoryManager().maxBatchMessages();
+        this.consolidator = consolidator;
     }
 
     /**
@@ -99,7 +102,18 @@ public class MemoryIngestor {
             deferred = "processing failed: " + e.getMessage();
             LOG.errorf(e, "processing for user %s failed; messages stay pending", userId);
         }
+        llmCalls += consolidateOnline(userId, stored);
         return new AddResult(acceptedIds, stored, llmCalls, pendingOrUnknown(userId), deferred);
+    }
+
+    /** lightmem.update=online: decide on the new entries now; a failure leaves them to the next offline run. */
+    private int consolidateOnline(String userId, List<MemoryEntry> stored) {
+        try {
+            return consolidator.afterAdd(userId, stored.stream().map(MemoryEntry::id).toList());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "online consolidation for user %s failed; the next offline run covers it", userId);
+            return 0;
+        }
     }
 
     private static void lockUser(Connection connection, String userId) throws SQLException {

@@ -10,7 +10,18 @@ import io.lightmem.api.grpc.v1.RetrieveResponse;
 import io.lightmem.api.grpc.v1.RetrievedMemory;
 import io.lightmem.api.grpc.v1.ShowInstanceRequest;
 import io.lightmem.api.grpc.v1.ShowInstanceResponse;
+import io.lightmem.api.grpc.v1.ConstructUpdateQueueRequest;
+import io.lightmem.api.grpc.v1.ConstructUpdateQueueResponse;
+import io.lightmem.api.grpc.v1.ListHistoryRequest;
+import io.lightmem.api.grpc.v1.ListHistoryResponse;
+import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
+import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
+import io.lightmem.api.grpc.v1.UndoChangeRequest;
+import io.lightmem.api.grpc.v1.UndoChangeResponse;
 import io.lightmem.config.InstanceInfo;
+import io.lightmem.consolidate.Consolidator;
+import io.lightmem.consolidate.HistoryService;
+import io.lightmem.consolidate.UpdateQueueBuilder;
 import io.lightmem.ingest.AddResult;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
@@ -34,12 +45,19 @@ public class MemoryGrpcService implements MemoryService {
     private final MemoryIngestor ingestor;
     private final MemorySearch search;
     private final InstanceInfo instance;
+    private final UpdateQueueBuilder queueBuilder;
+    private final Consolidator consolidator;
+    private final HistoryService history;
     private final Clock clock;
 
-    public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance) {
+    public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
+            UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history) {
         this.ingestor = ingestor;
         this.search = search;
         this.instance = instance;
+        this.queueBuilder = queueBuilder;
+        this.consolidator = consolidator;
+        this.history = history;
         this.clock = Clock.systemUTC();
     }
 
@@ -77,6 +95,47 @@ public class MemoryGrpcService implements MemoryService {
                 response.addFormatted(scored.entry().formatted());
             }
             return response.build();
+        });
+    }
+
+    @Override
+    public Uni<ConstructUpdateQueueResponse> constructUpdateQueue(ConstructUpdateQueueRequest request) {
+        return call(() -> {
+            UpdateQueueBuilder.Built built = queueBuilder.construct(request.getUserId(), request.getTopK(),
+                    request.getKeepTopN());
+            return ConstructUpdateQueueResponse.newBuilder()
+                    .setEntries(built.entries())
+                    .setQueueRows(built.queueRows())
+                    .setRunId(built.runId())
+                    .setElapsedMs(built.elapsedMs())
+                    .build();
+        });
+    }
+
+    @Override
+    public Uni<OfflineUpdateResponse> offlineUpdate(OfflineUpdateRequest request) {
+        return call(() -> GrpcMapping.updateRun(consolidator.offlineUpdate(request.getUserId(),
+                request.hasScoreThreshold() ? request.getScoreThreshold() : null)));
+    }
+
+    @Override
+    public Uni<ListHistoryResponse> listHistory(ListHistoryRequest request) {
+        return call(() -> {
+            ListHistoryResponse.Builder response = ListHistoryResponse.newBuilder();
+            history.list(request.getUserId(), request.getMemoryId(), request.getLimit())
+                    .forEach(change -> response.addChanges(GrpcMapping.change(change)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<UndoChangeResponse> undoChange(UndoChangeRequest request) {
+        return call(() -> {
+            HistoryService.Undone undone = history.undo(request.getUserId(), request.getChangeId());
+            return UndoChangeResponse.newBuilder()
+                    .setEntry(GrpcMapping.entry(undone.entry()))
+                    .setChange(GrpcMapping.change(undone.change()))
+                    .build();
         });
     }
 

@@ -66,10 +66,13 @@ public class UpdateQueueBuilder {
         int entries = 0;
         int rows = 0;
         try {
+            long indexed = queue.estimatedRows();
             EntryKey cursor = null;
             List<EntryKey> batch;
             while (!(batch = queue.entriesAfter(userId, cursor, config.batchSize())).isEmpty()) {
-                rows += queue.rebuild(userId, batch.stream().map(EntryKey::id).toList(), topK, keepTopN, efSearch);
+                // Batches go oldest first, so every entry of this one has at least `entries` older ones.
+                rows += queue.rebuild(userId, batch.stream().map(EntryKey::id).toList(), topK, keepTopN, efSearch,
+                        search(entries, indexed));
                 entries += batch.size();
                 cursor = batch.get(batch.size() - 1);
             }
@@ -87,10 +90,26 @@ public class UpdateQueueBuilder {
     int buildFor(String userId, List<UUID> entryIds) {
         int rows = 0;
         int batchSize = config.batchSize();
+        // New entries are (nearly always) the newest: they have about all the user's entries as older ones.
+        UpdateQueueRepository.Search search = search(queue.countOlder(userId,
+                new EntryKey(new UUID(Long.MAX_VALUE, Long.MAX_VALUE), Double.MAX_VALUE)), queue.estimatedRows());
         for (int from = 0; from < entryIds.size(); from += batchSize) {
             rows += queue.rebuild(userId, entryIds.subList(from, Math.min(entryIds.size(), from + batchSize)),
-                    config.topK(), Math.min(config.keepTopN(), config.topK()), efSearch);
+                    config.topK(), Math.min(config.keepTopN(), config.topK()), efSearch, search);
         }
         return rows;
     }
+
+    /**
+     * Exact search costs about one distance per older entry (m); the HNSW walk about a constant times
+     * the share of indexed rows it has to skip (N / m). Measured on 2 cores with 384-dim vectors
+     * (BENCHMARKS.md): exact ~2.3 µs per older entry, HNSW ~0.7 ms x N/m, so the index pays off
+     * from m^2 >= ~300 N. Small scopes always search exactly (and exactly right).
+     */
+    static UpdateQueueRepository.Search search(long olderEntries, long indexedRows) {
+        return olderEntries * olderEntries >= INDEX_BREAK_EVEN * Math.max(indexedRows, 1)
+                ? UpdateQueueRepository.Search.INDEX : UpdateQueueRepository.Search.EXACT;
+    }
+
+    static final long INDEX_BREAK_EVEN = 300;
 }

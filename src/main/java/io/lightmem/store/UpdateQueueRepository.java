@@ -60,18 +60,67 @@ public class UpdateQueueRepository {
         }
     }
 
+    /** How the nearest older entries are found. */
+    public enum Search {
+        /**
+         * Scan the entry's older entries (memory_entry_user_time) and sort by distance: exact, cost
+         * grows with the number of older entries.
+         */
+        EXACT,
+        /**
+         * Walk the HNSW index (memory_entry_embedding) with an iterative scan, filtering on user and
+         * time: approximate, cost grows with how few of the indexed rows pass the filter.
+         */
+        INDEX
+    }
+
+    /** Rows in memory_entry, all users, as the planner estimates them (cheap; for choosing a {@link Search}). */
+    public long estimatedRows() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'memory_entry'::regclass")) {
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read table statistics", e);
+        }
+    }
+
+    /** The user's entries older than the given one (in the time order of {@link EntryKey}). */
+    public int countOlder(String userId, EntryKey key) {
+        // Served by memory_entry_user_time (user_id, float_time_stamp).
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT count(*) FROM memory_entry WHERE user_id = ? AND (float_time_stamp, id) < (?, ?)")) {
+            query.setString(1, userId);
+            query.setDouble(2, key.floatTimeStamp());
+            query.setObject(3, key.id());
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot count memories", e);
+        }
+    }
+
     /**
      * Replaces the queues of the given entries: for each, the {@code topK} nearest older entries by
-     * cosine distance (one LATERAL nearest-neighbour search per entry, which may use the HNSW index
-     * with an iterative scan), of which the best {@code keepTopN} are stored with score = 1 - distance
-     * and rank 1..n. One transaction per call. Returns the rows stored.
+     * cosine distance (one LATERAL nearest-neighbour search per entry), of which the best
+     * {@code keepTopN} are stored with score = 1 - distance and rank 1..n. One transaction per call.
+     * Returns the rows stored.
      */
     @Transactional
-    public int rebuild(String userId, List<UUID> entryIds, int topK, int keepTopN, int efSearch) {
+    public int rebuild(String userId, List<UUID> entryIds, int topK, int keepTopN, int efSearch, Search search) {
         try (Connection connection = dataSource.getConnection()) {
+            // The planner misjudges how many rows "older than e" matches, so the search is chosen by
+            // the caller: INDEX turns sorting off (the HNSW scan delivers rows in distance order).
             try (PreparedStatement settings = connection.prepareStatement(
-                    "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
+                    "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+                            + " set_config('enable_sort', ?, true)")) {
                 settings.setString(1, Integer.toString(Math.max(efSearch, topK)));
+                settings.setString(2, search == Search.INDEX ? "off" : "on");
                 settings.execute();
             }
             Object ids = connection.createArrayOf("uuid", entryIds.toArray());
@@ -82,8 +131,8 @@ public class UpdateQueueRepository {
                 delete.executeUpdate();
             }
             // relaxed_order may return the neighbours slightly out of order: rank by score afterwards.
-            // The redundant "c.float_time_stamp <= e.float_time_stamp" lets the planner use
-            // memory_entry_user_time for an exact search when the user's scope is small.
+            // The redundant "c.float_time_stamp <= e.float_time_stamp" is the range of an EXACT search
+            // on memory_entry_user_time, whose "+ 0" keeps the HNSW index from serving the ORDER BY.
             String insert = """
                     INSERT INTO update_queue (user_id, entry_id, candidate_id, score, rank)
                     SELECT user_id, entry_id, candidate_id, score, rank FROM (
@@ -96,12 +145,12 @@ public class UpdateQueueRepository {
                             WHERE c.user_id = e.user_id
                               AND c.float_time_stamp <= e.float_time_stamp
                               AND (c.float_time_stamp < e.float_time_stamp OR c.id < e.id)
-                            ORDER BY c.embedding <=> e.embedding
+                            ORDER BY (c.embedding <=> e.embedding) %s
                             LIMIT ?
                         ) n
                         WHERE e.user_id = ? AND e.id = ANY (?)
                     ) ranked
-                    WHERE rank <= ?""";
+                    WHERE rank <= ?""".formatted(search == Search.EXACT ? "+ 0" : "");
             try (PreparedStatement build = connection.prepareStatement(insert)) {
                 build.setInt(1, topK);
                 build.setString(2, userId);

@@ -6,6 +6,7 @@ import io.lightmem.store.ConsolidationRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,17 +38,9 @@ public class ConsolidationScheduler {
             concurrentExecution = ConcurrentExecution.SKIP)
     void tick() {
         int done = 0;
-        // Without an LLM only the queues are built, so "consolidated" means the last construct run.
-        String lastStep = consolidator.canDecide() ? "update" : "construct";
-        for (String userId : runs.usersToConsolidate(lastStep, maxUsers)) {
+        for (String userId : usersDue(maxUsers)) {
             try {
-                queueBuilder.construct(userId, 0, 0);
-                if (consolidator.canDecide()) {
-                    Consolidator.UpdateRun run = consolidator.offlineUpdate(userId, null);
-                    if (run.abortedReason() != null) {
-                        LOG.warnf("scheduled consolidation of user %s stopped early: %s", userId, run.abortedReason());
-                    }
-                }
+                consolidate(userId);
                 done++;
             } catch (BusyException e) {
                 LOG.debugf("user %s is being consolidated elsewhere; skipped this tick", userId);
@@ -57,6 +50,23 @@ public class ConsolidationScheduler {
         }
         if (done > 0) {
             LOG.infof("scheduled consolidation: %d users", done);
+        }
+    }
+
+    /** Users whose entries changed since their last consolidation, longest waiting first. */
+    List<String> usersDue(int limit) {
+        // Without an LLM only the queues are built, so "consolidated" means the last construct run.
+        return runs.usersToConsolidate(consolidator.canDecide() ? "update" : "construct", limit);
+    }
+
+    /** One user's scheduled work: rebuild the queues, then decide (when an LLM is configured). */
+    void consolidate(String userId) {
+        queueBuilder.construct(userId, 0, 0);
+        if (consolidator.canDecide()) {
+            Consolidator.UpdateRun run = consolidator.offlineUpdate(userId, null);
+            if (run.abortedReason() != null) {
+                LOG.warnf("scheduled consolidation of user %s stopped early: %s", userId, run.abortedReason());
+            }
         }
     }
 }

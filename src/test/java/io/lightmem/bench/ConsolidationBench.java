@@ -251,12 +251,24 @@ public final class ConsolidationBench {
         }
     }
 
-    /** The plan of one construction batch, to see whether the HNSW index or an exact scan served it. */
+    /**
+     * The plan of the newest construction batch in INDEX mode (what UpdateQueueRepository runs once an
+     * entry has m older entries with m^2 >= 300 N, N = rows in memory_entry).
+     */
     private static void explain(Connection db, String userId) throws Exception {
+        try (Statement stats = db.createStatement();
+                ResultSet rs = stats.executeQuery(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = 'memory_entry'::regclass")) {
+            rs.next();
+            long n = rs.getLong(1);
+            System.out.printf("memory_entry holds ~%d rows (all users): batches whose first entry has >= %d older"
+                    + " entries use the HNSW index, earlier ones search exactly%n", n, (long) Math.ceil(Math.sqrt(300.0 * n)));
+        }
         db.setAutoCommit(false);
         try (Statement settings = db.createStatement()) {
             settings.execute("SET LOCAL hnsw.ef_search = 100");
             settings.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+            settings.execute("SET LOCAL enable_sort = off");
         }
         try (PreparedStatement explain = db.prepareStatement("""
                 EXPLAIN SELECT e.id, n.id FROM memory_entry e CROSS JOIN LATERAL (
@@ -269,7 +281,7 @@ public final class ConsolidationBench {
             explain.setString(1, userId);
             explain.setString(2, userId);
             try (ResultSet rs = explain.executeQuery()) {
-                System.out.println("plan of one batch:");
+                System.out.println("plan of the newest batch (INDEX mode):");
                 while (rs.next()) {
                     System.out.println("  " + rs.getString(1));
                 }

@@ -193,6 +193,44 @@ class ConsolidationTest {
     }
 
     @Test
+    void twoConcurrentRunsForOneUserDecideEachTargetOnce() throws Exception {
+        String userId = newUser();
+        rememberNearDuplicates(userId);
+        construct(userId);
+        llm.reset();
+        Function<JsonNode, Reply> decide = decisions(target -> target.contains("marathon") ? DELETE
+                : target.contains("sister") ? update("User's sister Anna lives in Berlin with her husband.") : IGNORE);
+        llm.respond(request -> {
+            sleep(150); // keep the first run busy while the second one arrives
+            return decide.apply(request);
+        });
+
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = callers.submit(() -> offlineUpdate(userId, null));
+            var second = callers.submit(() -> offlineUpdate(userId, null));
+            OfflineUpdateResponse a = first.get();
+            OfflineUpdateResponse b = second.get();
+
+            assertThat(a.getDecisionsCount() + b.getDecisionsCount()).isEqualTo(4);
+            assertThat(consolidationRequests()).hasSize(4);
+            assertThat(decisionRows(userId)).isEqualTo(4);
+            assertThat(memory.listHistory(ListHistoryRequest.newBuilder().setUserId(userId).build())
+                    .getChangesCount()).isEqualTo(2); // one update, one delete: nothing applied twice
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void undoRestoresAnUpdatedAndADeletedMemoryExactlyAndOnlyOnce() throws Exception {
         String userId = newUser();
         String sister = remember(userId, "User's sister Anna lives in Berlin.", "2024-01-01T10:00:00");

@@ -103,6 +103,22 @@ class UpdateQueueTest {
         assertThat(count("SELECT count(*) FROM update_queue WHERE user_id = ?", userId)).isEqualTo(11);
     }
 
+    @Inject
+    ConsolidationScheduler scheduler;
+
+    @Test
+    void theSchedulerPicksUsersWhoseEntriesChangedSinceTheirLastRun() {
+        String userId = storeTwelveFactsAtDistinctTimes();
+        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(userId);
+
+        scheduler.consolidate(userId); // what a tick does per user (without an LLM: the queues only)
+
+        assertThat(count("SELECT count(*) FROM update_queue WHERE user_id = ?", userId)).isEqualTo(65); // keep-top-n 10: 0 + 1 + … + 9 + 10 + 10
+        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).doesNotContain(userId);
+        memory.addMemory(add(userId, user("I started learning Portuguese.", "2024-02-01T09:00:00")));
+        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(userId);
+    }
+
     @Test
     void offlineUpdateNeedsAnLlm() {
         String userId = storeTwelveFactsAtDistinctTimes();

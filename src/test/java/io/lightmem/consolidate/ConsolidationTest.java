@@ -222,6 +222,29 @@ class ConsolidationTest {
         }
     }
 
+    @Test
+    void aTargetDeletedWhileItIsBeingDecidedIsSkipped() {
+        String userId = newUser();
+        String older = remember(userId, "User's sister Anna lives in Berlin.", "2024-01-01T10:00:00");
+        remember(userId, "User's sister Anna lives in Berlin with her husband.", "2024-02-01T10:00:00");
+        construct(userId);
+        llm.reset();
+        // Another operation (e.g. an erasure) removes the target while the LLM is thinking about it.
+        llm.respond(request -> {
+            query("DELETE FROM memory_entry WHERE id = ?::uuid RETURNING id", older);
+            return update("User's sister Anna lives in Berlin with her husband.");
+        });
+
+        OfflineUpdateResponse run = offlineUpdate(userId, null);
+
+        assertThat(run.getTargets()).isEqualTo(1);
+        assertThat(run.getSkipped()).isEqualTo(1);
+        assertThat(run.getDecisionsList()).isEmpty();
+        assertThat(memories(userId)).containsExactly("User's sister Anna lives in Berlin with her husband.");
+        assertThat(memory.listHistory(ListHistoryRequest.newBuilder().setUserId(userId).build()).getChangesList())
+                .isEmpty();
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

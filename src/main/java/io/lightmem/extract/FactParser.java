@@ -1,8 +1,7 @@
 package io.lightmem.extract;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lightmem.extract.JsonAnswers.MalformedAnswerException;
 import io.lightmem.store.MemoryMetadata;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,31 +15,11 @@ final class FactParser {
     record Fact(int sourceId, String fact, MemoryMetadata metadata) {
     }
 
-    /** The answer was not of the required shape; the message says what is wrong. */
-    static final class MalformedAnswerException extends Exception {
-        MalformedAnswerException(String message) {
-            super(message);
-        }
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private FactParser() {
     }
 
     static List<Fact> parse(String answer, boolean withMetadata) throws MalformedAnswerException {
-        if (answer == null || answer.isBlank()) {
-            throw new MalformedAnswerException("the answer is empty");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(withoutCodeFence(answer.strip()));
-        } catch (JsonProcessingException e) {
-            throw new MalformedAnswerException("the answer is not JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new MalformedAnswerException("the answer is not a JSON object");
-        }
+        JsonNode root = JsonAnswers.object(answer);
         JsonNode data = root.get("data");
         if (data == null || !data.isArray()) {
             throw new MalformedAnswerException("\"data\" must be an array");
@@ -93,15 +72,5 @@ final class FactParser {
             }
         }
         return values;
-    }
-
-    /** Some servers wrap JSON in a Markdown code fence even when asked not to. */
-    private static String withoutCodeFence(String answer) {
-        if (!answer.startsWith("```")) {
-            return answer;
-        }
-        int firstLineEnd = answer.indexOf('\n');
-        int closing = answer.lastIndexOf("```");
-        return firstLineEnd < 0 || closing <= firstLineEnd ? answer : answer.substring(firstLineEnd + 1, closing);
     }
 }

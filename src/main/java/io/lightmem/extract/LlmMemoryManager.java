@@ -1,19 +1,10 @@
 package io.lightmem.extract;
 
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.TokenUsage;
 import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.ingest.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.NewMemory;
-import io.lightmem.store.UsageRepository;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,30 +18,22 @@ public final class LlmMemoryManager implements MemoryManager {
     private static final Logger LOG = Logger.getLogger(LlmMemoryManager.class);
     static final String OPERATION = "extract";
 
-    private final String backend;
-    private final String modelName;
-    private final ChatModel chatModel;
-    private final UsageRepository usage;
+    private final LlmClient llm;
     private final ServiceMetrics metrics;
     private final MessagesUse messagesUse;
     private final boolean textSummary;
     private final boolean metadataGenerate;
-    private final int maxRetries;
     private final String systemPrompt;
     private final String userPrompt = Prompts.load(Prompts.EXTRACT_USER);
     private final String retryPrompt = Prompts.load(Prompts.JSON_RETRY);
 
-    public LlmMemoryManager(String backend, String modelName, ChatModel chatModel, UsageRepository usage,
-            ServiceMetrics metrics, MessagesUse messagesUse, boolean textSummary, boolean metadataGenerate, int maxRetries) {
-        this.backend = backend;
-        this.modelName = modelName;
-        this.chatModel = chatModel;
-        this.usage = usage;
+    public LlmMemoryManager(LlmClient llm, ServiceMetrics metrics, MessagesUse messagesUse, boolean textSummary,
+            boolean metadataGenerate) {
+        this.llm = llm;
         this.metrics = metrics;
         this.messagesUse = messagesUse;
         this.textSummary = textSummary;
         this.metadataGenerate = metadataGenerate;
-        this.maxRetries = maxRetries;
         this.systemPrompt = metadataGenerate
                 ? Prompts.load(Prompts.EXTRACT_SYSTEM) + "\n\n"
                         + Prompts.fill(Prompts.load(Prompts.EXTRACT_METADATA), Map.of("categories", Category.names()))
@@ -59,7 +42,7 @@ public final class LlmMemoryManager implements MemoryManager {
 
     @Override
     public String name() {
-        return backend;
+        return llm.backend();
     }
 
     @Override
@@ -68,32 +51,13 @@ public final class LlmMemoryManager implements MemoryManager {
         if (turns.isEmpty()) {
             return new Extraction(List.of(), 0, 0);
         }
-        List<ChatMessage> conversation = new ArrayList<>(List.of(
-                SystemMessage.from(systemPrompt),
-                UserMessage.from(Prompts.fill(userPrompt, Map.of("messages", promptLines(turns))))));
-        int calls = 0;
-        while (true) {
-            ChatResponse response;
-            try {
-                response = chatModel.chat(ChatRequest.builder().messages(conversation).build());
-            } catch (RuntimeException e) {
-                throw new ExtractionException(backend + " call failed: " + e.getMessage(), calls, e);
-            } finally {
-                calls++;
-            }
-            record(userId, response.tokenUsage());
-            String answer = response.aiMessage().text();
-            try {
-                return memories(FactParser.parse(answer, metadataGenerate), turns, calls);
-            } catch (FactParser.MalformedAnswerException e) {
-                if (calls > maxRetries) {
-                    throw new ExtractionException("the " + backend + " model answered malformed JSON " + calls
-                            + " times, last: " + e.getMessage(), calls, e);
-                }
-                LOG.debugf("malformed extraction answer (%s), asking again", e.getMessage());
-                conversation.add(AiMessage.from(answer == null ? "" : answer));
-                conversation.add(UserMessage.from(Prompts.fill(retryPrompt, Map.of("problem", e.getMessage()))));
-            }
+        try {
+            LlmClient.Result<List<FactParser.Fact>> facts = llm.askJson(userId, OPERATION, systemPrompt,
+                    Prompts.fill(userPrompt, Map.of("messages", promptLines(turns))), retryPrompt,
+                    answer -> FactParser.parse(answer, metadataGenerate));
+            return memories(facts.value(), turns, facts.calls());
+        } catch (LlmClient.CallFailedException e) {
+            throw new ExtractionException(e.getMessage(), e.calls(), e);
         }
     }
 
@@ -142,13 +106,5 @@ public final class LlmMemoryManager implements MemoryManager {
                     turns.size());
         }
         return new Extraction(memories, calls, clamped);
-    }
-
-    private void record(String userId, TokenUsage tokens) {
-        int prompt = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
-        int completion = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
-        int total = tokens == null || tokens.totalTokenCount() == null ? prompt + completion : tokens.totalTokenCount();
-        usage.record(userId, OPERATION, modelName, prompt, completion, total);
-        metrics.llmCall(OPERATION, prompt, completion);
     }
 }

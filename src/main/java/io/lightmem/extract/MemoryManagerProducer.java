@@ -25,15 +25,25 @@ public class MemoryManagerProducer {
 
     @Produces
     @Singleton
-    MemoryManager memoryManager(LightMemConfig config, UsageRepository usage, ServiceMetrics metrics) {
-        MemoryManagerConfig manager = config.memoryManager();
-        Backend backend = effectiveBackend(manager);
-        if (backend == Backend.none) {
+    MemoryManager memoryManager(LightMemConfig config, LlmClient llm, ServiceMetrics metrics) {
+        if (!llm.available()) {
             LOG.info("memory manager: none (messages are stored verbatim; configure lightmem.memory-manager.* for LLM extraction)");
             if (config.metadataGenerate()) {
                 LOG.warn("lightmem.metadata-generate needs an LLM; with the none memory manager no metadata is generated");
             }
             return new VerbatimMemoryManager(config.messagesUse());
+        }
+        return new LlmMemoryManager(llm, metrics, config.messagesUse(), config.textSummary(), config.metadataGenerate());
+    }
+
+    /** The chat LLM of lightmem.memory-manager.*, shared by extraction and consolidation; none without one. */
+    @Produces
+    @Singleton
+    LlmClient llmClient(LightMemConfig config, UsageRepository usage, ServiceMetrics metrics) {
+        MemoryManagerConfig manager = config.memoryManager();
+        Backend backend = effectiveBackend(manager);
+        if (backend == Backend.none) {
+            return LlmClient.none();
         }
         MemoryManagerConfig.Configs configs = manager.configs();
         String apiKey = configs.apiKey().filter(k -> !k.isBlank()).orElse(null);
@@ -56,7 +66,6 @@ public class MemoryManagerProducer {
             chat.responseFormat("json_object");
         }
         LOG.infof("memory manager: %s, model %s at %s", backend, model, baseUrl);
-        return new LlmMemoryManager(backend.name(), model, chat.build(), usage, metrics, config.messagesUse(),
-                config.textSummary(), config.metadataGenerate(), manager.maxRetries());
+        return new LlmClient(backend.name(), model, chat.build(), usage, metrics, manager.maxRetries());
     }
 }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Prompt texts, kept as versioned resources under {@code prompts/} so a change to one is a new file. */
-final class Prompts {
+public final class Prompts {
 
     static final String EXTRACT_SYSTEM = "prompts/extract-facts.v1.system.txt";
     static final String EXTRACT_USER = "prompts/extract-facts.v1.user.txt";
@@ -17,7 +17,7 @@ final class Prompts {
     private Prompts() {
     }
 
-    static String load(String resource) {
+    public static String load(String resource) {
         try (InputStream in = Prompts.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("prompt resource " + resource + " is missing");
@@ -29,7 +29,7 @@ final class Prompts {
     }
 
     /** Replaces each {@code {{name}}} with its value. */
-    static String fill(String template, Map<String, String> values) {
+    public static String fill(String template, Map<String, String> values) {
         String text = template;
         for (Map.Entry<String, String> value : values.entrySet()) {
             text = text.replace("{{" + value.getKey() + "}}", value.getValue());

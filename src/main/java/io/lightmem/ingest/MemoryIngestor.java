@@ -6,6 +6,7 @@ import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
 import io.lightmem.config.LightMemConfig;
 import io.lightmem.config.LightMemConfig.MessagesUse;
+import io.lightmem.consolidate.Consolidator;
 import io.lightmem.extract.Extraction;
 import io.lightmem.extract.ExtractionException;
 import io.lightmem.extract.MemoryManager;
@@ -58,10 +59,11 @@ public class MemoryIngestor {
     private final int bufferLen;
     private final int extractThreshold;
     private final int maxBatchMessages;
+    private final Consolidator consolidator;
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
-            TokenCounter tokenCounter, Compressor compressor, Instance<TopicSegmenter> segmenter, MemoryWriter writer, ServiceMetrics metrics,
-            AgroalDataSource dataSource, LightMemConfig config) {
+            TokenCounter tokenCounter, Compressor compressor, Instance<TopicSegmenter> segmenter, MemoryWriter writer,
+            ServiceMetrics metrics, AgroalDataSource dataSource, Consolidator consolidator, LightMemConfig config) {
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
@@ -75,6 +77,7 @@ public class MemoryIngestor {
         this.bufferLen = config.topicSegmenter().bufferLen();
         this.extractThreshold = config.extractThreshold();
         this.maxBatchMessages = config.memoryManager().maxBatchMessages();
+        this.consolidator = consolidator;
     }
 
     /**
@@ -164,7 +167,18 @@ public class MemoryIngestor {
             deferred = "processing failed: " + e.getMessage();
             LOG.errorf(e, "processing for user %s failed; messages stay pending", userId);
         }
+        llmCalls += consolidateOnline(userId, stored);
         return new AddResult(acceptedIds, stored, llmCalls, pendingOrUnknown(userId), deferred);
+    }
+
+    /** lightmem.update=online: decide on the new entries now; a failure leaves them to the next offline run. */
+    private int consolidateOnline(String userId, List<MemoryEntry> stored) {
+        try {
+            return consolidator.afterAdd(userId, stored.stream().map(MemoryEntry::id).toList());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "online consolidation for user %s failed; the next offline run covers it", userId);
+            return 0;
+        }
     }
 
     private static void lockUser(Connection connection, String userId) throws SQLException {

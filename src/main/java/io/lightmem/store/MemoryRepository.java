@@ -68,6 +68,51 @@ public class MemoryRepository {
         }
     }
 
+    /** The entry, row-locked until the caller's transaction ends (consolidation, undo); null if absent. */
+    public MemoryEntry lockForChange(String userId, UUID id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ? FOR UPDATE")) {
+            query.setString(1, userId);
+            query.setObject(2, id);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? entry(rs) : null;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read a memory", e);
+        }
+    }
+
+    /** Replaces an entry's text and vector (a consolidation merge), in the caller's transaction. */
+    public void replaceMemory(String userId, UUID id, String memory, float[] vector) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("""
+                        UPDATE memory_entry SET memory = ?, embedding = ?, consolidated = true, updated_at = now()
+                        WHERE user_id = ? AND id = ?""")) {
+            PGvector.addVectorType(connection);
+            update.setString(1, memory);
+            update.setObject(2, new PGvector(vector));
+            update.setString(3, userId);
+            update.setObject(4, id);
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot update a memory", e);
+        }
+    }
+
+    /** Deletes one entry (its queue rows go with it), in the caller's transaction. */
+    public void delete(String userId, UUID id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM memory_entry WHERE user_id = ? AND id = ?")) {
+            delete.setString(1, userId);
+            delete.setObject(2, id);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot delete a memory", e);
+        }
+    }
+
     /** Restrictions of a search; null fields do not restrict. */
     public record Filter(Instant from, Instant to, String speakerName, String category) {
         public static final Filter NONE = new Filter(null, null, null, null);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lightmem.extract.FactParser.Fact;
-import io.lightmem.extract.FactParser.MalformedAnswerException;
+import io.lightmem.extract.JsonAnswers.MalformedAnswerException;
 import io.lightmem.store.MemoryMetadata;
 import java.util.List;
 import org.junit.jupiter.api.Test;

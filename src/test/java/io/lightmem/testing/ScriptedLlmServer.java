@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * A real OpenAI-compatible HTTP server on loopback that answers chat completions from a script
@@ -39,6 +40,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final Deque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private volatile Reply fallback = Reply.answer("{\"data\": []}");
+    private volatile Function<JsonNode, Reply> responder;
 
     public ScriptedLlmServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -59,15 +61,34 @@ public final class ScriptedLlmServer implements AutoCloseable {
         this.fallback = reply;
     }
 
+    /**
+     * Answers from the request itself when the queue is empty (before the fallback): for calls whose
+     * order is not fixed, e.g. decisions taken in parallel. Returning null defers to the fallback.
+     */
+    public void respond(Function<JsonNode, Reply> responder) {
+        this.responder = responder;
+    }
+
     /** Forgets the script and the recorded requests. */
     public void reset() {
         script.clear();
         requests.clear();
         fallback = Reply.answer("{\"data\": []}");
+        responder = null;
     }
 
     public List<JsonNode> requests() {
         return new ArrayList<>(requests);
+    }
+
+    /** The text of the system message of a recorded request, or "" without one. */
+    public static String systemMessage(JsonNode request) {
+        for (JsonNode message : request.get("messages")) {
+            if ("system".equals(message.get("role").asText())) {
+                return message.get("content").asText();
+            }
+        }
+        return "";
     }
 
     /** The text of the last user message of a recorded request. */
@@ -85,7 +106,14 @@ public final class ScriptedLlmServer implements AutoCloseable {
         try (exchange) {
             JsonNode request = JSON.readTree(exchange.getRequestBody());
             requests.add(request);
-            Reply reply = script.isEmpty() ? fallback : script.poll();
+            Reply reply = script.poll();
+            Function<JsonNode, Reply> answering = responder;
+            if (reply == null && answering != null) {
+                reply = answering.apply(request);
+            }
+            if (reply == null) {
+                reply = fallback;
+            }
             if (reply.status() != 200) {
                 send(exchange, reply.status(), "{\"error\": {\"message\": \"scripted failure\", \"type\": \"server_error\"}}");
                 return;

@@ -2,7 +2,10 @@ package io.lightmem.api.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lightmem.BusyException;
+import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.NotFoundException;
 import io.lightmem.store.StorageException;
 import org.jboss.logging.Logger;
 
@@ -20,6 +23,15 @@ final class GrpcErrors {
         }
         if (failure instanceof InvalidArgumentException invalid) {
             return Status.INVALID_ARGUMENT.withDescription(invalid.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof FailedPreconditionException precondition) {
+            return Status.FAILED_PRECONDITION.withDescription(precondition.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof NotFoundException notFound) {
+            return Status.NOT_FOUND.withDescription(notFound.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof BusyException busy) {
+            return Status.ABORTED.withDescription(busy.getMessage()).asRuntimeException();
         }
         if (failure instanceof StorageException storage && storage.unavailable()) {
             LOG.warn(storage.getMessage());

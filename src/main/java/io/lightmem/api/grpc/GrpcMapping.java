@@ -2,7 +2,14 @@ package io.lightmem.api.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.api.grpc.v1.ConsolidationAction;
+import io.lightmem.api.grpc.v1.ConsolidationDecision;
+import io.lightmem.api.grpc.v1.MemoryChange;
 import io.lightmem.api.grpc.v1.Message;
+import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
+import io.lightmem.consolidate.Consolidator;
+import io.lightmem.consolidate.Decision;
+import io.lightmem.store.HistoryRepository;
 import io.lightmem.api.grpc.v1.MemoryEntry;
 import io.lightmem.api.grpc.v1.RetrieveFilter;
 import io.lightmem.ingest.MessageInput;
@@ -67,6 +74,62 @@ final class GrpcMapping {
             proto.setSubcategory(entry.subcategory());
         }
         return proto.build();
+    }
+
+    static OfflineUpdateResponse updateRun(Consolidator.UpdateRun run) {
+        OfflineUpdateResponse.Builder response = OfflineUpdateResponse.newBuilder()
+                .setRunId(run.runId())
+                .setTargets(run.targets())
+                .setAlreadyDecided(run.alreadyDecided())
+                .setSkipped(run.skipped())
+                .setLlmCalls(run.llmCalls())
+                .setRemaining(run.remaining());
+        for (Consolidator.Outcome outcome : run.decisions()) {
+            ConsolidationDecision.Builder decision = ConsolidationDecision.newBuilder()
+                    .setTargetId(outcome.targetId().toString())
+                    .setAction(action(outcome.action()));
+            outcome.sources().forEach(id -> decision.addSourceIds(id.toString()));
+            if (outcome.newMemory() != null) {
+                decision.setNewMemory(outcome.newMemory());
+            }
+            if (outcome.changeId() != null) {
+                decision.setChangeId(outcome.changeId());
+            }
+            response.addDecisions(decision);
+        }
+        if (run.abortedReason() != null) {
+            response.setAbortedReason(run.abortedReason());
+        }
+        return response.build();
+    }
+
+    static MemoryChange change(HistoryRepository.Change change) {
+        MemoryChange.Builder proto = MemoryChange.newBuilder()
+                .setChangeId(change.changeId())
+                .setMemoryId(change.memoryId().toString())
+                .setAction(action(Decision.Action.valueOf(change.action())))
+                .setChangedAt(timestamp(change.changedAt()));
+        if (change.oldMemory() != null) {
+            proto.setOldMemory(change.oldMemory());
+        }
+        if (change.newMemory() != null) {
+            proto.setNewMemory(change.newMemory());
+        }
+        if (change.undoneAt() != null) {
+            proto.setUndoneAt(timestamp(change.undoneAt()));
+        }
+        if (change.runId() != null) {
+            proto.setRunId(change.runId());
+        }
+        return proto.build();
+    }
+
+    private static ConsolidationAction action(Decision.Action action) {
+        return switch (action) {
+            case update -> ConsolidationAction.CONSOLIDATION_ACTION_UPDATE;
+            case delete -> ConsolidationAction.CONSOLIDATION_ACTION_DELETE;
+            case ignore -> ConsolidationAction.CONSOLIDATION_ACTION_IGNORE;
+        };
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -16,7 +16,18 @@ import io.lightmem.api.grpc.v1.RetrieveResponse;
 import io.lightmem.api.grpc.v1.RetrievedMemory;
 import io.lightmem.api.grpc.v1.ShowInstanceRequest;
 import io.lightmem.api.grpc.v1.ShowInstanceResponse;
+import io.lightmem.api.grpc.v1.ConstructUpdateQueueRequest;
+import io.lightmem.api.grpc.v1.ConstructUpdateQueueResponse;
+import io.lightmem.api.grpc.v1.ListHistoryRequest;
+import io.lightmem.api.grpc.v1.ListHistoryResponse;
+import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
+import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
+import io.lightmem.api.grpc.v1.UndoChangeRequest;
+import io.lightmem.api.grpc.v1.UndoChangeResponse;
 import io.lightmem.config.InstanceInfo;
+import io.lightmem.consolidate.Consolidator;
+import io.lightmem.consolidate.HistoryService;
+import io.lightmem.consolidate.UpdateQueueBuilder;
 import io.lightmem.ingest.AddResult;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
@@ -43,14 +54,20 @@ public class MemoryGrpcService implements MemoryService {
     private final MemorySearch search;
     private final InstanceInfo instance;
     private final UsageRepository usage;
+    private final UpdateQueueBuilder queueBuilder;
+    private final Consolidator consolidator;
+    private final HistoryService history;
     private final Clock clock;
 
     public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
-            UsageRepository usage) {
+            UsageRepository usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history) {
         this.ingestor = ingestor;
         this.search = search;
         this.instance = instance;
         this.usage = usage;
+        this.queueBuilder = queueBuilder;
+        this.consolidator = consolidator;
+        this.history = history;
         this.clock = Clock.systemUTC();
     }
 
@@ -115,6 +132,47 @@ public class MemoryGrpcService implements MemoryService {
                 response.addFormatted(scored.entry().formatted());
             }
             return response.build();
+        });
+    }
+
+    @Override
+    public Uni<ConstructUpdateQueueResponse> constructUpdateQueue(ConstructUpdateQueueRequest request) {
+        return call(() -> {
+            UpdateQueueBuilder.Built built = queueBuilder.construct(request.getUserId(), request.getTopK(),
+                    request.getKeepTopN());
+            return ConstructUpdateQueueResponse.newBuilder()
+                    .setEntries(built.entries())
+                    .setQueueRows(built.queueRows())
+                    .setRunId(built.runId())
+                    .setElapsedMs(built.elapsedMs())
+                    .build();
+        });
+    }
+
+    @Override
+    public Uni<OfflineUpdateResponse> offlineUpdate(OfflineUpdateRequest request) {
+        return call(() -> GrpcMapping.updateRun(consolidator.offlineUpdate(request.getUserId(),
+                request.hasScoreThreshold() ? request.getScoreThreshold() : null)));
+    }
+
+    @Override
+    public Uni<ListHistoryResponse> listHistory(ListHistoryRequest request) {
+        return call(() -> {
+            ListHistoryResponse.Builder response = ListHistoryResponse.newBuilder();
+            history.list(request.getUserId(), request.getMemoryId(), request.getLimit())
+                    .forEach(change -> response.addChanges(GrpcMapping.change(change)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<UndoChangeResponse> undoChange(UndoChangeRequest request) {
+        return call(() -> {
+            HistoryService.Undone undone = history.undo(request.getUserId(), request.getChangeId());
+            return UndoChangeResponse.newBuilder()
+                    .setEntry(GrpcMapping.entry(undone.entry()))
+                    .setChange(GrpcMapping.change(undone.change()))
+                    .build();
         });
     }
 

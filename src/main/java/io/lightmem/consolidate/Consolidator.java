@@ -1,0 +1,233 @@
+package io.lightmem.consolidate;
+
+import io.lightmem.FailedPreconditionException;
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.UserIds;
+import io.lightmem.config.LightMemConfig;
+import io.lightmem.extract.LlmClient;
+import io.lightmem.extract.Prompts;
+import io.lightmem.ingest.SessionTimes;
+import io.lightmem.model.Embedder;
+import io.lightmem.store.ConsolidationRepository;
+import io.lightmem.store.ConsolidationRepository.Question;
+import io.lightmem.store.ConsolidationRepository.Target;
+import io.lightmem.store.MemoryEntry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * SPEC 1.8 step 2: for each target (an entry that newer entries resemble at or above the threshold),
+ * one LLM call decides update, delete or ignore, and the decision is applied to the target only.
+ * A decision is durable once taken and is keyed by its question (target + sources): a run decides
+ * only questions never decided before, so a rerun after a crash finishes the rest and repeats nothing.
+ */
+@ApplicationScoped
+public class Consolidator {
+
+    private static final Logger LOG = Logger.getLogger(Consolidator.class);
+    /** llm_usage.operation of consolidation calls. */
+    static final String OPERATION = "update";
+    static final String SYSTEM_PROMPT = "prompts/consolidate.v1.system.txt";
+    static final String USER_PROMPT = "prompts/consolidate.v1.user.txt";
+    static final String RETRY_PROMPT = "prompts/consolidate.v1.retry.txt";
+
+    /** One applied decision. */
+    public record Outcome(UUID targetId, List<UUID> sources, Decision.Action action, String newMemory, Long changeId) {
+    }
+
+    /**
+     * What an update run did.
+     *
+     * @param targets questions this run had to decide
+     * @param alreadyDecided targets whose same question an earlier run decided
+     * @param skipped targets deleted or changed while being decided
+     * @param remaining targets left undecided because the run stopped early
+     * @param abortedReason why it stopped early, or null
+     */
+    public record UpdateRun(long runId, int targets, int alreadyDecided, List<Outcome> decisions, int skipped,
+            int llmCalls, int remaining, String abortedReason) {
+    }
+
+    private final ConsolidationRepository repository;
+    private final DecisionApplier applier;
+    private final UpdateQueueBuilder queueBuilder;
+    private final ConsolidationLock lock;
+    private final LlmClient llm;
+    private final Embedder embedder;
+    private final LightMemConfig.ConsolidationConfig config;
+    private final boolean online;
+    private final String systemPrompt = Prompts.load(SYSTEM_PROMPT);
+    private final String userPrompt = Prompts.load(USER_PROMPT);
+    private final String retryPrompt = Prompts.load(RETRY_PROMPT);
+
+    public Consolidator(ConsolidationRepository repository, DecisionApplier applier, UpdateQueueBuilder queueBuilder,
+            ConsolidationLock lock, LlmClient llm, Embedder embedder, LightMemConfig config) {
+        this.repository = repository;
+        this.applier = applier;
+        this.queueBuilder = queueBuilder;
+        this.lock = lock;
+        this.llm = llm;
+        this.embedder = embedder;
+        this.config = config.consolidation();
+        this.online = config.update() == LightMemConfig.UpdateMode.online;
+        if (online && !llm.available()) {
+            LOG.warn("lightmem.update=online without an LLM memory manager: new entries get their update queue,"
+                    + " but no decisions are taken");
+        }
+    }
+
+    /**
+     * Decides every target of the user not yet decided with its current sources.
+     *
+     * @param scoreThreshold null for the configured default
+     * @throws FailedPreconditionException without an LLM (the {@code none} memory manager)
+     */
+    public UpdateRun offlineUpdate(String userId, Double scoreThreshold) {
+        UserIds.require("user_id", userId);
+        double threshold = scoreThreshold == null ? config.scoreThreshold() : scoreThreshold;
+        if (Double.isNaN(threshold) || threshold < -1 || threshold > 1) {
+            throw new InvalidArgumentException("score_threshold", "must be a cosine similarity in [-1, 1], got "
+                    + scoreThreshold);
+        }
+        if (!llm.available()) {
+            throw new FailedPreconditionException("OfflineUpdate needs an LLM to decide, but the memory manager is"
+                    + " 'none'; configure lightmem.memory-manager.model-name and its configs (api-key, base-url)");
+        }
+        return lock.underLock(userId, () -> decide(userId, threshold, null, "offline"));
+    }
+
+    /**
+     * The online mode's hook, called by ingest right after entries are stored: builds their queues and
+     * decides the targets they are sources of. Returns the LLM calls made; never throws for LLM failures
+     * (what is left undecided is decided by the next run).
+     */
+    public int afterAdd(String userId, List<UUID> newEntryIds) {
+        if (!online || newEntryIds.isEmpty()) {
+            return 0;
+        }
+        return lock.underLock(userId, () -> {
+            queueBuilder.buildFor(userId, newEntryIds);
+            if (!llm.available()) {
+                return 0;
+            }
+            UpdateRun run = decide(userId, config.scoreThreshold(), newEntryIds, "online");
+            if (run.abortedReason() != null) {
+                LOG.warnf("online consolidation of user %s stopped early, %d targets left for the next run: %s",
+                        userId, run.remaining(), run.abortedReason());
+            }
+            return run.llmCalls();
+        });
+    }
+
+    /** Whether decisions can be taken (an LLM is configured). */
+    public boolean canDecide() {
+        return llm.available();
+    }
+
+    /** The caller holds the user's consolidation lock. */
+    private UpdateRun decide(String userId, double threshold, List<UUID> onlyCandidatesOf, String trigger) {
+        List<Target> all = repository.targets(userId, threshold, onlyCandidatesOf);
+        List<Target> todo = all.stream().filter(t -> !t.decided()).toList();
+        int alreadyDecided = all.size() - todo.size();
+        long runId = repository.startRun(userId, "update",
+                "{\"score_threshold\": " + threshold + ", \"trigger\": \"" + trigger + "\"}");
+        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger skipped = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        AtomicReference<String> abort = new AtomicReference<>();
+        if (!todo.isEmpty()) {
+            // A pool per run: bounded parallelism of LLM calls, and nothing left behind between runs.
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.parallelism(), todo.size()));
+            try {
+                for (Target target : todo) {
+                    pool.execute(() -> {
+                        if (abort.get() != null) {
+                            return; // stop at the first failure; the rest is left for the next run
+                        }
+                        try {
+                            Outcome outcome = decideOne(userId, runId, target, calls);
+                            if (outcome == null) {
+                                skipped.incrementAndGet();
+                            } else {
+                                outcomes.add(outcome);
+                            }
+                            finished.incrementAndGet();
+                        } catch (LlmClient.CallFailedException e) {
+                            calls.addAndGet(e.calls());
+                            abort.compareAndSet(null, e.getMessage());
+                        } catch (RuntimeException e) {
+                            LOG.errorf(e, "consolidation of target %s of user %s failed", target.targetId(), userId);
+                            abort.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                        }
+                    });
+                }
+            } finally {
+                pool.shutdown();
+                awaitQuietly(pool);
+            }
+        }
+        List<Outcome> decided = new ArrayList<>(outcomes);
+        repository.finishRun(userId, runId, todo.size(), decided.size(), calls.get(), abort.get());
+        return new UpdateRun(runId, todo.size(), alreadyDecided, decided, skipped.get(), calls.get(),
+                todo.size() - finished.get(), abort.get());
+    }
+
+    /** Returns null when the target was skipped (gone, changed, or without remaining sources). */
+    private Outcome decideOne(String userId, long runId, Target target, AtomicInteger calls) {
+        Question question = repository.question(userId, target);
+        if (question == null || question.sources().isEmpty()) {
+            return null;
+        }
+        // Keep the database's uuid order of target.sources() (Java orders UUIDs differently).
+        Set<UUID> present = question.sources().stream().map(MemoryEntry::id).collect(Collectors.toSet());
+        List<UUID> shown = target.sources().stream().filter(present::contains).toList();
+        LlmClient.Result<Decision> answer = llm.askJson(userId, OPERATION, systemPrompt, prompt(question),
+                retryPrompt, Decision::parse);
+        calls.addAndGet(answer.calls());
+        Decision decision = answer.value();
+        float[] vector = decision.action() == Decision.Action.update ? embedder.embed(decision.newMemory()) : null;
+        DecisionApplier.Applied applied = applier.apply(userId, runId, question, shown, decision, vector);
+        return applied.applied()
+                ? new Outcome(target.targetId(), shown, decision.action(), decision.newMemory(), applied.changeId())
+                : null;
+    }
+
+    /** The user prompt: the target and its sources, each as "[time, weekday] memory", oldest first. */
+    String prompt(Question question) {
+        StringBuilder sources = new StringBuilder();
+        for (MemoryEntry source : question.sources()) {
+            sources.append(line(source)).append('\n');
+        }
+        return Prompts.fill(userPrompt, Map.of("target", line(question.target()), "sources",
+                sources.toString().stripTrailing()));
+    }
+
+    private static String line(MemoryEntry entry) {
+        return "[" + SessionTimes.format(entry.timeStamp()) + ", " + entry.weekday() + "] "
+                + entry.memory().replace('\n', ' ');
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.debug("waiting for consolidation decisions in flight");
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

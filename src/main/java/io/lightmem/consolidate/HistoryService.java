@@ -1,0 +1,95 @@
+package io.lightmem.consolidate;
+
+import io.lightmem.FailedPreconditionException;
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.NotFoundException;
+import io.lightmem.UserIds;
+import io.lightmem.store.HistoryRepository;
+import io.lightmem.store.HistoryRepository.Change;
+import io.lightmem.store.MemoryEntry;
+import io.lightmem.store.MemoryRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.UUID;
+
+/** The audit trail of consolidation, and undo of one change. */
+@ApplicationScoped
+public class HistoryService {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    /** A change undone, and the memory as restored. */
+    public record Undone(MemoryEntry entry, Change change) {
+    }
+
+    private final HistoryRepository history;
+    private final MemoryRepository memories;
+
+    public HistoryService(HistoryRepository history, MemoryRepository memories) {
+        this.history = history;
+        this.memories = memories;
+    }
+
+    /** @param memoryId null or empty for all the user's memories; @param limit 0 for the default */
+    public List<Change> list(String userId, String memoryId, int limit) {
+        UserIds.require("user_id", userId);
+        if (limit < 0 || limit > MAX_LIMIT) {
+            throw new InvalidArgumentException("limit", "must be between 1 and " + MAX_LIMIT + " (0 for the default, "
+                    + DEFAULT_LIMIT + "), got " + limit);
+        }
+        UUID id = memoryId == null || memoryId.isEmpty() ? null : uuid("memory_id", memoryId);
+        return history.list(userId, id, limit == 0 ? DEFAULT_LIMIT : limit);
+    }
+
+    /**
+     * Restores the memory exactly as it was before the change, in one transaction. Changes of one
+     * memory are undone newest first, so that what is restored is what the change replaced.
+     */
+    @Transactional
+    public Undone undo(String userId, long changeId) {
+        UserIds.require("user_id", userId);
+        if (changeId <= 0) {
+            throw new InvalidArgumentException("change_id", "required (a positive change id), got " + changeId);
+        }
+        Change change = history.lock(userId, changeId);
+        if (change == null) {
+            throw new NotFoundException("change " + changeId + " not found for this user");
+        }
+        if (change.undoneAt() != null) {
+            throw new FailedPreconditionException("change " + changeId + " was already undone at " + change.undoneAt());
+        }
+        Change later = history.laterInEffect(userId, change.memoryId(), changeId);
+        if (later != null) {
+            throw new FailedPreconditionException("memory " + change.memoryId() + " was changed again by change "
+                    + later.changeId() + " (" + later.action() + "); undo that change first");
+        }
+        MemoryEntry current = memories.lockForChange(userId, change.memoryId());
+        boolean restored;
+        if ("update".equals(change.action())) {
+            if (current == null) {
+                throw new FailedPreconditionException("memory " + change.memoryId() + " no longer exists");
+            }
+            restored = history.restoreUpdated(userId, changeId);
+        } else {
+            if (current != null) {
+                throw new FailedPreconditionException("memory " + change.memoryId() + " exists again");
+            }
+            restored = history.restoreDeleted(userId, changeId);
+        }
+        if (!restored) {
+            throw new IllegalStateException("change " + changeId + " could not be restored");
+        }
+        history.markUndone(userId, changeId);
+        return new Undone(memories.lockForChange(userId, change.memoryId()), history.lock(userId, changeId));
+    }
+
+    private static UUID uuid(String field, String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(field, "must be a UUID, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.lightmem.consolidate;
+
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.UserIds;
+import io.lightmem.config.LightMemConfig;
+import io.lightmem.store.ConsolidationRepository;
+import io.lightmem.store.UpdateQueueRepository;
+import io.lightmem.store.UpdateQueueRepository.EntryKey;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** SPEC 1.8 step 1: (re)builds the update queues of a user's entries, batch by batch, in PostgreSQL. */
+@ApplicationScoped
+public class UpdateQueueBuilder {
+
+    private static final Logger LOG = Logger.getLogger(UpdateQueueBuilder.class);
+    static final int MAX_TOP_K = 1000;
+
+    /** What a construction did. */
+    public record Built(long runId, int entries, int queueRows, long elapsedMs) {
+    }
+
+    private final UpdateQueueRepository queue;
+    private final ConsolidationRepository runs;
+    private final ConsolidationLock lock;
+    private final LightMemConfig.ConsolidationConfig config;
+    private final int efSearch;
+
+    public UpdateQueueBuilder(UpdateQueueRepository queue, ConsolidationRepository runs, ConsolidationLock lock,
+            LightMemConfig config) {
+        this.queue = queue;
+        this.runs = runs;
+        this.lock = lock;
+        this.config = config.consolidation();
+        this.efSearch = config.embeddingRetriever().efSearch();
+    }
+
+    /**
+     * Rebuilds the queue of every entry of the user. Each batch commits on its own: a crash keeps the
+     * batches done, and a rerun (the queues are a pure function of the entries) redoes the rest.
+     *
+     * @param topK 0 for the configured default
+     * @param keepTopN 0 for the configured default (at most topK)
+     */
+    public Built construct(String userId, int topK, int keepTopN) {
+        UserIds.require("user_id", userId);
+        int k = topK == 0 ? config.topK() : topK;
+        if (k < 1 || k > MAX_TOP_K) {
+            throw new InvalidArgumentException("top_k", "must be between 1 and " + MAX_TOP_K
+                    + " (0 for the default, " + config.topK() + "), got " + topK);
+        }
+        int n = keepTopN == 0 ? Math.min(config.keepTopN(), k) : keepTopN;
+        if (n < 1 || n > k) {
+            throw new InvalidArgumentException("keep_top_n", "must be between 1 and top_k (" + k
+                    + "), or 0 for the default, got " + keepTopN);
+        }
+        return lock.underLock(userId, () -> constructLocked(userId, k, n));
+    }
+
+    private Built constructLocked(String userId, int topK, int keepTopN) {
+        long started = System.nanoTime();
+        long runId = runs.startRun(userId, "construct",
+                "{\"top_k\": " + topK + ", \"keep_top_n\": " + keepTopN + "}");
+        int entries = 0;
+        int rows = 0;
+        try {
+            long indexed = queue.estimatedRows();
+            EntryKey cursor = null;
+            List<EntryKey> batch;
+            while (!(batch = queue.entriesAfter(userId, cursor, config.batchSize())).isEmpty()) {
+                // Batches go oldest first, so every entry of this one has at least `entries` older ones.
+                rows += queue.rebuild(userId, batch.stream().map(EntryKey::id).toList(), topK, keepTopN, efSearch,
+                        search(entries, indexed));
+                entries += batch.size();
+                cursor = batch.get(batch.size() - 1);
+            }
+        } catch (RuntimeException e) {
+            runs.finishRun(userId, runId, entries, 0, 0, e.getMessage());
+            throw e;
+        }
+        runs.finishRun(userId, runId, entries, 0, 0, null);
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        LOG.debugf("update queue of user %s: %d entries, %d rows in %d ms", userId, entries, rows, elapsedMs);
+        return new Built(runId, entries, rows, elapsedMs);
+    }
+
+    /** Builds the queues of just these (new) entries with the configured parameters; the caller holds the lock. */
+    int buildFor(String userId, List<UUID> entryIds) {
+        int rows = 0;
+        int batchSize = config.batchSize();
+        // New entries are (nearly always) the newest: they have about all the user's entries as older ones.
+        UpdateQueueRepository.Search search = search(queue.countOlder(userId,
+                new EntryKey(new UUID(Long.MAX_VALUE, Long.MAX_VALUE), Double.MAX_VALUE)), queue.estimatedRows());
+        for (int from = 0; from < entryIds.size(); from += batchSize) {
+            rows += queue.rebuild(userId, entryIds.subList(from, Math.min(entryIds.size(), from + batchSize)),
+                    config.topK(), Math.min(config.keepTopN(), config.topK()), efSearch, search);
+        }
+        return rows;
+    }
+
+    /**
+     * Exact search costs about one distance per older entry (m); the HNSW walk about a constant times
+     * the share of indexed rows it has to skip (N / m). Measured on 2 cores with 384-dim vectors
+     * (BENCHMARKS.md): exact ~2.3 µs per older entry, HNSW ~0.7 ms x N/m, so the index pays off
+     * from m^2 >= ~300 N. Small scopes always search exactly (and exactly right).
+     */
+    static UpdateQueueRepository.Search search(long olderEntries, long indexedRows) {
+        return olderEntries * olderEntries >= INDEX_BREAK_EVEN * Math.max(indexedRows, 1)
+                ? UpdateQueueRepository.Search.INDEX : UpdateQueueRepository.Search.EXACT;
+    }
+
+    static final long INDEX_BREAK_EVEN = 300;
+}

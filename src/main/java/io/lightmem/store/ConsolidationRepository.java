@@ -1,0 +1,231 @@
+package io.lightmem.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Consolidation bookkeeping: runs (consolidation_run) and the decisions they took (consolidation_decision). */
+@ApplicationScoped
+public class ConsolidationRepository {
+
+    /**
+     * A target entry, the (sorted) ids of the newer entries whose queue holds it at or above the
+     * threshold, and whether exactly this question was decided before.
+     */
+    public record Target(UUID targetId, List<UUID> sources, boolean decided) {
+    }
+
+    /** What the LLM is shown for one target: the target and its still existing sources, oldest first. */
+    public record Question(MemoryEntry target, List<MemoryEntry> sources) {
+    }
+
+    private final AgroalDataSource dataSource;
+
+    public ConsolidationRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    // ---- runs
+
+    /**
+     * Closes the user's runs of this kind still marked running as interrupted (their process died:
+     * the caller holds the user's consolidation lock), then opens a new run. Returns its id.
+     */
+    public long startRun(String userId, String kind, String paramsJson) {
+        try (Connection connection = dataSource.getConnection()) {
+            // Served by consolidation_run_user (user_id, kind, started_at).
+            try (PreparedStatement close = connection.prepareStatement("""
+                    UPDATE consolidation_run SET status = 'interrupted', finished_at = now()
+                    WHERE user_id = ? AND kind = ? AND status = 'running'""")) {
+                close.setString(1, userId);
+                close.setString(2, kind);
+                close.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO consolidation_run (user_id, kind, params) VALUES (?, ?, ?::jsonb) RETURNING run_id")) {
+                insert.setString(1, userId);
+                insert.setString(2, kind);
+                insert.setString(3, paramsJson);
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot record a consolidation run", e);
+        }
+    }
+
+    /** Records a run's end: finished when {@code error} is null, failed otherwise. */
+    public void finishRun(String userId, long runId, int entries, int decisions, int llmCalls, String error) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("""
+                        UPDATE consolidation_run SET status = ?, entries = ?, decisions = ?, llm_calls = ?, error = ?,
+                               finished_at = now()
+                        WHERE user_id = ? AND run_id = ?""")) {
+            update.setString(1, error == null ? "finished" : "failed");
+            update.setInt(2, entries);
+            update.setInt(3, decisions);
+            update.setInt(4, llmCalls);
+            update.setString(5, error);
+            update.setString(6, userId);
+            update.setLong(7, runId);
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot record a consolidation run", e);
+        }
+    }
+
+    /**
+     * Users with entries created or changed since the start of their last finished run of
+     * {@code kind} (or never consolidated), those waiting longest first: the scheduler's work list.
+     */
+    public List<String> usersToConsolidate(String kind, int limit) {
+        // One pass over memory_entry_user_updated (user_id, updated_at) for the latest change per user;
+        // consolidation_run_user for the last finished run per user.
+        String sql = """
+                SELECT u.user_id
+                FROM (SELECT user_id, max(updated_at) AS changed FROM memory_entry GROUP BY user_id) u
+                LEFT JOIN LATERAL (
+                    SELECT max(r.started_at) AS last_run FROM consolidation_run r
+                    WHERE r.user_id = u.user_id AND r.kind = ? AND r.status = 'finished') r ON true
+                WHERE r.last_run IS NULL OR u.changed > r.last_run
+                ORDER BY r.last_run NULLS FIRST, u.user_id
+                LIMIT ?""";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, kind);
+            query.setInt(2, limit);
+            List<String> users = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    users.add(rs.getString(1));
+                }
+            }
+            return users;
+        } catch (SQLException e) {
+            throw new StorageException("cannot list users to consolidate", e);
+        }
+    }
+
+    // ---- targets and decisions
+
+    /**
+     * The user's targets (restricted, if {@code onlyCandidatesOf} is non-null, to candidates of those
+     * entries), oldest first, each marked whether the same question was already decided.
+     */
+    public List<Target> targets(String userId, double scoreThreshold, List<UUID> onlyCandidatesOf) {
+        // The grouping is served by update_queue_candidate (user_id, candidate_id, score); the
+        // "decided" test by consolidation_decision_question (user_id, target_id, sources).
+        String sql = """
+                WITH sourced AS (
+                    SELECT q.candidate_id AS target_id, t.float_time_stamp,
+                           array_agg(q.entry_id ORDER BY q.entry_id) AS sources
+                    FROM update_queue q JOIN memory_entry t ON t.id = q.candidate_id AND t.user_id = q.user_id
+                    WHERE q.user_id = ? AND q.score >= ?::real %s
+                    GROUP BY q.candidate_id, t.float_time_stamp)
+                SELECT s.target_id, s.sources, EXISTS (
+                           SELECT 1 FROM consolidation_decision d
+                           WHERE d.user_id = ? AND d.target_id = s.target_id AND d.sources = s.sources) AS decided
+                FROM sourced s
+                ORDER BY s.float_time_stamp, s.target_id""".formatted(onlyCandidatesOf == null ? ""
+                : "AND q.candidate_id IN (SELECT candidate_id FROM update_queue WHERE user_id = ? AND entry_id = ANY (?))");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            int i = 1;
+            query.setString(i++, userId);
+            query.setDouble(i++, scoreThreshold);
+            if (onlyCandidatesOf != null) {
+                query.setString(i++, userId);
+                query.setArray(i++, connection.createArrayOf("uuid", onlyCandidatesOf.toArray()));
+            }
+            query.setString(i, userId);
+            List<Target> targets = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    targets.add(new Target(rs.getObject(1, UUID.class), uuids(rs.getArray(2)), rs.getBoolean(3)));
+                }
+            }
+            return targets;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the update queue", e);
+        }
+    }
+
+    /** The target and those of its sources that still exist; null when the target itself is gone. */
+    public Question question(String userId, Target target) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT " + MemoryRepository.COLUMNS
+                        + " FROM memory_entry WHERE user_id = ? AND id = ANY (?) ORDER BY float_time_stamp, id")) {
+            List<UUID> ids = new ArrayList<>(target.sources());
+            ids.add(target.targetId());
+            query.setString(1, userId);
+            query.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
+            MemoryEntry found = null;
+            List<MemoryEntry> sources = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    MemoryEntry entry = MemoryRepository.entry(rs);
+                    if (entry.id().equals(target.targetId())) {
+                        found = entry;
+                    } else {
+                        sources.add(entry);
+                    }
+                }
+            }
+            return found == null ? null : new Question(found, sources);
+        } catch (SQLException e) {
+            throw new StorageException("cannot read memories", e);
+        }
+    }
+
+    /**
+     * Claims the question for a decision, inside the caller's transaction. False when it was already
+     * decided (a concurrent run got there first): the caller then applies nothing.
+     */
+    public boolean recordDecision(String userId, UUID targetId, List<UUID> sortedSources, String action,
+            String newMemory, long runId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO consolidation_decision (user_id, target_id, sources, action, new_memory, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, target_id, sources) DO NOTHING""")) {
+            insert.setString(1, userId);
+            insert.setObject(2, targetId);
+            insert.setArray(3, connection.createArrayOf("uuid", sortedSources.toArray()));
+            insert.setString(4, action);
+            insert.setString(5, newMemory);
+            insert.setLong(6, runId);
+            return insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StorageException("cannot record a consolidation decision", e);
+        }
+    }
+
+    /** Links a decision to the history entry of the change it made. */
+    public void linkChange(String userId, UUID targetId, List<UUID> sortedSources, long changeId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("""
+                        UPDATE consolidation_decision SET change_id = ?
+                        WHERE user_id = ? AND target_id = ? AND sources = ?""")) {
+            update.setLong(1, changeId);
+            update.setString(2, userId);
+            update.setObject(3, targetId);
+            update.setArray(4, connection.createArrayOf("uuid", sortedSources.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot record a consolidation decision", e);
+        }
+    }
+
+    private static List<UUID> uuids(Array array) throws SQLException {
+        return Arrays.stream((Object[]) array.getArray()).map(UUID.class::cast).toList();
+    }
+}

@@ -73,6 +73,22 @@ public interface LightMemConfig {
 
     EmbeddingRetrieverConfig embeddingRetriever();
 
+    /**
+     * What is maintained at write time for retrieval, and so which strategies this instance can serve.
+     * Default {@code hybrid}: the lexical structures cost little next to the embedding every memory
+     * gets anyway, and they let every request pick any strategy.
+     */
+    @WithDefault("hybrid")
+    Strategy indexStrategy();
+
+    /** The strategy a Retrieve request without one uses; must be served by index-strategy. */
+    @WithDefault("embedding")
+    Strategy retrieveStrategy();
+
+    ContextRetrieverConfig contextRetriever();
+
+    HybridRetrieverConfig hybridRetriever();
+
     RetrieveConfig retrieve();
 
     /**
@@ -140,6 +156,21 @@ public interface LightMemConfig {
             @WithDefault("100")
             @Min(1)
             int maxUsersPerRun();
+        }
+    }
+
+    /** Retrieval strategies (SPEC 1.7). */
+    enum Strategy {
+        /** Cosine nearest neighbours of the query embedding (pgvector HNSW). */
+        embedding,
+        /** Lexical BM25 over the memory text, computed in PostgreSQL (GIN). */
+        context,
+        /** Both, fused by reciprocal rank fusion. */
+        hybrid;
+
+        /** Whether an instance indexing for this strategy can serve {@code retrieve}. */
+        public boolean serves(Strategy retrieve) {
+            return this == hybrid || this == retrieve;
         }
     }
 
@@ -340,11 +371,44 @@ public interface LightMemConfig {
         @Max(1000)
         int hnswEfConstruction();
 
-        /** HNSW search-time candidate list (hnsw.ef_search) per query. */
+        /**
+         * HNSW search-time candidate list (hnsw.ef_search) per query; a request may override it
+         * within 1..1000 (pgvector's bound). Raised to the request's limit when smaller.
+         */
         @WithDefault("100")
         @Min(1)
         @Max(1000)
         int efSearch();
+    }
+
+    /** Okapi BM25 parameters of the {@code context} strategy. */
+    interface ContextRetrieverConfig {
+        /** Term-frequency saturation. */
+        @WithDefault("1.2")
+        @DecimalMin("0.0")
+        @DecimalMax("3.0")
+        double k1();
+
+        /** Document-length normalization: 0 none, 1 full. */
+        @WithDefault("0.75")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        double b();
+    }
+
+    /** Reciprocal rank fusion of the {@code hybrid} strategy. */
+    interface HybridRetrieverConfig {
+        /** RRF constant k in 1 / (k + rank); larger flattens the advantage of top ranks. */
+        @WithDefault("60")
+        @Min(1)
+        @Max(1000)
+        int rrfK();
+
+        /** Entries taken from each strategy before fusion (at least the request's limit). */
+        @WithDefault("50")
+        @Min(1)
+        @Max(1000)
+        int candidates();
     }
 
     interface RetrieveConfig {

@@ -1,9 +1,8 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.model.Embedder;
 import io.lightmem.store.MemoryRepository;
-import io.lightmem.store.MemoryRepository.Filter;
 import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -14,17 +13,21 @@ public class EmbeddingRetriever implements Retriever {
 
     private final Embedder embedder;
     private final MemoryRepository memories;
-    private final int efSearch;
 
-    public EmbeddingRetriever(Embedder embedder, MemoryRepository memories, LightMemConfig config) {
+    public EmbeddingRetriever(Embedder embedder, MemoryRepository memories) {
         this.embedder = embedder;
         this.memories = memories;
-        this.efSearch = config.embeddingRetriever().efSearch();
     }
 
     @Override
-    public List<Scored> retrieve(String userId, String query, int limit, Filter filter) {
+    public Strategy strategy() {
+        return Strategy.embedding;
+    }
+
+    @Override
+    public List<Scored> retrieve(SearchRequest request) {
         // ef_search below limit would cap the result size.
-        return memories.nearest(userId, embedder.embed(query), limit, filter, Math.max(efSearch, limit));
+        return memories.nearest(request.userId(), embedder.embed(request.query()), request.limit(), request.filter(),
+                Math.max(request.efSearch(), request.limit()));
     }
 }

@@ -3,30 +3,47 @@ package io.lightmem.retrieve;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.UserIds;
 import io.lightmem.config.LightMemConfig;
+import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.observe.ServiceMetrics;
+import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MemoryRepository.Filter;
 import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** Where memories are found: validates a retrieve request and runs the configured strategy. */
+/** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once. */
 @ApplicationScoped
 public class MemorySearch {
 
     static final int MAX_QUERY_CHARS = 4096;
+    /** pgvector's upper bound of hnsw.ef_search. */
+    public static final int MAX_EF_SEARCH = 1000;
 
-    private final Retriever retriever;
+    private final Retrievers retrievers;
+    private final MemoryRepository memories;
     private final LightMemConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
+    private final int defaultEfSearch;
 
-    public MemorySearch(Retriever retriever, LightMemConfig config, ServiceMetrics metrics) {
-        this.retriever = retriever;
+    public MemorySearch(Retrievers retrievers, MemoryRepository memories, LightMemConfig config,
+            ServiceMetrics metrics) {
+        this.retrievers = retrievers;
+        this.memories = memories;
         this.metrics = metrics;
         this.limits = config.retrieve();
+        this.defaultEfSearch = config.embeddingRetriever().efSearch();
     }
 
-    /** @param limit 0 for the default */
-    public List<Scored> retrieve(String userId, String query, int limit, Filter filter) {
+    /** What a search returned, and which strategy served it. */
+    public record Result(Strategy strategy, List<Scored> memories) {
+    }
+
+    /**
+     * @param limit 0 for the default
+     * @param strategy null for the configured default
+     * @param efSearch 0 for the configured default
+     */
+    public Result retrieve(String userId, String query, int limit, Filter filter, Strategy strategy, int efSearch) {
         UserIds.require("user_id", userId);
         if (query == null || query.isBlank()) {
             throw new InvalidArgumentException("query", "must not be blank");
@@ -39,10 +56,17 @@ public class MemorySearch {
             throw new InvalidArgumentException("limit", "must be between 1 and " + limits.maxLimit()
                     + " (0 for the default, " + limits.defaultLimit() + "), got " + limit);
         }
+        if (efSearch < 0 || efSearch > MAX_EF_SEARCH) {
+            throw new InvalidArgumentException("ef_search", "must be between 1 and " + MAX_EF_SEARCH
+                    + " (0 for the default, " + defaultEfSearch + "), got " + efSearch);
+        }
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw new InvalidArgumentException("filter.time_from", "must be before filter.time_to");
         }
-        int effectiveLimit = limit == 0 ? limits.defaultLimit() : limit;
-        return metrics.timeRetrieve("embedding", () -> retriever.retrieve(userId, query.strip(), effectiveLimit, filter));
+        Retriever retriever = retrievers.forRequest(strategy, "strategy");
+        SearchRequest request = new SearchRequest(userId, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
+                filter, efSearch == 0 ? defaultEfSearch : efSearch);
+        List<Scored> found = metrics.timeRetrieve(retriever.strategy().name(), () -> retriever.retrieve(request));
+        return new Result(retriever.strategy(), memories.countHits(userId, found));
     }
 }

@@ -1,11 +1,13 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.store.MemoryRepository.Scored;
 import java.util.List;
 
-/** Finds the memories of one user most relevant to a query, best first. */
+/** One retrieval strategy: finds the memories of one user most relevant to a query, best first. Counts no hits. */
 public interface Retriever {
 
-    List<Scored> retrieve(String userId, String query, int limit, Filter filter);
+    Strategy strategy();
+
+    List<Scored> retrieve(SearchRequest request);
 }

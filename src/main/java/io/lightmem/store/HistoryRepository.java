@@ -126,12 +126,11 @@ public class HistoryRepository {
 
     /** Re-inserts the row a delete removed, with its id, every column and the vector; in the caller's transaction. */
     public boolean restoreDeleted(String userId, long changeId) {
-        // The vector goes through its text form, which pgvector prints exactly (shortest round-trip floats).
-        String sql = """
-                INSERT INTO memory_entry
-                SELECT (jsonb_populate_record(NULL::memory_entry,
-                            h.old_entry || jsonb_build_object('embedding', h.old_embedding::text))).*
-                FROM memory_history h WHERE h.user_id = ? AND h.change_id = ?""";
+        // Named columns: generated ones (memory_tsv) are computed again, never written.
+        String sql = "INSERT INTO memory_entry (id, user_id, embedding, " + RESTORED_COLUMNS + ")"
+                + " SELECT h.memory_id, h.user_id, h.old_embedding, " + RESTORED_COLUMNS
+                + " FROM memory_history h, jsonb_populate_record(NULL::memory_entry, h.old_entry)"
+                + " WHERE h.user_id = ? AND h.change_id = ?";
         return execute(sql, userId, changeId) == 1;
     }
 

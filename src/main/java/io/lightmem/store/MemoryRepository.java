@@ -20,6 +20,11 @@ public class MemoryRepository {
     static final String COLUMNS = """
             id, user_id, memory, original_memory, compressed_memory, time_stamp, weekday, speaker_id, speaker_name,
             category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at""";
+    /** {@link #COLUMNS} of the row alias m. */
+    static final String M_COLUMNS = """
+            m.id, m.user_id, m.memory, m.original_memory, m.compressed_memory, m.time_stamp, m.weekday,
+            m.speaker_id, m.speaker_name, m.category, m.subcategory, m.keywords, m.entities, m.topic_id, m.hit_time,
+            m.source, m.created_at, m.updated_at""";
 
     private final AgroalDataSource dataSource;
 
@@ -118,78 +123,79 @@ public class MemoryRepository {
         public static final Filter NONE = new Filter(null, null, null, null);
     }
 
+    /**
+     * An entry with its relevance to a query: cosine similarity (embedding), BM25 score (context)
+     * or reciprocal-rank-fusion score (hybrid). Higher is better within one strategy only.
+     */
     public record Scored(MemoryEntry entry, double similarity) {
     }
 
     /**
      * The {@code limit} entries of one user nearest to {@code query} by cosine distance, nearest
-     * first, and counts the hit on each. pgvector's iterative index scan keeps going until enough
-     * rows pass the user and filter conditions.
+     * first; {@link Scored#similarity()} is the cosine similarity. pgvector's iterative index scan
+     * keeps going until enough rows pass the user and filter conditions. Hits are not counted here
+     * (see {@link #countHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
     public List<Scored> nearest(String userId, float[] query, int limit, Filter filter, int efSearch) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", embedding <=> ? AS distance"
-                + " FROM memory_entry WHERE user_id = ?");
-        List<Object> parameters = new ArrayList<>();
-        PGvector vector = new PGvector(query);
-        parameters.add(vector);
-        parameters.add(userId);
-        if (filter.from() != null) {
-            sql.append(" AND time_stamp >= ?");
-            parameters.add(Jdbc.timestamp(filter.from()));
-        }
-        if (filter.to() != null) {
-            sql.append(" AND time_stamp < ?");
-            parameters.add(Jdbc.timestamp(filter.to()));
-        }
-        if (filter.speakerName() != null) {
-            sql.append(" AND speaker_name = ?");
-            parameters.add(filter.speakerName());
-        }
-        if (filter.category() != null) {
-            sql.append(" AND category = ?");
-            parameters.add(filter.category());
-        }
-        sql.append(" ORDER BY embedding <=> ? LIMIT ?");
-        parameters.add(vector);
-        parameters.add(limit);
+        SqlQuery search = nearestQuery(userId, query, limit, filter);
         try (Connection connection = dataSource.getConnection()) {
-            PGvector.addVectorType(connection);
-            try (PreparedStatement settings = connection.prepareStatement(
-                    "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
-                settings.setString(1, Integer.toString(efSearch));
-                settings.execute();
-            }
+            setSearchOptions(connection, efSearch);
             List<Scored> found = new ArrayList<>();
-            try (PreparedStatement search = connection.prepareStatement(sql.toString())) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    search.setObject(i + 1, parameters.get(i));
-                }
-                try (ResultSet rs = search.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(new Scored(withHit(entry(rs)), 1 - rs.getDouble("distance")));
-                    }
+            try (PreparedStatement statement = search.prepare(connection, "");
+                    ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Scored(entry(rs), 1 - rs.getDouble("distance")));
                 }
             }
             // relaxed_order may return neighbours slightly out of order.
             found.sort((a, b) -> Double.compare(b.similarity(), a.similarity()));
-            countHits(connection, userId, found);
             return found;
         } catch (SQLException e) {
             throw new StorageException("cannot search memories", e);
         }
     }
 
-    private static void countHits(Connection connection, String userId, List<Scored> found) throws SQLException {
-        if (found.isEmpty()) {
-            return;
+    /** Transaction-scoped HNSW settings of {@link #nearest}; public for the index tests. */
+    public static void setSearchOptions(Connection connection, int efSearch) throws SQLException {
+        try (PreparedStatement settings = connection.prepareStatement(
+                "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
+            settings.setString(1, Integer.toString(efSearch));
+            settings.execute();
         }
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE user_id = ? AND id = ANY (?)")) {
+    }
+
+    /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
+    public static SqlQuery nearestQuery(String userId, float[] query, int limit, Filter filter) {
+        StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
+                + " FROM memory_entry m WHERE m.user_id = ?");
+        List<Object> parameters = new ArrayList<>();
+        PGvector vector = new PGvector(query);
+        parameters.add(vector);
+        parameters.add(userId);
+        FilterClause.append(sql, parameters, "m", filter);
+        sql.append(" ORDER BY m.embedding <=> ? LIMIT ?");
+        parameters.add(vector);
+        parameters.add(limit);
+        return new SqlQuery(sql.toString(), parameters);
+    }
+
+    /** Counts one retrieval of each entry and returns them with their new hit_time, in order. */
+    @Transactional
+    public List<Scored> countHits(String userId, List<Scored> found) {
+        if (found.isEmpty()) {
+            return found;
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(
+                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE user_id = ? AND id = ANY (?)")) {
             update.setString(1, userId);
             update.setArray(2, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
             update.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot count memory hits", e);
         }
+        return found.stream().map(s -> new Scored(withHit(s.entry()), s.similarity())).toList();
     }
 
     private static MemoryEntry withHit(MemoryEntry e) {

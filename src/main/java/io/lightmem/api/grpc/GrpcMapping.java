@@ -12,6 +12,9 @@ import io.lightmem.consolidate.Decision;
 import io.lightmem.store.HistoryRepository;
 import io.lightmem.api.grpc.v1.MemoryEntry;
 import io.lightmem.api.grpc.v1.RetrieveFilter;
+import io.lightmem.api.grpc.v1.RetrieveRequest;
+import io.lightmem.api.grpc.v1.RetrieveStrategy;
+import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.ingest.MessageInput;
 import io.lightmem.ingest.Role;
 import io.lightmem.store.MemoryRepository.Filter;
@@ -41,6 +44,26 @@ final class GrpcMapping {
                 filter.hasTimeTo() ? instant(filter.getTimeTo()) : null,
                 emptyToNull(filter.getSpeakerName()),
                 emptyToNull(filter.getCategory()));
+    }
+
+    /** The request's strategy; null means the configured default. */
+    static Strategy strategy(RetrieveRequest request) {
+        return switch (request.getStrategy()) {
+            case RETRIEVE_STRATEGY_UNSPECIFIED -> null;
+            case RETRIEVE_STRATEGY_EMBEDDING -> Strategy.embedding;
+            case RETRIEVE_STRATEGY_CONTEXT -> Strategy.context;
+            case RETRIEVE_STRATEGY_HYBRID -> Strategy.hybrid;
+            case UNRECOGNIZED -> throw new InvalidArgumentException("strategy",
+                    "unknown value " + request.getStrategyValue());
+        };
+    }
+
+    static RetrieveStrategy strategy(Strategy strategy) {
+        return switch (strategy) {
+            case embedding -> RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING;
+            case context -> RetrieveStrategy.RETRIEVE_STRATEGY_CONTEXT;
+            case hybrid -> RetrieveStrategy.RETRIEVE_STRATEGY_HYBRID;
+        };
     }
 
     static MemoryEntry entry(io.lightmem.store.MemoryEntry entry) {

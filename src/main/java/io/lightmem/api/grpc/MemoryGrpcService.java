@@ -122,10 +122,11 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<RetrieveResponse> retrieve(RetrieveRequest request) {
         return call(() -> {
-            List<Scored> found = search.retrieve(request.getUserId(), request.getQuery(), request.getLimit(),
-                    GrpcMapping.filter(request.getFilter()));
-            RetrieveResponse.Builder response = RetrieveResponse.newBuilder();
-            for (Scored scored : found) {
+            MemorySearch.Result found = search.retrieve(request.getUserId(), request.getQuery(), request.getLimit(),
+                    GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
+            RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
+                    .setStrategy(GrpcMapping.strategy(found.strategy()));
+            for (Scored scored : found.memories()) {
                 response.addMemories(RetrievedMemory.newBuilder()
                         .setEntry(GrpcMapping.entry(scored.entry()))
                         .setScore(scored.similarity()));

@@ -1,0 +1,11 @@
+package io.lightmem.retrieve;
+
+import io.lightmem.store.MemoryRepository.Filter;
+
+/**
+ * A validated retrieval: whose memories, what for, how many, restricted how.
+ *
+ * @param efSearch HNSW candidate list for strategies that use it (already resolved: never 0)
+ */
+public record SearchRequest(String userId, String query, int limit, Filter filter, int efSearch) {
+}

@@ -1,0 +1,106 @@
+package io.lightmem.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.store.MemoryRepository.Scored;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lexical search: Okapi BM25 over the memory text, computed inside PostgreSQL (V3__lexical_search.sql).
+ *
+ * <pre>
+ * score(D, Q) = sum over distinct query lexemes t present in D of
+ *               idf(t) * tf(t, D) * (k1 + 1) / (tf(t, D) + k1 * (1 - b + b * |D| / avgdl))
+ * idf(t)      = ln(1 + (N - df(t) + 0.5) / (df(t) + 0.5))          (Lucene's non-negative idf)
+ * </pre>
+ * Lexemes come from {@code to_tsvector('english', ...)} (Snowball-stemmed, stop words dropped) for
+ * both the memory and the query. tf(t, D) = occurrences of t in D (its positions in memory_tsv);
+ * |D| = distinct lexemes of D (length(memory_tsv), read without unnesting); N and avgdl = documents and mean |D| of the user, from
+ * memory_lexical_stats (kept by a trigger); df(t) = the user's documents containing t, counted
+ * from the GIN candidate set. Statistics are per user (the tenant scope), before filters, so
+ * filters only remove rows and never change the scores of the others.
+ */
+@ApplicationScoped
+public class LexicalRepository {
+
+    private final AgroalDataSource dataSource;
+
+    public LexicalRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The {@code limit} best BM25 matches of one user, best first; entries sharing no lexeme with the query are never returned. */
+    public List<Scored> bm25(String userId, String query, int limit, Filter filter, double k1, double b) {
+        SqlQuery search = bm25Query(userId, query, limit, filter, k1, b);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = search.prepare(connection, "");
+                ResultSet rs = statement.executeQuery()) {
+            List<Scored> found = new ArrayList<>();
+            while (rs.next()) {
+                found.add(new Scored(MemoryRepository.entry(rs), rs.getDouble("score")));
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new StorageException("cannot search memories", e);
+        }
+    }
+
+    /**
+     * The BM25 query. Its candidate set (memory_tsv @@ t1 | t2 | ...) is served by the GIN index
+     * memory_entry_lexical; only candidates are unnested. Filters mark candidates eligible rather
+     * than removing them, so df stays a property of the user's scope; only the top {@code limit}
+     * rows are joined back for their columns.
+     */
+    public static SqlQuery bm25Query(String userId, String query, int limit, Filter filter, double k1, double b) {
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(query);
+        parameters.add(userId);
+        StringBuilder eligible = new StringBuilder("TRUE");
+        FilterClause.append(eligible, parameters, "c", filter);
+        parameters.add(userId);
+        parameters.add(query);
+        parameters.add(k1);
+        parameters.add(k1);
+        parameters.add(b);
+        parameters.add(b);
+        parameters.add(limit);
+        // plainto_tsquery parses free text safely into 'a' & 'b' & ...; any-term matching needs |.
+        String sql = """
+                WITH terms AS (
+                    SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('english', ?))
+                ), stats AS (
+                    SELECT documents::float8 AS n, greatest(lexemes::float8 / greatest(documents, 1), 1) AS avgdl
+                      FROM memory_lexical_stats WHERE user_id = ?
+                ), candidates AS (
+                    SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl, (%s) AS eligible
+                      FROM memory_entry c
+                     WHERE c.user_id = ?
+                       AND c.memory_tsv @@ replace(plainto_tsquery('english', ?)::text, ' & ', ' | ')::tsquery
+                ), matches AS (
+                    SELECT c.id, c.eligible, c.dl, u.lexeme AS term, coalesce(cardinality(u.positions), 1)::float8 AS tf
+                      FROM candidates c CROSS JOIN LATERAL unnest(c.memory_tsv) u
+                      JOIN terms t ON t.term = u.lexeme
+                ), df AS (
+                    SELECT term, count(*)::float8 AS df FROM matches GROUP BY term
+                ), top AS (
+                    SELECT mt.id,
+                           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+                               * mt.tf * (?::float8 + 1)
+                               / (mt.tf + ?::float8 * (1 - ?::float8 + ?::float8 * mt.dl / s.avgdl))) AS score
+                      FROM matches mt JOIN df USING (term) CROSS JOIN stats s
+                     WHERE mt.eligible
+                     GROUP BY mt.id
+                     ORDER BY score DESC, mt.id
+                     LIMIT ?
+                )
+                SELECT %s, top.score FROM top JOIN memory_entry m ON m.id = top.id ORDER BY top.score DESC, m.id
+                """.formatted(eligible, MemoryRepository.M_COLUMNS);
+        return new SqlQuery(sql, parameters);
+    }
+}

@@ -1,0 +1,216 @@
+package io.lightmem.bench;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import io.lightmem.api.grpc.v1.AddMemoryRequest;
+import io.lightmem.api.grpc.v1.AddMemoryResponse;
+import io.lightmem.api.grpc.v1.Message;
+import io.lightmem.api.grpc.v1.RetrieveResponse;
+import io.lightmem.api.grpc.v1.RetrievedMemory;
+import io.lightmem.api.grpc.v1.Role;
+import io.lightmem.bench.LocomoData.Conversation;
+import io.lightmem.bench.LocomoData.Observation;
+import io.lightmem.bench.LocomoData.Qa;
+import io.lightmem.bench.LocomoData.Session;
+import io.lightmem.bench.LocomoData.Turn;
+import io.lightmem.bench.RecallMetrics.Hit;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * LoCoMo evidence recall through the running service: each conversation goes into its own user
+ * scope via AddMemory (the `none` memory manager: one memory per message), then every question
+ * with evidence (category 5 excluded) is retrieved with each strategy, top 50, and scored at
+ * k = 1 … 50. Mode `turns`: one message per dialogue turn; `named-turns`: the same prefixed with the
+ * speaker's name ("Caroline: ..."); mode `observations`: LoCoMo's
+ * observation facts stand in for LLM-extracted memories. Provenance: AddMemory returns the
+ * message-log id of each message, and every memory's `sources` holds its message id, which this
+ * class maps back to the dialogue ids.
+ */
+final class LocomoBench {
+
+    private static final int MAX_K = 50;
+
+    private final ServiceClient service;
+    private final Tokens tokens;
+    private final Lc4jBaseline baseline;
+    private final String runId;
+
+    LocomoBench(ServiceClient service, Tokens tokens, Lc4jBaseline baseline, String runId) {
+        this.service = service;
+        this.tokens = tokens;
+        this.baseline = baseline;
+        this.runId = runId;
+    }
+
+    Map<String, Object> run(Path file, List<String> modes, List<String> strategies, StringBuilder md) throws Exception {
+        LocomoData data = LocomoData.read(file);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("file", file.toString());
+        json.put("conversations", data.conversations().size());
+        json.put("malformed_evidence_ids_skipped", data.malformedEvidence());
+        json.put("unknown_evidence_ids_skipped", data.missingEvidence());
+        Map<String, RecallMetrics> results = new LinkedHashMap<>();
+        Map<String, Object> ingest = new LinkedHashMap<>();
+        for (String mode : modes) {
+            long started = System.nanoTime();
+            int messages = 0;
+            Map<String, Map<String, List<String>>> provenance = new HashMap<>();
+            for (Conversation c : data.conversations()) {
+                Map<String, List<String>> ids = new HashMap<>();
+                messages += switch (mode) {
+                    case "turns" -> ingestTurns(c, ids, false);
+                    case "named-turns" -> ingestTurns(c, ids, true);
+                    case "observations" -> ingestObservations(c, ids);
+                    default -> throw new IllegalArgumentException("mode must be turns, named-turns or observations: " + mode);
+                };
+                provenance.put(c.sampleId(), ids);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ingest.put(mode, Map.of("messages", messages, "seconds", RecallMetrics.round(seconds),
+                    "messages_per_second", RecallMetrics.round(messages / seconds)));
+            System.out.printf("ingested %d %s in %.1f s%n", messages, mode, seconds);
+            for (String strategy : strategies) {
+                RecallMetrics metrics = new RecallMetrics();
+                for (Conversation c : data.conversations()) {
+                    for (Qa qa : questions(c)) {
+                        RetrieveResponse found = service.retrieve(userId(mode, c), qa.question(), MAX_K,
+                                ServiceClient.strategy(strategy), 0);
+                        List<Hit> hits = new ArrayList<>();
+                        for (RetrievedMemory m : found.getMemoriesList()) {
+                            Set<String> turns = new java.util.HashSet<>();
+                            m.getEntry().getSourcesList().forEach(s -> turns.addAll(
+                                    provenance.get(c.sampleId()).getOrDefault(s, List.of())));
+                            hits.add(new Hit(turns, tokens.count(m.getEntry().getFormatted())));
+                        }
+                        metrics.add(Integer.toString(qa.category()), qa.evidence(), hits);
+                    }
+                }
+                results.put(mode + "/" + strategy, metrics);
+                System.out.printf("%s/%s: recall_any@5 %.3f @20 %.3f%n", mode, strategy,
+                        metrics.recallAny(RecallMetrics.ALL, 5), metrics.recallAny(RecallMetrics.ALL, 20));
+            }
+            if (mode.equals("turns") && baseline != null) {
+                results.put("turns/lc4j-pgvector-baseline", baseline(data));
+            }
+        }
+        json.put("ingest", ingest);
+        Map<String, Object> recall = new LinkedHashMap<>();
+        results.forEach((name, metrics) -> recall.put(name, metrics.toMap()));
+        json.put("recall", recall);
+        markdown(results, md);
+        return json;
+    }
+
+    private RecallMetrics baseline(LocomoData data) {
+        long started = System.nanoTime();
+        for (Conversation c : data.conversations()) {
+            List<String> texts = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (Session s : c.sessions()) {
+                for (Turn t : s.turns()) {
+                    texts.add(t.text());
+                    ids.add(t.diaId());
+                }
+            }
+            baseline.add(c.sampleId(), texts, ids);
+        }
+        System.out.printf("baseline ingested in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        RecallMetrics metrics = new RecallMetrics();
+        for (Conversation c : data.conversations()) {
+            for (Qa qa : questions(c)) {
+                List<Hit> hits = new ArrayList<>();
+                for (EmbeddingMatch<TextSegment> match : baseline.search(c.sampleId(), qa.question(), MAX_K)) {
+                    hits.add(new Hit(Set.of(match.embedded().metadata().getString("dia_id")),
+                            tokens.count(match.embedded().text())));
+                }
+                metrics.add(Integer.toString(qa.category()), qa.evidence(), hits);
+            }
+        }
+        System.out.printf("baseline: recall_any@5 %.3f @20 %.3f%n", metrics.recallAny(RecallMetrics.ALL, 5),
+                metrics.recallAny(RecallMetrics.ALL, 20));
+        return metrics;
+    }
+
+    /** Categories 1–4 with at least one usable evidence id; category 5 (adversarial) is excluded. */
+    static List<Qa> questions(Conversation c) {
+        return c.qa().stream().filter(q -> q.category() >= 1 && q.category() <= 4 && !q.evidence().isEmpty()).toList();
+    }
+
+    private String userId(String mode, Conversation c) {
+        return "bench-locomo-" + runId + "-" + mode + "-" + c.sampleId();
+    }
+
+    /** @param named prefix each turn with its speaker ("Caroline: ..."), as LoCoMo's own RAG baselines do */
+    private int ingestTurns(Conversation c, Map<String, List<String>> provenance, boolean named) {
+        int count = 0;
+        for (Session s : c.sessions()) {
+            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder()
+                    .setUserId(userId(named ? "named-turns" : "turns", c));
+            for (Turn t : s.turns()) {
+                request.addMessages(message(t.speaker(), named ? t.speaker() + ": " + t.text() : t.text(), s.isoTime()));
+            }
+            record(service.add(request.build()), s.turns().stream().map(t -> List.of(t.diaId())).toList(), provenance);
+            count += s.turns().size();
+        }
+        return count;
+    }
+
+    private int ingestObservations(Conversation c, Map<String, List<String>> provenance) {
+        Map<Integer, String> times = new HashMap<>();
+        c.sessions().forEach(s -> times.put(s.index(), s.isoTime()));
+        Map<Integer, List<Observation>> bySession = new LinkedHashMap<>();
+        c.observations().forEach(o -> bySession.computeIfAbsent(o.session(), k -> new ArrayList<>()).add(o));
+        int count = 0;
+        for (Map.Entry<Integer, List<Observation>> session : bySession.entrySet()) {
+            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId("observations", c));
+            for (Observation o : session.getValue()) {
+                request.addMessages(message(o.speaker(), o.fact(), times.get(session.getKey())));
+            }
+            record(service.add(request.build()), session.getValue().stream().map(Observation::diaIds).toList(),
+                    provenance);
+            count += session.getValue().size();
+        }
+        return count;
+    }
+
+    private static Message message(String speaker, String text, String time) {
+        // Both speakers are people whose facts matter: role user, so messages_use=user_only keeps them.
+        return Message.newBuilder().setRole(Role.ROLE_USER).setSpeakerName(speaker).setContent(text)
+                .setTimeStamp(time).build();
+    }
+
+    private static void record(AddMemoryResponse response, List<List<String>> diaIds,
+            Map<String, List<String>> provenance) {
+        if (response.getPendingMessages() != 0 || response.getMessageIdsCount() != diaIds.size()) {
+            throw new IllegalStateException("ingest incomplete: " + response.getDeferredReason());
+        }
+        for (int i = 0; i < diaIds.size(); i++) {
+            provenance.put(Long.toString(response.getMessageIds(i)), diaIds.get(i));
+        }
+    }
+
+    private static void markdown(Map<String, RecallMetrics> results, StringBuilder md) {
+        md.append("### LoCoMo evidence recall, all categories (1–4)\n\n");
+        md.append("| mode / strategy | questions | any@1 | any@3 | any@5 | any@10 | any@20 | any@50 | all@5 | all@20 | all@50 | tokens@5 | tokens@20 |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        results.forEach((name, m) -> {
+            String g = RecallMetrics.ALL;
+            md.append(String.format("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f |%n",
+                    name, m.count(g), m.recallAny(g, 1), m.recallAny(g, 3), m.recallAny(g, 5), m.recallAny(g, 10),
+                    m.recallAny(g, 20), m.recallAny(g, 50), m.recallAll(g, 5), m.recallAll(g, 20), m.recallAll(g, 50),
+                    m.meanTokens(g, 5), m.meanTokens(g, 20)));
+        });
+        md.append("\n### Per category (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop)\n\n");
+        md.append("| mode / strategy | category | questions | any@5 | any@20 | all@5 | all@20 |\n|---|---|---|---|---|---|---|\n");
+        results.forEach((name, m) -> m.groups().stream().filter(g -> !g.equals(RecallMetrics.ALL)).forEach(g ->
+                md.append(String.format("| %s | %s | %d | %.3f | %.3f | %.3f | %.3f |%n", name, g, m.count(g),
+                        m.recallAny(g, 5), m.recallAny(g, 20), m.recallAll(g, 5), m.recallAll(g, 20)))));
+        md.append('\n');
+    }
+}

@@ -1,0 +1,44 @@
+package io.lightmem.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.lightmem.api.grpc.v1.AddMemoryRequest;
+import io.lightmem.api.grpc.v1.AddMemoryResponse;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.api.grpc.v1.RetrieveRequest;
+import io.lightmem.api.grpc.v1.RetrieveResponse;
+import io.lightmem.api.grpc.v1.RetrieveStrategy;
+import java.util.concurrent.TimeUnit;
+
+/** A gRPC client of a running LightMem (plaintext, e.g. 127.0.0.1:9000). */
+final class ServiceClient implements AutoCloseable {
+
+    private final ManagedChannel channel;
+    private final MemoryServiceBlockingStub stub;
+
+    ServiceClient(String target) {
+        String[] hostPort = target.split(":");
+        this.channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        this.stub = MemoryServiceGrpc.newBlockingStub(channel);
+    }
+
+    AddMemoryResponse add(AddMemoryRequest request) {
+        return stub.withDeadlineAfter(10, TimeUnit.MINUTES).addMemory(request);
+    }
+
+    RetrieveResponse retrieve(String userId, String query, int limit, RetrieveStrategy strategy, int efSearch) {
+        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(RetrieveRequest.newBuilder().setUserId(userId)
+                .setQuery(query).setLimit(limit).setStrategy(strategy).setEfSearch(efSearch).build());
+    }
+
+    static RetrieveStrategy strategy(String name) {
+        return RetrieveStrategy.valueOf("RETRIEVE_STRATEGY_" + name.toUpperCase());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

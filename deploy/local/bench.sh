@@ -9,16 +9,18 @@ export LIGHTMEM_PG_DB=${LIGHTMEM_PG_DB:-lightmem_bench}
 bash deploy/local/postgres.sh up
 eval "$(bash deploy/local/postgres.sh env)"
 GRPC_PORT=${BENCH_GRPC_PORT:-9100}
-./mvnw -B -q ${MVN_OFFLINE:+-o} -DskipTests package
+# SKIP_BUILD=1 reuses target/quarkus-app (e.g. a second run in parallel on other ports).
+[[ -n ${SKIP_BUILD:-} ]] || ./mvnw -B -q ${MVN_OFFLINE:+-o} -DskipTests package
 mkdir -p target/bench
 QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=${BENCH_HTTP_PORT:-8180} \
-  java -jar target/quarkus-app/quarkus-run.jar >target/bench/server.log 2>&1 &
+  java -jar target/quarkus-app/quarkus-run.jar >target/bench/server-$GRPC_PORT.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  grep -q "Listening on\|started in" target/bench/server.log 2>/dev/null && break
-  kill -0 $SERVER 2>/dev/null || { tail -n 30 target/bench/server.log; exit 1; }
+  grep -q "Listening on\|started in" target/bench/server-$GRPC_PORT.log 2>/dev/null && break
+  kill -0 $SERVER 2>/dev/null || { tail -n 30 target/bench/server-$GRPC_PORT.log; exit 1; }
   sleep 1
 done
-./mvnw -B -q ${MVN_OFFLINE:+-o} -Pbench test-compile exec:java \
+# exec:java only (no test-compile) when skipping the build, so parallel runs never compile into one target/.
+./mvnw -B -q ${MVN_OFFLINE:+-o} -Pbench ${SKIP_BUILD:+-Dmaven.main.skip -Dmaven.test.skip.exec} $([[ -n ${SKIP_BUILD:-} ]] || echo test-compile) exec:java \
   -Dexec.args="${*:-all} --target=127.0.0.1:$GRPC_PORT"

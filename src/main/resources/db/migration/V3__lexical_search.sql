@@ -12,28 +12,25 @@ CREATE INDEX memory_entry_lexical ON memory_entry USING gin (memory_tsv);
 
 -- BM25 needs N (documents per user) and the mean document length per user. Counting them per query
 -- would scan the user's whole scope; these counters are kept by a trigger instead, so a query reads
--- one row. Document length = number of lexeme occurrences in memory_tsv.
+-- one row. Document length = number of distinct lexemes, length(memory_tsv): read from the tsvector
+-- header, so scoring never unnests a document twice (short chat memories rarely repeat a lexeme).
 CREATE TABLE memory_lexical_stats (
     user_id     text   PRIMARY KEY,
     documents   bigint NOT NULL,
     lexemes     bigint NOT NULL
 );
 
-CREATE FUNCTION memory_tsv_length(v tsvector) RETURNS bigint
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT coalesce(sum(coalesce(cardinality(positions), 1)), 0) FROM unnest(v) $$;
-
 CREATE FUNCTION memory_lexical_stats_maintain() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE memory_lexical_stats
-           SET documents = documents - 1, lexemes = lexemes - memory_tsv_length(OLD.memory_tsv)
+           SET documents = documents - 1, lexemes = lexemes - length(OLD.memory_tsv)
          WHERE user_id = OLD.user_id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO memory_lexical_stats AS s (user_id, documents, lexemes)
-        VALUES (NEW.user_id, 1, memory_tsv_length(NEW.memory_tsv))
+        VALUES (NEW.user_id, 1, length(NEW.memory_tsv))
         ON CONFLICT (user_id) DO UPDATE
            SET documents = s.documents + 1, lexemes = s.lexemes + EXCLUDED.lexemes;
     END IF;
@@ -46,4 +43,4 @@ CREATE TRIGGER memory_lexical_stats_maintain
     FOR EACH ROW EXECUTE FUNCTION memory_lexical_stats_maintain();
 
 INSERT INTO memory_lexical_stats (user_id, documents, lexemes)
-SELECT user_id, count(*), sum(memory_tsv_length(memory_tsv)) FROM memory_entry GROUP BY user_id;
+SELECT user_id, count(*), sum(length(memory_tsv)) FROM memory_entry GROUP BY user_id;

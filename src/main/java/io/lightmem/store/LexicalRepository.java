@@ -21,7 +21,7 @@ import java.util.List;
  * </pre>
  * Lexemes come from {@code to_tsvector('english', ...)} (Snowball-stemmed, stop words dropped) for
  * both the memory and the query. tf(t, D) = occurrences of t in D (its positions in memory_tsv);
- * |D| = lexeme occurrences in D; N and avgdl = documents and mean |D| of the user, from
+ * |D| = distinct lexemes of D (length(memory_tsv), read without unnesting); N and avgdl = documents and mean |D| of the user, from
  * memory_lexical_stats (kept by a trigger); df(t) = the user's documents containing t, counted
  * from the GIN candidate set. Statistics are per user (the tenant scope), before filters, so
  * filters only remove rows and never change the scores of the others.
@@ -53,51 +53,54 @@ public class LexicalRepository {
 
     /**
      * The BM25 query. Its candidate set (memory_tsv @@ t1 | t2 | ...) is served by the GIN index
-     * memory_entry_lexical; only candidates are unnested and scored.
+     * memory_entry_lexical; only candidates are unnested. Filters mark candidates eligible rather
+     * than removing them, so df stays a property of the user's scope; only the top {@code limit}
+     * rows are joined back for their columns.
      */
     public static SqlQuery bm25Query(String userId, String query, int limit, Filter filter, double k1, double b) {
         List<Object> parameters = new ArrayList<>();
+        parameters.add(query);
+        parameters.add(userId);
+        StringBuilder eligible = new StringBuilder("TRUE");
+        FilterClause.append(eligible, parameters, "c", filter);
+        parameters.add(userId);
+        parameters.add(query);
+        parameters.add(k1);
+        parameters.add(k1);
+        parameters.add(b);
+        parameters.add(b);
+        parameters.add(limit);
         // plainto_tsquery parses free text safely into 'a' & 'b' & ...; any-term matching needs |.
-        StringBuilder sql = new StringBuilder("""
+        String sql = """
                 WITH terms AS (
                     SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('english', ?))
                 ), stats AS (
                     SELECT documents::float8 AS n, greatest(lexemes::float8 / greatest(documents, 1), 1) AS avgdl
                       FROM memory_lexical_stats WHERE user_id = ?
                 ), candidates AS (
-                    SELECT c.id, c.memory_tsv FROM memory_entry c
+                    SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl, (%s) AS eligible
+                      FROM memory_entry c
                      WHERE c.user_id = ?
                        AND c.memory_tsv @@ replace(plainto_tsquery('english', ?)::text, ' & ', ' | ')::tsquery
                 ), matches AS (
-                    SELECT c.id, u.lexeme AS term, coalesce(cardinality(u.positions), 1)::float8 AS tf,
-                           memory_tsv_length(c.memory_tsv)::float8 AS dl
+                    SELECT c.id, c.eligible, c.dl, u.lexeme AS term, coalesce(cardinality(u.positions), 1)::float8 AS tf
                       FROM candidates c CROSS JOIN LATERAL unnest(c.memory_tsv) u
                       JOIN terms t ON t.term = u.lexeme
                 ), df AS (
                     SELECT term, count(*)::float8 AS df FROM matches GROUP BY term
-                ), scored AS (
+                ), top AS (
                     SELECT mt.id,
                            sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                                * mt.tf * (?::float8 + 1)
                                / (mt.tf + ?::float8 * (1 - ?::float8 + ?::float8 * mt.dl / s.avgdl))) AS score
                       FROM matches mt JOIN df USING (term) CROSS JOIN stats s
+                     WHERE mt.eligible
                      GROUP BY mt.id
+                     ORDER BY score DESC, mt.id
+                     LIMIT ?
                 )
-                SELECT """);
-        parameters.add(query);
-        parameters.add(userId);
-        parameters.add(userId);
-        parameters.add(query);
-        parameters.add(k1);
-        parameters.add(k1);
-        parameters.add(b);
-        parameters.add(b);
-        sql.append(" ").append(MemoryRepository.M_COLUMNS).append(", sc.score FROM scored sc JOIN memory_entry m ON m.id = sc.id"
-                + " WHERE m.user_id = ?");
-        parameters.add(userId);
-        FilterClause.append(sql, parameters, "m", filter);
-        sql.append(" ORDER BY sc.score DESC, m.time_stamp DESC, m.id LIMIT ?");
-        parameters.add(limit);
-        return new SqlQuery(sql.toString(), parameters);
+                SELECT %s, top.score FROM top JOIN memory_entry m ON m.id = top.id ORDER BY top.score DESC, m.id
+                """.formatted(eligible, MemoryRepository.M_COLUMNS);
+        return new SqlQuery(sql, parameters);
     }
 }

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * On-demand benchmarks (BENCHMARKS.md). Commands: locomo, scale, embed, all. Options (--key=value):
  * target (gRPC of a running LightMem, 127.0.0.1:9000), jdbc-url/jdbc-user/jdbc-password (its
  * database; default from QUARKUS_DATASOURCE_*), file (LoCoMo json), modes, strategies, baseline,
- * sizes, threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
+ * sizes, fill (grpc | replicate: sizes above 10k copied from the 10k scope, see ScaleBench), threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
  */
 public final class Bench {
 
@@ -67,7 +67,7 @@ public final class Bench {
                 for (String size : args.list("sizes", "10000,100000")) {
                     StringBuilder md = new StringBuilder();
                     Map<String, Object> json = new ScaleBench(service, database, embedder).run(Integer.parseInt(size),
-                            strategies, args.getInt("threads", 4), args.getInt("requests", 400),
+                            Integer.parseInt(size) > 10000 ? args.get("fill", "grpc") : "grpc", strategies, args.getInt("threads", 4), args.getInt("requests", 400),
                             args.list("ef", "10,20,40,100,200").stream().map(Integer::parseInt).toList(),
                             args.getInt("recall-queries", 100), md);
                     report.write("scale-" + size, withMachine(json, machine), md.toString());

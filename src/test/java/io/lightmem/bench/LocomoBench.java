@@ -26,7 +26,8 @@ import java.util.Set;
  * LoCoMo evidence recall through the running service: each conversation goes into its own user
  * scope via AddMemory (the `none` memory manager: one memory per message), then every question
  * with evidence (category 5 excluded) is retrieved with each strategy, top 50, and scored at
- * k = 1 … 50. Mode `turns`: one message per dialogue turn; mode `observations`: LoCoMo's
+ * k = 1 … 50. Mode `turns`: one message per dialogue turn; `named-turns`: the same prefixed with the
+ * speaker's name ("Caroline: ..."); mode `observations`: LoCoMo's
  * observation facts stand in for LLM-extracted memories. Provenance: AddMemory returns the
  * message-log id of each message, and every memory's `sources` holds its message id, which this
  * class maps back to the dialogue ids.
@@ -62,7 +63,12 @@ final class LocomoBench {
             Map<String, Map<String, List<String>>> provenance = new HashMap<>();
             for (Conversation c : data.conversations()) {
                 Map<String, List<String>> ids = new HashMap<>();
-                messages += mode.equals("turns") ? ingestTurns(c, ids) : ingestObservations(c, ids);
+                messages += switch (mode) {
+                    case "turns" -> ingestTurns(c, ids, false);
+                    case "named-turns" -> ingestTurns(c, ids, true);
+                    case "observations" -> ingestObservations(c, ids);
+                    default -> throw new IllegalArgumentException("mode must be turns, named-turns or observations: " + mode);
+                };
                 provenance.put(c.sampleId(), ids);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -140,12 +146,14 @@ final class LocomoBench {
         return "bench-locomo-" + runId + "-" + mode + "-" + c.sampleId();
     }
 
-    private int ingestTurns(Conversation c, Map<String, List<String>> provenance) {
+    /** @param named prefix each turn with its speaker ("Caroline: ..."), as LoCoMo's own RAG baselines do */
+    private int ingestTurns(Conversation c, Map<String, List<String>> provenance, boolean named) {
         int count = 0;
         for (Session s : c.sessions()) {
-            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId("turns", c));
+            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder()
+                    .setUserId(userId(named ? "named-turns" : "turns", c));
             for (Turn t : s.turns()) {
-                request.addMessages(message(t.speaker(), t.text(), s.isoTime()));
+                request.addMessages(message(t.speaker(), named ? t.speaker() + ": " + t.text() : t.text(), s.isoTime()));
             }
             record(service.add(request.build()), s.turns().stream().map(t -> List.of(t.diaId())).toList(), provenance);
             count += s.turns().size();

@@ -6,6 +6,7 @@ import io.lightmem.config.LightMemConfig.Strategy;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -21,10 +22,15 @@ public class Retrievers {
     private final Strategy indexStrategy;
     private final Strategy defaultStrategy;
 
+    @Inject
     public Retrievers(Instance<Retriever> retrievers, LightMemConfig config) {
+        this(retrievers, config.indexStrategy(), config.retrieveStrategy());
+    }
+
+    Retrievers(Iterable<Retriever> retrievers, Strategy indexStrategy, Strategy defaultStrategy) {
         retrievers.forEach(r -> byStrategy.put(r.strategy(), r));
-        this.indexStrategy = config.indexStrategy();
-        this.defaultStrategy = config.retrieveStrategy();
+        this.indexStrategy = indexStrategy;
+        this.defaultStrategy = defaultStrategy;
         check(indexStrategy, defaultStrategy);
     }
 

@@ -28,7 +28,7 @@ public final class Bench {
         Args args = new Args(argv);
         String command = args.command();
         Report report = new Report(Path.of(args.get("out", "target/bench")));
-        String jdbcUrl = args.get("jdbc-url", env("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:54329/lightmem_bench"));
+        String jdbcUrl = args.get("jdbc-url", env("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:54329/lightmem_retrieval_bench"));
         String jdbcUser = args.get("jdbc-user", env("QUARKUS_DATASOURCE_USERNAME", "lightmem"));
         String jdbcPassword = args.get("jdbc-password", env("QUARKUS_DATASOURCE_PASSWORD", "lightmem"));
         Supplier<Connection> database = () -> {

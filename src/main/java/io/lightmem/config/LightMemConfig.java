@@ -209,9 +209,11 @@ public interface LightMemConfig {
 
         /**
          * HNSW search-time candidate list (hnsw.ef_search) per query; a request may override it
-         * within 1..1000 (pgvector's bound). Raised to the request's limit when smaller.
+         * within 1..1000 (pgvector's bound). Raised to the request's limit when smaller. 200: the
+         * lowest value measured to keep recall@10 near 0.98 when another tenant holds near-duplicates
+         * of a user's memories in the shared index (BENCHMARKS.md, Retrieval).
          */
-        @WithDefault("100")
+        @WithDefault("200")
         @Min(1)
         @Max(1000)
         int efSearch();

@@ -74,9 +74,13 @@ public interface LightMemConfig {
     EmbeddingRetrieverConfig embeddingRetriever();
 
     /**
-     * What is maintained at write time for retrieval, and so which strategies this instance can serve.
-     * Default {@code hybrid}: the lexical structures cost little next to the embedding every memory
-     * gets anyway, and they let every request pick any strategy.
+     * Which retrieval indexes this deployment relies on, and so which strategies it serves: a
+     * retrieve-strategy (or a request's strategy) it does not cover is refused, at start-up or with
+     * INVALID_ARGUMENT. Default {@code hybrid}: the lexical structures cost little next to the
+     * embedding every memory gets anyway, and they let every request pick any strategy. In this
+     * version the database maintains both regardless (the vector column is required since V1 and
+     * consolidation needs it; the tsvector is a generated column so every writer keeps it current),
+     * so a narrower value restricts what is served but saves no write work yet.
      */
     @WithDefault("hybrid")
     Strategy indexStrategy();
@@ -373,9 +377,11 @@ public interface LightMemConfig {
 
         /**
          * HNSW search-time candidate list (hnsw.ef_search) per query; a request may override it
-         * within 1..1000 (pgvector's bound). Raised to the request's limit when smaller.
+         * within 1..1000 (pgvector's bound). Raised to the request's limit when smaller. 200: the
+         * lowest value measured to keep recall@10 near 0.98 when another tenant holds near-duplicates
+         * of a user's memories in the shared index (BENCHMARKS.md, Retrieval).
          */
-        @WithDefault("100")
+        @WithDefault("200")
         @Min(1)
         @Max(1000)
         int efSearch();

@@ -5,6 +5,9 @@ import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 /** The {@code hybrid} strategy: the embedding and context lists fused by reciprocal rank fusion. */
 @ApplicationScoped
@@ -15,7 +18,11 @@ public class HybridRetriever implements Retriever {
     private final ReciprocalRankFusion fusion;
     private final int candidates;
 
-    public HybridRetriever(EmbeddingRetriever embedding, ContextRetriever context, LightMemConfig config) {
+    private final ManagedExecutor executor;
+
+    public HybridRetriever(EmbeddingRetriever embedding, ContextRetriever context, LightMemConfig config,
+            ManagedExecutor executor) {
+        this.executor = executor;
         this.embedding = embedding;
         this.context = context;
         this.fusion = new ReciprocalRankFusion(config.hybridRetriever().rrfK());
@@ -33,6 +40,21 @@ public class HybridRetriever implements Retriever {
         // one ranked high by only one of them.
         SearchRequest deeper = new SearchRequest(request.userId(), request.query(),
                 Math.max(request.limit(), candidates), request.filter(), request.efSearch());
-        return fusion.fuse(List.of(embedding.retrieve(deeper), context.retrieve(deeper)), request.limit());
+        // The lexical query runs in the database while this thread embeds the query and searches HNSW.
+        CompletableFuture<List<Scored>> lexical = executor.supplyAsync(() -> context.retrieve(deeper));
+        List<Scored> semantic = embedding.retrieve(deeper);
+        return fusion.fuse(List.of(semantic, join(lexical)), request.limit());
+    }
+
+    private static List<Scored> join(CompletableFuture<List<Scored>> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            // Rethrow the cause so callers see the same exception types as from the other strategies.
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 }

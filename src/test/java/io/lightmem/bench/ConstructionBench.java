@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * ./mvnw -Pbench package -DskipTests
- * eval "$(LIGHTMEM_PG_DB=lightmem_bench bash deploy/local/postgres.sh env)"
+ * export LIGHTMEM_PG_DB=lightmem_construction_bench && bash deploy/local/postgres.sh fresh
+ * eval "$(bash deploy/local/postgres.sh env)"
  * ./mvnw -Pbench exec:java -Dexec.mainClass=io.lightmem.bench.ConstructionBench [-Dexec.args=path/to/locomo.json]
  * </pre>
  */

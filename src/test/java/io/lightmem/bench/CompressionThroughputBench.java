@@ -29,7 +29,7 @@ public final class CompressionThroughputBench {
         model.token(".", 0.01);
         Path dir = Files.createTempDirectory("compression-bench");
         TinyTokenClassifier.Files files = model.write(dir);
-        List<String> sentences = EmbeddingThroughputBench.sentences(texts, new Random(42));
+        List<String> sentences = sentences(texts, new Random(42));
         long words = sentences.stream().mapToLong(s -> s.split("\\s+").length).sum();
         try (LlmLingua2Compressor compressor = new LlmLingua2Compressor(files.model(), files.tokenizer(),
                 OnnxSessions.options(ExecutionProvider.cpu, 0, 0),
@@ -51,6 +51,20 @@ public final class CompressionThroughputBench {
                         (double) kept / words, singleWords / singleSeconds, window);
             }
         }
+    }
+
+    /** Sentences of 8 to 24 words of the model's vocabulary, the length of conversation turns. */
+    private static List<String> sentences(int count, Random random) {
+        String[] words = vocabulary();
+        List<String> texts = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            StringBuilder sentence = new StringBuilder(words[random.nextInt(words.length)]);
+            for (int w = 1, length = 8 + random.nextInt(17); w < length; w++) {
+                sentence.append(' ').append(words[random.nextInt(words.length)]);
+            }
+            texts.add(sentence.append('.').toString());
+        }
+        return texts;
     }
 
     private static String[] vocabulary() {

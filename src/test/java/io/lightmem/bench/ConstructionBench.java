@@ -12,7 +12,6 @@ import io.lightmem.api.grpc.v1.Role;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
 import java.nio.file.Path;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +33,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConstructionBench {
 
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
-
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args.length > 0 ? args[0] : "../shared/data/locomo/locomo-dev.json");
-        List<LocomoConversations.Conversation> conversations = LocomoConversations.read(file);
+        List<LocomoData.Conversation> conversations = LocomoData.read(file).conversations();
         Map<String, Map<String, String>> setups = new LinkedHashMap<>();
         setups.put("segmentation off", Map.of());
         setups.put("segmentation on", Map.of("lightmem.topic-segment", "true"));
@@ -55,7 +52,7 @@ public final class ConstructionBench {
                     long calls = 0;
                     long tokens = 0;
                     int turns = 0;
-                    for (LocomoConversations.Conversation conversation : conversations) {
+                    for (LocomoData.Conversation conversation : conversations) {
                         OperationUsage usage = ingest(service.grpcPort(), conversation);
                         System.out.printf("| %s | %s | %d | %d | %d |%n", setup.getKey(), conversation.sampleId(),
                                 conversation.turnCount(), usage.getCalls(), usage.getPromptTokens());
@@ -70,20 +67,19 @@ public final class ConstructionBench {
         }
     }
 
-    private static OperationUsage ingest(int grpcPort, LocomoConversations.Conversation conversation) {
+    private static OperationUsage ingest(int grpcPort, LocomoData.Conversation conversation) {
         String userId = "bench-" + conversation.sampleId() + "-" + UUID.randomUUID();
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
             MemoryServiceBlockingStub memory = MemoryServiceGrpc.newBlockingStub(channel);
-            List<LocomoConversations.Session> sessions = conversation.sessions();
+            List<LocomoData.Session> sessions = conversation.sessions();
             for (int s = 0; s < sessions.size(); s++) {
-                LocomoConversations.Session session = sessions.get(s);
-                String time = ISO.format(session.time());
-                List<LocomoConversations.Turn> turns = session.turns();
+                LocomoData.Session session = sessions.get(s);
+                List<LocomoData.Turn> turns = session.turns();
                 for (int t = 0; t < turns.size(); t += 2) {
                     AddMemoryRequest.Builder add = AddMemoryRequest.newBuilder().setUserId(userId);
-                    for (LocomoConversations.Turn turn : turns.subList(t, Math.min(turns.size(), t + 2))) {
-                        add.addMessages(message(conversation, turn, time));
+                    for (LocomoData.Turn turn : turns.subList(t, Math.min(turns.size(), t + 2))) {
+                        add.addMessages(message(conversation, turn, session.isoTime()));
                     }
                     boolean last = s == sessions.size() - 1 && t + 2 >= turns.size();
                     memory.withDeadlineAfter(5, TimeUnit.MINUTES).addMemory(add.setForceExtract(last).build());
@@ -97,13 +93,12 @@ public final class ConstructionBench {
         }
     }
 
-    private static Message message(LocomoConversations.Conversation conversation, LocomoConversations.Turn turn,
-            String time) {
-        String text = turn.imageCaption() == null ? turn.text() : turn.text() + " [image: " + turn.imageCaption() + "]";
+    /** The turn's text already carries its image caption, as "[image: …]". */
+    private static Message message(LocomoData.Conversation conversation, LocomoData.Turn turn, String time) {
         return Message.newBuilder()
                 .setRole(turn.speaker().equals(conversation.speakerA()) ? Role.ROLE_USER : Role.ROLE_ASSISTANT)
                 .setSpeakerName(turn.speaker())
-                .setContent(text)
+                .setContent(turn.text())
                 .setTimeStamp(time)
                 .build();
     }

@@ -32,7 +32,12 @@ record LocomoData(List<Conversation> conversations, int malformedEvidence, int m
     record Qa(String question, int category, Set<String> evidence) {
     }
 
-    record Conversation(String sampleId, List<Session> sessions, List<Observation> observations, List<Qa> qa) {
+    /** @param speakerA LoCoMo's first speaker (the benchmarks' "user") */
+    record Conversation(String sampleId, String speakerA, List<Session> sessions, List<Observation> observations,
+            List<Qa> qa) {
+        int turnCount() {
+            return sessions.stream().mapToInt(s -> s.turns().size()).sum();
+        }
     }
 
     private static final Pattern SESSION = Pattern.compile("session_(\\d+)");
@@ -94,7 +99,8 @@ record LocomoData(List<Conversation> conversations, int malformedEvidence, int m
                 qa.add(new Qa(q.get("question").asText(), q.get("category").asInt(),
                         evidence(q.path("evidence"), known, malformed, missing)));
             }
-            conversations.add(new Conversation(sample.get("sample_id").asText(), sessions, observations, qa));
+            conversations.add(new Conversation(sample.get("sample_id").asText(), conversation.get("speaker_a").asText(),
+                    sessions, observations, qa));
         }
         return new LocomoData(conversations, malformed[0], missing[0]);
     }

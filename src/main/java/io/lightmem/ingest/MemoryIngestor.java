@@ -21,11 +21,12 @@ import io.lightmem.store.MessageLogRepository;
 import io.lightmem.store.NewMemory;
 import io.lightmem.store.NewMessage;
 import io.lightmem.store.StorageException;
+import io.lightmem.store.UserLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public class MemoryIngestor {
 
     private static final Logger LOG = Logger.getLogger(MemoryIngestor.class);
     /** How long an add waits for another add of the same user to finish processing. */
-    private static final String USER_LOCK_TIMEOUT = "30s";
+    private static final Duration USER_LOCK_TIMEOUT = Duration.ofSeconds(30);
 
     private final MessageLogRepository messageLog;
     private final MemoryManager memoryManager;
@@ -133,7 +134,7 @@ public class MemoryIngestor {
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
             try {
-                lockUser(lock, userId);
+                UserLocks.lock(lock, UserLocks.INGEST, userId, USER_LOCK_TIMEOUT);
                 segmenter.ifPresent(topics -> messageLog.assignSegments(userId, SensoryBuffer.release(
                         messageLog.unsegmented(userId, maxBatchMessages), bufferLen, segmentAll, topics).stream()
                         .map(segment -> segment.stream().map(LoggedMessage::id).toList()).toList()));
@@ -178,17 +179,6 @@ public class MemoryIngestor {
         } catch (RuntimeException e) {
             LOG.warnf(e, "online consolidation for user %s failed; the next offline run covers it", userId);
             return 0;
-        }
-    }
-
-    private static void lockUser(Connection connection, String userId) throws SQLException {
-        try (PreparedStatement timeout = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)");
-                PreparedStatement lock = connection.prepareStatement(
-                        "SELECT pg_advisory_xact_lock(hashtextextended('lightmem.ingest:' || ?, 0))")) {
-            timeout.setString(1, USER_LOCK_TIMEOUT);
-            timeout.execute();
-            lock.setString(1, userId);
-            lock.execute();
         }
     }
 

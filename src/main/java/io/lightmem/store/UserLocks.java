@@ -9,9 +9,12 @@ import java.time.Duration;
 /**
  * Per-user mutual exclusion across all instances: a transaction-scoped PostgreSQL advisory lock on
  * a namespaced key, released by the database when the holder's transaction ends, even if its JVM dies.
- * (Ingest takes "lightmem.ingest:" the same way; the namespaces keep the two from blocking each other.)
+ * The namespaces keep ingest and consolidation from blocking each other.
  */
 public final class UserLocks {
+
+    /** Serializes the processing of one user's buffered messages, so none is extracted twice. */
+    public static final String INGEST = "lightmem.ingest:";
 
     /** Serializes consolidation runs (queue construction, decisions) of one user. */
     public static final String CONSOLIDATE = "lightmem.consolidate:";

@@ -25,6 +25,7 @@ import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
 import io.lightmem.api.grpc.v1.RetrieveRequest;
 import io.lightmem.api.grpc.v1.UndoChangeRequest;
 import io.lightmem.api.grpc.v1.UndoChangeResponse;
+import io.lightmem.testing.Rows;
 import io.lightmem.testing.LlmProfile;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
@@ -33,10 +34,6 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -231,7 +228,7 @@ class ConsolidationTest {
         llm.reset();
         // Another operation (e.g. an erasure) removes the target while the LLM is thinking about it.
         llm.respond(request -> {
-            query("DELETE FROM memory_entry WHERE id = ?::uuid RETURNING id", older);
+            Rows.strings(dataSource, "DELETE FROM memory_entry WHERE id = ?::uuid RETURNING id", older);
             return update("User's sister Anna lives in Berlin with her husband.");
         });
 
@@ -383,16 +380,16 @@ class ConsolidationTest {
     }
 
     private List<String> memories(String userId) {
-        return query("SELECT memory FROM memory_entry WHERE user_id = ? ORDER BY float_time_stamp", userId);
+        return Rows.strings(dataSource, "SELECT memory FROM memory_entry WHERE user_id = ? ORDER BY float_time_stamp", userId);
     }
 
     private List<String> memoriesWithTimes(String userId) {
-        return query("SELECT time_stamp || ' ' || memory || ' ' || consolidated FROM memory_entry WHERE user_id = ?"
+        return Rows.strings(dataSource, "SELECT time_stamp || ' ' || memory || ' ' || consolidated FROM memory_entry WHERE user_id = ?"
                 + " ORDER BY float_time_stamp", userId);
     }
 
     private int decisionRows(String userId) {
-        List<String> rows = query("SELECT count(*) || '/' || count(DISTINCT target_id) FROM consolidation_decision"
+        List<String> rows = Rows.strings(dataSource, "SELECT count(*) || '/' || count(DISTINCT target_id) FROM consolidation_decision"
                 + " WHERE user_id = ?", userId);
         String[] counts = rows.get(0).split("/");
         assertThat(counts[0]).as("one decision per target").isEqualTo(counts[1]);
@@ -400,14 +397,14 @@ class ConsolidationTest {
     }
 
     private int usageRows(String userId, String operation) {
-        return Integer.parseInt(query("SELECT count(*) FROM llm_usage WHERE user_id = ? AND operation = '"
+        return Integer.parseInt(Rows.strings(dataSource, "SELECT count(*) FROM llm_usage WHERE user_id = ? AND operation = '"
                 + operation + "' AND total_tokens > 0", userId).get(0));
     }
 
     /** The whole stored row, vector included (as text), or null when absent. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> row(String id) throws Exception {
-        List<String> rows = query("SELECT to_jsonb(m) - 'embedding' || jsonb_build_object('embedding', embedding::text)"
+        List<String> rows = Rows.strings(dataSource, "SELECT to_jsonb(m) - 'embedding' || jsonb_build_object('embedding', embedding::text)"
                 + " FROM memory_entry m WHERE id = ?::uuid", id);
         return rows.isEmpty() ? null : JSON.readValue(rows.get(0), Map.class);
     }
@@ -417,7 +414,7 @@ class ConsolidationTest {
 
     /** Largest per-dimension difference between the stored vector and a fresh embedding of {@code text}. */
     private double distanceToText(String id, String text) {
-        float[] stored = parseVector(query("SELECT embedding::text FROM memory_entry WHERE id = ?::uuid", id).get(0));
+        float[] stored = parseVector(Rows.strings(dataSource, "SELECT embedding::text FROM memory_entry WHERE id = ?::uuid", id).get(0));
         float[] expected = embedder.embed(text);
         assertThat(stored).hasSize(expected.length);
         double max = 0;
@@ -436,19 +433,4 @@ class ConsolidationTest {
         return v;
     }
 
-    private List<String> query(String sql, String parameter) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, parameter);
-            List<String> rows = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            return rows;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }

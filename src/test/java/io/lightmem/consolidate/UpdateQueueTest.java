@@ -16,12 +16,10 @@ import io.lightmem.api.grpc.v1.Message;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
 import io.lightmem.api.grpc.v1.UndoChangeRequest;
+import io.lightmem.testing.Rows;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,7 +82,7 @@ class UpdateQueueTest {
                   AND 1 - (c.embedding <=> e.embedding) >
                       (SELECT min(score) + 1e-5 FROM update_queue q WHERE q.entry_id = e.id)""", userId)).isZero();
         // "I drink espresso after lunch." queues the coffee facts before unrelated ones.
-        assertThat(strings("""
+        assertThat(Rows.strings(dataSource, """
                 SELECT c.memory FROM update_queue q JOIN memory_entry e ON e.id = q.entry_id
                 JOIN memory_entry c ON c.id = q.candidate_id
                 WHERE q.user_id = ? AND e.memory = 'I drink espresso after lunch.' ORDER BY q.rank LIMIT 2""", userId))
@@ -166,22 +164,7 @@ class UpdateQueueTest {
     }
 
     private int count(String sql, String userId) {
-        return Integer.parseInt(strings(sql, userId).get(0));
+        return Integer.parseInt(Rows.strings(dataSource, sql, userId).get(0));
     }
 
-    private List<String> strings(String sql, String userId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, userId);
-            List<String> rows = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            return rows;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -19,16 +19,13 @@ import io.lightmem.api.grpc.v1.RetrieveResponse;
 import io.lightmem.api.grpc.v1.ShowInstanceRequest;
 import io.lightmem.api.grpc.v1.ShowInstanceResponse;
 import io.lightmem.testing.LlmProfile;
+import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,32 +178,14 @@ class LlmExtractionTest {
         return add(userId, messages).toBuilder().setForceExtract(true).build();
     }
 
-    private List<String> messageLog(String userId) throws Exception {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT status, content FROM message_log WHERE user_id = ? ORDER BY id")) {
-            query.setString(1, userId);
-            List<String> rows = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1) + ":" + rs.getString(2));
-                }
-            }
-            return rows;
-        }
+    private List<String> messageLog(String userId) {
+        return Rows.strings(dataSource, "SELECT status || ':' || content FROM message_log WHERE user_id = ? ORDER BY id",
+                userId);
     }
 
     private int usageRows(String userId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT count(*) FROM llm_usage WHERE user_id = ? AND operation = 'extract' AND total_tokens > 0")) {
-            query.setString(1, userId);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Integer.parseInt(Rows.strings(dataSource,
+                "SELECT count(*) FROM llm_usage WHERE user_id = ? AND operation = 'extract' AND total_tokens > 0",
+                userId).get(0));
     }
 }

@@ -2,6 +2,7 @@ package io.lightmem.consolidate;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.MemoryIds;
 import io.lightmem.NotFoundException;
 import io.lightmem.UserIds;
 import io.lightmem.store.HistoryRepository;
@@ -39,7 +40,7 @@ public class HistoryService {
             throw new InvalidArgumentException("limit", "must be between 1 and " + MAX_LIMIT + " (0 for the default, "
                     + DEFAULT_LIMIT + "), got " + limit);
         }
-        UUID id = memoryId == null || memoryId.isEmpty() ? null : uuid("memory_id", memoryId);
+        UUID id = memoryId == null || memoryId.isEmpty() ? null : MemoryIds.parse("memory_id", memoryId);
         return history.list(userId, id, limit == 0 ? DEFAULT_LIMIT : limit);
     }
 
@@ -85,11 +86,4 @@ public class HistoryService {
         return new Undone(memories.lockForChange(userId, change.memoryId()), history.lock(userId, changeId));
     }
 
-    private static UUID uuid(String field, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidArgumentException(field, "must be a UUID, got '" + value + "'");
-        }
-    }
 }

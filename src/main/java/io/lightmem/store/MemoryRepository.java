@@ -88,6 +88,55 @@ public class MemoryRepository {
         }
     }
 
+    /** One entry of a user, or null. */
+    public MemoryEntry find(String userId, UUID id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ?")) {
+            query.setString(1, userId);
+            query.setObject(2, id);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? entry(rs) : null;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read a memory", e);
+        }
+    }
+
+    /**
+     * A page of a user's entries in time order, after the entry {@code afterId} when one is given.
+     * The anchor's own float_time_stamp positions the page exactly; {@code afterTime} stands in when
+     * the anchor was deleted meanwhile. Served by memory_entry_user_time (user_id, float_time_stamp);
+     * id breaks ties of equal times.
+     */
+    public List<MemoryEntry> page(String userId, UUID afterId, double afterTime, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ?"
+                + (afterId == null ? "" : " AND (float_time_stamp, id) > (COALESCE((SELECT float_time_stamp"
+                        + " FROM memory_entry WHERE user_id = ? AND id = ?), ?), ?)")
+                + " ORDER BY float_time_stamp, id LIMIT ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            int i = 1;
+            query.setString(i++, userId);
+            if (afterId != null) {
+                query.setString(i++, userId);
+                query.setObject(i++, afterId);
+                query.setDouble(i++, afterTime);
+                query.setObject(i++, afterId);
+            }
+            query.setInt(i, limit);
+            List<MemoryEntry> entries = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(entry(rs));
+                }
+            }
+            return entries;
+        } catch (SQLException e) {
+            throw new StorageException("cannot list memories", e);
+        }
+    }
+
     /** Replaces an entry's text and vector (a consolidation merge), in the caller's transaction. */
     public void replaceMemory(String userId, UUID id, String memory, float[] vector) {
         try (Connection connection = dataSource.getConnection();

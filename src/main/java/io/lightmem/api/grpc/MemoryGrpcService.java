@@ -3,7 +3,13 @@ package io.lightmem.api.grpc;
 import io.lightmem.api.grpc.v1.AddMemoryRequest;
 import io.lightmem.api.grpc.v1.AddMemoryResponse;
 import io.lightmem.UserIds;
+import io.lightmem.api.grpc.v1.DeleteMemoriesRequest;
+import io.lightmem.api.grpc.v1.DeleteMemoriesResponse;
 import io.lightmem.api.grpc.v1.FlushRequest;
+import io.lightmem.api.grpc.v1.GetMemoryRequest;
+import io.lightmem.api.grpc.v1.GetMemoryResponse;
+import io.lightmem.api.grpc.v1.ListMemoriesRequest;
+import io.lightmem.api.grpc.v1.ListMemoriesResponse;
 import io.lightmem.api.grpc.v1.FlushResponse;
 import io.lightmem.api.grpc.v1.GetUsageRequest;
 import io.lightmem.api.grpc.v1.GetUsageResponse;
@@ -32,6 +38,8 @@ import io.lightmem.ingest.AddResult;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
 import io.lightmem.ingest.SessionTimes;
+import io.lightmem.erase.MemoryEraser;
+import io.lightmem.retrieve.MemoryLookup;
 import io.lightmem.retrieve.MemorySearch;
 import io.lightmem.store.MemoryRepository.Scored;
 import io.lightmem.store.UsageRepository;
@@ -57,10 +65,13 @@ public class MemoryGrpcService implements MemoryService {
     private final UpdateQueueBuilder queueBuilder;
     private final Consolidator consolidator;
     private final HistoryService history;
+    private final MemoryLookup lookup;
+    private final MemoryEraser eraser;
     private final Clock clock;
 
     public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
-            UsageRepository usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history) {
+            UsageRepository usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
+            MemoryLookup lookup, MemoryEraser eraser) {
         this.ingestor = ingestor;
         this.search = search;
         this.instance = instance;
@@ -68,6 +79,8 @@ public class MemoryGrpcService implements MemoryService {
         this.queueBuilder = queueBuilder;
         this.consolidator = consolidator;
         this.history = history;
+        this.lookup = lookup;
+        this.eraser = eraser;
         this.clock = Clock.systemUTC();
     }
 
@@ -173,6 +186,36 @@ public class MemoryGrpcService implements MemoryService {
             return UndoChangeResponse.newBuilder()
                     .setEntry(GrpcMapping.entry(undone.entry()))
                     .setChange(GrpcMapping.change(undone.change()))
+                    .build();
+        });
+    }
+
+    @Override
+    public Uni<GetMemoryResponse> getMemory(GetMemoryRequest request) {
+        return call(() -> GetMemoryResponse.newBuilder()
+                .setEntry(GrpcMapping.entry(lookup.get(request.getUserId(), request.getMemoryId())))
+                .build());
+    }
+
+    @Override
+    public Uni<ListMemoriesResponse> listMemories(ListMemoriesRequest request) {
+        return call(() -> {
+            MemoryLookup.Page page = lookup.list(request.getUserId(), request.getPageSize(), request.getPageToken());
+            ListMemoriesResponse.Builder response = ListMemoriesResponse.newBuilder()
+                    .setNextPageToken(Objects.requireNonNullElse(page.nextPageToken(), ""));
+            page.entries().forEach(entry -> response.addEntries(GrpcMapping.entry(entry)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<DeleteMemoriesResponse> deleteMemories(DeleteMemoriesRequest request) {
+        return call(() -> {
+            MemoryEraser.Erased erased = eraser.delete(request.getUserId(), request.getMemoryIdsList(),
+                    request.getAll());
+            return DeleteMemoriesResponse.newBuilder()
+                    .setDeletedMemories(erased.memories())
+                    .setDeletedMessages(erased.messages())
                     .build();
         });
     }

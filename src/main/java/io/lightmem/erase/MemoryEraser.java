@@ -1,0 +1,71 @@
+package io.lightmem.erase;
+
+import io.agroal.api.AgroalDataSource;
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.MemoryIds;
+import io.lightmem.UserIds;
+import io.lightmem.store.ErasureRepository;
+import io.lightmem.store.StorageException;
+import io.lightmem.store.UserLocks;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Where memories end for good: deletes chosen memories, or erases everything held about a user
+ * (memories, history, queues, consolidation records, the message log, usage records). Takes the
+ * user's ingest and consolidation locks first, so no add or run of that user writes halfway through.
+ */
+@ApplicationScoped
+public class MemoryEraser {
+
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What an erasure removed. */
+    public record Erased(int memories, int messages) {
+    }
+
+    private final ErasureRepository erasure;
+    private final AgroalDataSource dataSource;
+
+    public MemoryEraser(ErasureRepository erasure, AgroalDataSource dataSource) {
+        this.erasure = erasure;
+        this.dataSource = dataSource;
+    }
+
+    /** Exactly one of {@code memoryIds} (non-empty) and {@code everything} must be given. */
+    @Transactional
+    public Erased delete(String userId, List<String> memoryIds, boolean everything) {
+        UserIds.require("user_id", userId);
+        if (everything == !memoryIds.isEmpty()) {
+            throw new InvalidArgumentException("memory_ids", everything
+                    ? "must be empty when all is set"
+                    : "name at least one memory, or set all to erase everything of the user");
+        }
+        List<UUID> ids = new ArrayList<>(memoryIds.size());
+        for (int i = 0; i < memoryIds.size(); i++) {
+            ids.add(MemoryIds.parse("memory_ids[" + i + "]", memoryIds.get(i)));
+        }
+        lock(userId);
+        if (everything) {
+            int[] erased = erasure.eraseUser(userId);
+            return new Erased(erased[0], erased[1]);
+        }
+        return new Erased(erasure.deleteMemories(userId, ids), 0);
+    }
+
+    private void lock(String userId) {
+        // The connection is the transaction's own, so the locks last until it commits.
+        try (Connection connection = dataSource.getConnection()) {
+            UserLocks.lock(connection, UserLocks.INGEST, userId, LOCK_TIMEOUT);
+            UserLocks.lock(connection, UserLocks.CONSOLIDATE, userId, LOCK_TIMEOUT);
+        } catch (SQLException e) {
+            throw new StorageException("cannot lock the user for erasure", e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.lightmem.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Erasure: removes what the service holds about memories or a whole user, history included (an
+ * erased text must not survive in an audit table). Runs in the caller's transaction.
+ */
+@ApplicationScoped
+public class ErasureRepository {
+
+    /** Everything stored per user, children before parents. */
+    private static final List<String> USER_TABLES = List.of("consolidation_decision", "memory_history",
+            "consolidation_run", "update_queue", "memory_entry", "memory_lexical_stats", "message_log", "llm_usage");
+
+    private final AgroalDataSource dataSource;
+
+    public ErasureRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Deletes the entries and their history and decisions; returns how many entries were deleted. */
+    public int deleteMemories(String userId, List<UUID> ids) {
+        try (Connection connection = dataSource.getConnection()) {
+            Object[] array = ids.toArray();
+            execute(connection, "DELETE FROM memory_history WHERE user_id = ? AND memory_id = ANY (?)", userId, array);
+            execute(connection, "DELETE FROM consolidation_decision WHERE user_id = ? AND target_id = ANY (?)", userId,
+                    array);
+            return execute(connection, "DELETE FROM memory_entry WHERE user_id = ? AND id = ANY (?)", userId, array);
+        } catch (SQLException e) {
+            throw new StorageException("cannot delete memories", e);
+        }
+    }
+
+    /** Deletes every row of the user in every table; returns the numbers of memories and messages deleted. */
+    public int[] eraseUser(String userId) {
+        try (Connection connection = dataSource.getConnection()) {
+            int memories = 0;
+            int messages = 0;
+            for (String table : USER_TABLES) {
+                // Table names come from the constant list above, never from input.
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE user_id = ?")) {
+                    delete.setString(1, userId);
+                    int deleted = delete.executeUpdate();
+                    if (table.equals("memory_entry")) {
+                        memories = deleted;
+                    } else if (table.equals("message_log")) {
+                        messages = deleted;
+                    }
+                }
+            }
+            return new int[] {memories, messages};
+        } catch (SQLException e) {
+            throw new StorageException("cannot erase the user", e);
+        }
+    }
+
+    private static int execute(Connection connection, String sql, String userId, Object[] ids) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, userId);
+            statement.setArray(2, connection.createArrayOf("uuid", ids));
+            return statement.executeUpdate();
+        }
+    }
+}

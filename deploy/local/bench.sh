@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [locomo|scale|embed|all] [--key=value ...]   (see io.lightmem.bench.Bench)
+# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|all] [--key=value ...]   (see io.lightmem.bench.Bench)
 # Uses its own database (LIGHTMEM_PG_DB, default lightmem_retrieval_bench) so bulk data never slows the test
 # database, and its own ports (gRPC 9100, HTTP 8180) so it does not clash with a running dev instance.
 set -euo pipefail

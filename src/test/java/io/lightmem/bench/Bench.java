@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * On-demand benchmarks (BENCHMARKS.md). Commands: locomo, scale, embed, all. Options (--key=value):
+ * On-demand benchmarks (BENCHMARKS.md). Commands: locomo, longmemeval, scale, embed, all (all = locomo,
+ * scale, embed; longmemeval runs only on request). Options (--key=value):
  * target (gRPC of a running LightMem, 127.0.0.1:9000), jdbc-url/jdbc-user/jdbc-password (its
  * database; default from QUARKUS_DATASOURCE_*), file (LoCoMo json), modes, strategies, baseline,
- * sizes, fill (grpc | replicate: sizes above 10k copied from the 10k scope, see ScaleBench), threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
+ * dir (LongMemEval question files, ../shared/data/longmemeval/s-dev), limit-questions, sizes, fill (grpc | replicate: sizes above 10k copied from the 10k scope, see ScaleBench), threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
  */
 public final class Bench {
 
@@ -58,6 +59,17 @@ public final class Bench {
                         Path.of(args.get("file", "/work/shared/data/locomo/locomo-dev.json")),
                         args.list("modes", "turns,observations"), strategies, md);
                 report.write("locomo", withMachine(json, machine), md.toString());
+            }
+        }
+        if (command.equals("longmemeval")) {
+            try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"));
+                    Tokens tokens = new Tokens()) {
+                StringBuilder md = new StringBuilder();
+                String runId = Long.toString(Instant.now().getEpochSecond(), 36);
+                Map<String, Object> json = new LongMemEvalBench(service, tokens, runId).run(
+                        Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")),
+                        args.getInt("limit-questions", Integer.MAX_VALUE), strategies, md);
+                report.write("longmemeval", withMachine(json, machine), md.toString());
             }
         }
         if (command.equals("scale") || command.equals("all")) {

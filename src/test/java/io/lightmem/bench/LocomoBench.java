@@ -3,7 +3,6 @@ package io.lightmem.bench;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
 import io.lightmem.api.grpc.v1.Message;
 import io.lightmem.api.grpc.v1.RetrieveResponse;
 import io.lightmem.api.grpc.v1.RetrievedMemory;
@@ -60,9 +59,9 @@ final class LocomoBench {
         for (String mode : modes) {
             long started = System.nanoTime();
             int messages = 0;
-            Map<String, Map<String, List<String>>> provenance = new HashMap<>();
+            Map<String, Provenance> provenance = new HashMap<>();
             for (Conversation c : data.conversations()) {
-                Map<String, List<String>> ids = new HashMap<>();
+                Provenance ids = new Provenance();
                 messages += switch (mode) {
                     case "turns" -> ingestTurns(c, ids, false);
                     case "named-turns" -> ingestTurns(c, ids, true);
@@ -83,10 +82,7 @@ final class LocomoBench {
                                 ServiceClient.strategy(strategy), 0);
                         List<Hit> hits = new ArrayList<>();
                         for (RetrievedMemory m : found.getMemoriesList()) {
-                            Set<String> turns = new java.util.HashSet<>();
-                            m.getEntry().getSourcesList().forEach(s -> turns.addAll(
-                                    provenance.get(c.sampleId()).getOrDefault(s, List.of())));
-                            hits.add(new Hit(turns, tokens.count(m.getEntry().getFormatted())));
+                            hits.add(new Hit(provenance.get(c.sampleId()).turns(m), tokens.count(m.getEntry().getFormatted())));
                         }
                         metrics.add(Integer.toString(qa.category()), qa.evidence(), hits);
                     }
@@ -147,7 +143,7 @@ final class LocomoBench {
     }
 
     /** @param named prefix each turn with its speaker ("Caroline: ..."), as LoCoMo's own RAG baselines do */
-    private int ingestTurns(Conversation c, Map<String, List<String>> provenance, boolean named) {
+    private int ingestTurns(Conversation c, Provenance provenance, boolean named) {
         int count = 0;
         for (Session s : c.sessions()) {
             AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder()
@@ -155,13 +151,13 @@ final class LocomoBench {
             for (Turn t : s.turns()) {
                 request.addMessages(message(t.speaker(), named ? t.speaker() + ": " + t.text() : t.text(), s.isoTime()));
             }
-            record(service.add(request.build()), s.turns().stream().map(t -> List.of(t.diaId())).toList(), provenance);
+            provenance.record(service.add(request.build()), s.turns().stream().map(t -> List.of(t.diaId())).toList());
             count += s.turns().size();
         }
         return count;
     }
 
-    private int ingestObservations(Conversation c, Map<String, List<String>> provenance) {
+    private int ingestObservations(Conversation c, Provenance provenance) {
         Map<Integer, String> times = new HashMap<>();
         c.sessions().forEach(s -> times.put(s.index(), s.isoTime()));
         Map<Integer, List<Observation>> bySession = new LinkedHashMap<>();
@@ -172,8 +168,7 @@ final class LocomoBench {
             for (Observation o : session.getValue()) {
                 request.addMessages(message(o.speaker(), o.fact(), times.get(session.getKey())));
             }
-            record(service.add(request.build()), session.getValue().stream().map(Observation::diaIds).toList(),
-                    provenance);
+            provenance.record(service.add(request.build()), session.getValue().stream().map(Observation::diaIds).toList());
             count += session.getValue().size();
         }
         return count;
@@ -183,16 +178,6 @@ final class LocomoBench {
         // Both speakers are people whose facts matter: role user, so messages_use=user_only keeps them.
         return Message.newBuilder().setRole(Role.ROLE_USER).setSpeakerName(speaker).setContent(text)
                 .setTimeStamp(time).build();
-    }
-
-    private static void record(AddMemoryResponse response, List<List<String>> diaIds,
-            Map<String, List<String>> provenance) {
-        if (response.getPendingMessages() != 0 || response.getMessageIdsCount() != diaIds.size()) {
-            throw new IllegalStateException("ingest incomplete: " + response.getDeferredReason());
-        }
-        for (int i = 0; i < diaIds.size(); i++) {
-            provenance.put(Long.toString(response.getMessageIds(i)), diaIds.get(i));
-        }
     }
 
     private static void markdown(Map<String, RecallMetrics> results, StringBuilder md) {

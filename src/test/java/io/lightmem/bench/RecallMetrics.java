@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Evidence recall of ranked retrievals. For one question with gold evidence E and the turns T_k
  * covered by the top k results: recall_any@k = 1 if E ∩ T_k ≠ ∅, recall_all@k = 1 if E ⊆ T_k;
- * both averaged over questions, per category and overall. Context tokens@k = tokens of the top-k
+ * recall@k = |E ∩ T_k| / |E| (the fraction of the evidence retrieved); all averaged over questions,
+ * per category and overall. Context tokens@k = tokens of the top-k
  * formatted lines, averaged.
  */
 final class RecallMetrics {
@@ -25,6 +26,7 @@ final class RecallMetrics {
 
     private final Map<String, double[]> anySums = new TreeMap<>();
     private final Map<String, double[]> allSums = new TreeMap<>();
+    private final Map<String, double[]> fractionSums = new TreeMap<>();
     private final Map<String, double[]> tokenSums = new TreeMap<>();
     private final Map<String, Integer> counts = new TreeMap<>();
 
@@ -35,6 +37,7 @@ final class RecallMetrics {
         for (String group : List.of(category, ALL)) {
             double[] any = anySums.computeIfAbsent(group, g -> new double[KS.length]);
             double[] all = allSums.computeIfAbsent(group, g -> new double[KS.length]);
+            double[] fraction = fractionSums.computeIfAbsent(group, g -> new double[KS.length]);
             double[] tokens = tokenSums.computeIfAbsent(group, g -> new double[KS.length]);
             counts.merge(group, 1, Integer::sum);
             for (int i = 0; i < KS.length; i++) {
@@ -46,6 +49,7 @@ final class RecallMetrics {
                 }
                 any[i] += evidence.stream().anyMatch(covered::contains) ? 1 : 0;
                 all[i] += covered.containsAll(evidence) ? 1 : 0;
+                fraction[i] += evidence.stream().filter(covered::contains).count() / (double) evidence.size();
                 tokens[i] += tokenCount;
             }
         }
@@ -63,6 +67,11 @@ final class RecallMetrics {
         return mean(allSums, group, k);
     }
 
+    /** Mean fraction of the evidence in the top k. */
+    double recall(String group, int k) {
+        return mean(fractionSums, group, k);
+    }
+
     double meanTokens(String group, int k) {
         return mean(tokenSums, group, k);
     }
@@ -74,7 +83,7 @@ final class RecallMetrics {
         return groups;
     }
 
-    /** {group: {n, recall_any@k, recall_all@k, tokens@k}} for the JSON report. */
+    /** {group: {n, recall_any@k, recall_all@k, recall@k, tokens@k}} for the JSON report. */
     Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String group : groups()) {
@@ -83,6 +92,7 @@ final class RecallMetrics {
             for (int k : KS) {
                 g.put("recall_any@" + k, round(recallAny(group, k)));
                 g.put("recall_all@" + k, round(recallAll(group, k)));
+                g.put("recall@" + k, round(recall(group, k)));
                 g.put("context_tokens@" + k, round(meanTokens(group, k)));
             }
             out.put(group, g);

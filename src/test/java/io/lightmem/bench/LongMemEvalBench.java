@@ -1,0 +1,163 @@
+package io.lightmem.bench;
+
+import io.lightmem.api.grpc.v1.AddMemoryRequest;
+import io.lightmem.api.grpc.v1.Message;
+import io.lightmem.api.grpc.v1.RetrieveResponse;
+import io.lightmem.api.grpc.v1.RetrievedMemory;
+import io.lightmem.api.grpc.v1.Role;
+import io.lightmem.bench.LongMemEvalData.Session;
+import io.lightmem.bench.LongMemEvalData.Turn;
+import io.lightmem.bench.RecallMetrics.Hit;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * LongMemEval_S recall through the running service: each question's haystack (~48 sessions) goes into
+ * its own user scope via AddMemory, one request per session in timestamp order, every message with
+ * its role (the service's messages-use decides which roles become memories; `none` memory manager:
+ * one memory per message). Then the question is retrieved with each strategy, top 50, and scored at
+ * session level (recall_any/all@k, gold = answer_session_ids) and turn level (recall@k = fraction
+ * of the has_answer turns retrieved). Abstention questions (`_abs`) have no evidence: skipped, counted.
+ */
+final class LongMemEvalBench {
+
+    private static final int MAX_K = 50;
+
+    private final ServiceClient service;
+    private final Tokens tokens;
+    private final String runId;
+
+    LongMemEvalBench(ServiceClient service, Tokens tokens, String runId) {
+        this.service = service;
+        this.tokens = tokens;
+        this.runId = runId;
+    }
+
+    /** One AddMemory request per session and, per message sent, the turn id it stands for. */
+    record Ingest(AddMemoryRequest request, List<List<String>> turnIds) {
+    }
+
+    static List<Ingest> requests(String userId, LongMemEvalData q) {
+        List<Ingest> out = new ArrayList<>();
+        for (Session s : q.sessions()) {
+            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId);
+            List<List<String>> ids = new ArrayList<>();
+            for (Turn t : s.turns()) {
+                request.addMessages(Message.newBuilder()
+                        .setRole(t.role().equals("assistant") ? Role.ROLE_ASSISTANT : Role.ROLE_USER)
+                        .setContent(t.content()).setTimeStamp(s.date()).build());
+                ids.add(List.of(t.id()));
+            }
+            out.add(new Ingest(request.build(), ids));
+        }
+        return out;
+    }
+
+    /** Scores one question's ranked results at session and turn level. */
+    static void score(LongMemEvalData q, List<Hit> turnHits, RecallMetrics sessions, RecallMetrics turns) {
+        List<Hit> sessionHits = turnHits.stream().map(h -> new Hit(
+                h.turnIds().stream().map(LongMemEvalData::sessionOf).collect(Collectors.toSet()), h.tokens())).toList();
+        sessions.add(q.questionType(), q.answerSessionIds(), sessionHits);
+        Set<String> gold = q.answerTurnIds();
+        if (!gold.isEmpty()) {
+            turns.add(q.questionType(), gold, turnHits);
+        }
+    }
+
+    Map<String, Object> run(Path directory, int limit, List<String> strategies, StringBuilder md) throws Exception {
+        Map<String, RecallMetrics> sessionLevel = new LinkedHashMap<>();
+        Map<String, RecallMetrics> turnLevel = new LinkedHashMap<>();
+        strategies.forEach(s -> {
+            sessionLevel.put(s, new RecallMetrics());
+            turnLevel.put(s, new RecallMetrics());
+        });
+        List<Path> files = LongMemEvalData.files(directory);
+        int abstentions = 0;
+        int scored = 0;
+        int messages = 0;
+        int withoutGoldTurns = 0;
+        double ingestSeconds = 0;
+        for (Path file : files) {
+            if (scored >= limit) {
+                break;
+            }
+            LongMemEvalData q = LongMemEvalData.read(file);
+            if (q.abstention()) {
+                abstentions++;
+                continue;
+            }
+            String userId = "bench-longmemeval-" + runId + "-" + q.questionId();
+            Provenance provenance = new Provenance();
+            long started = System.nanoTime();
+            for (Ingest ingest : requests(userId, q)) {
+                provenance.record(service.add(ingest.request()), ingest.turnIds());
+                messages += ingest.turnIds().size();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ingestSeconds += seconds;
+            withoutGoldTurns += q.answerTurnIds().isEmpty() ? 1 : 0;
+            for (String strategy : strategies) {
+                RetrieveResponse found = service.retrieve(userId, q.question(), MAX_K, ServiceClient.strategy(strategy), 0);
+                List<Hit> hits = new ArrayList<>();
+                for (RetrievedMemory m : found.getMemoriesList()) {
+                    hits.add(new Hit(provenance.turns(m), tokens.count(m.getEntry().getFormatted())));
+                }
+                score(q, hits, sessionLevel.get(strategy), turnLevel.get(strategy));
+            }
+            scored++;
+            System.out.printf("%d %s (%s): %d sessions ingested in %.1f s%n", scored, q.questionId(), q.questionType(),
+                    q.sessions().size(), seconds);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("directory", directory.toString());
+        json.put("question_files", files.size());
+        json.put("limit_questions", limit == Integer.MAX_VALUE ? null : limit);
+        json.put("questions_scored", scored);
+        json.put("abstention_questions_skipped", abstentions);
+        json.put("questions_without_has_answer_turns", withoutGoldTurns);
+        json.put("ingest", Map.of("messages_sent", messages, "seconds", RecallMetrics.round(ingestSeconds),
+                "messages_per_second", RecallMetrics.round(messages / Math.max(ingestSeconds, 1e-9))));
+        Map<String, Object> recall = new LinkedHashMap<>();
+        for (String s : strategies) {
+            recall.put(s, Map.of("session", sessionLevel.get(s).toMap(), "turn", turnLevel.get(s).toMap()));
+        }
+        json.put("recall", recall);
+        markdown(sessionLevel, turnLevel, scored, abstentions, md);
+        return json;
+    }
+
+    private static void markdown(Map<String, RecallMetrics> sessions, Map<String, RecallMetrics> turns, int scored,
+            int abstentions, StringBuilder md) {
+        String all = RecallMetrics.ALL;
+        md.append(String.format("### LongMemEval-S recall (%d questions, %d abstention skipped)%n%n", scored, abstentions));
+        md.append("Session level (gold = answer_session_ids):\n\n");
+        md.append("| strategy | questions | any@1 | any@3 | any@5 | any@10 | any@20 | any@50 | all@5 | all@10 | all@20 | all@50 | tokens@5 | tokens@10 | tokens@20 | tokens@50 |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sessions.forEach((name, m) -> md.append(String.format(
+                "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f | %.0f |%n",
+                name, m.count(all), m.recallAny(all, 1), m.recallAny(all, 3), m.recallAny(all, 5), m.recallAny(all, 10),
+                m.recallAny(all, 20), m.recallAny(all, 50), m.recallAll(all, 5), m.recallAll(all, 10),
+                m.recallAll(all, 20), m.recallAll(all, 50), m.meanTokens(all, 5), m.meanTokens(all, 10),
+                m.meanTokens(all, 20), m.meanTokens(all, 50))));
+        md.append("\nTurn level (gold = has_answer turns; recall = fraction retrieved):\n\n");
+        md.append("| strategy | questions | r@1 | r@3 | r@5 | r@10 | r@20 | r@50 |\n|---|---|---|---|---|---|---|---|\n");
+        turns.forEach((name, m) -> md.append(String.format("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
+                name, m.count(all), m.recall(all, 1), m.recall(all, 3), m.recall(all, 5), m.recall(all, 10),
+                m.recall(all, 20), m.recall(all, 50))));
+        md.append("\nPer question type: session any@5 / any@20, turn r@5 / r@20:\n\n");
+        md.append("| strategy | type | questions | session any@5 | session any@20 | turn r@5 | turn r@20 |\n|---|---|---|---|---|---|---|\n");
+        sessions.forEach((name, m) -> m.groups().stream().filter(g -> !g.equals(all)).forEach(g -> {
+            RecallMetrics t = turns.get(name);
+            boolean hasTurns = t.count(g) > 0;
+            md.append(String.format("| %s | %s | %d | %.3f | %.3f | %s | %s |%n", name, g, m.count(g),
+                    m.recallAny(g, 5), m.recallAny(g, 20), hasTurns ? String.format("%.3f", t.recall(g, 5)) : "–",
+                    hasTurns ? String.format("%.3f", t.recall(g, 20)) : "–"));
+        }));
+        md.append('\n');
+    }
+}

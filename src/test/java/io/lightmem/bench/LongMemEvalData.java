@@ -1,0 +1,87 @@
+package io.lightmem.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * One LongMemEval question with its haystack (/work/shared/data/README.md): sessions sorted by
+ * timestamp (the data is sorted by day only), turns in order. A turn's id is
+ * {@code sessionId#index}, index counted from 0 within its session.
+ */
+record LongMemEvalData(String questionId, String questionType, String question, Set<String> answerSessionIds,
+        List<Session> sessions) {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm");
+
+    record Session(String id, String date, List<Turn> turns) {
+    }
+
+    record Turn(String id, String role, String content, boolean hasAnswer) {
+    }
+
+    /** Abstention questions have no evidence and are excluded from recall. */
+    boolean abstention() {
+        return questionId.endsWith("_abs");
+    }
+
+    /** Turn-level gold: turns marked has_answer (a missing key means false). */
+    Set<String> answerTurnIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        sessions.forEach(s -> s.turns().stream().filter(Turn::hasAnswer).forEach(t -> ids.add(t.id())));
+        return ids;
+    }
+
+    /** The session a turn id belongs to. */
+    static String sessionOf(String turnId) {
+        return turnId.substring(0, turnId.lastIndexOf('#'));
+    }
+
+    /** The question files of a directory, by name (so a --limit-questions prefix is reproducible). */
+    static List<Path> files(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    static LongMemEvalData read(Path file) throws IOException {
+        return parse(new ObjectMapper().readTree(file.toFile()));
+    }
+
+    static LongMemEvalData parse(JsonNode q) {
+        List<Session> sessions = new ArrayList<>();
+        JsonNode ids = q.get("haystack_session_ids");
+        for (int s = 0; s < ids.size(); s++) {
+            String sessionId = ids.get(s).asText();
+            List<Turn> turns = new ArrayList<>();
+            JsonNode messages = q.get("haystack_sessions").get(s);
+            for (int t = 0; t < messages.size(); t++) {
+                JsonNode m = messages.get(t);
+                turns.add(new Turn(sessionId + "#" + t, m.get("role").asText(), m.get("content").asText(),
+                        m.path("has_answer").asBoolean(false)));
+            }
+            sessions.add(new Session(sessionId, q.get("haystack_dates").get(s).asText(), turns));
+        }
+        // List.sort is stable: sessions with the same timestamp keep their order in the file.
+        sessions.sort(Comparator.comparing(s -> time(s.date())));
+        Set<String> answers = new LinkedHashSet<>();
+        q.get("answer_session_ids").forEach(a -> answers.add(a.asText()));
+        return new LongMemEvalData(q.get("question_id").asText(), q.get("question_type").asText(),
+                q.get("question").asText(), answers, sessions);
+    }
+
+    /** "2023/05/20 (Sat) 00:44": the weekday in parentheses is redundant. */
+    static LocalDateTime time(String date) {
+        return LocalDateTime.parse(date.replaceAll("\\s*\\([^)]*\\)\\s*", " ").trim(), TIME);
+    }
+}

@@ -39,7 +39,42 @@ public interface LightMemConfig {
         @Min(16)
         @Max(100_000)
         int bufferLen();
+
+        /**
+         * Encoder ONNX model exported with attention outputs ({@code attentions.N}), for the coarse
+         * boundaries; without it only the fine (embedding) boundaries are used.
+         */
+        Optional<String> modelPath();
+
+        /** HF tokenizer.json of that model; required with model-path. */
+        Optional<String> tokenizerPath();
+
+        /** Attention layers averaged, 0-based (LightMem: the last four of a 12-layer BERT). */
+        @WithDefault("8,9,10,11")
+        List<Integer> layers();
+
+        @WithDefault("cpu")
+        ExecutionProvider executionProvider();
+
+        /** CUDA device ordinal when execution-provider=cuda. */
+        @WithDefault("0")
+        @Min(0)
+        int deviceId();
+
+        /** Model window in tokens, special tokens included; user text past it gets no attention. */
+        @WithDefault("512")
+        @Min(8)
+        @Max(8192)
+        int maxWindowTokens();
     }
+
+    /**
+     * The topic segmenter's attention comes from the pre-compressor's model
+     * ({@code lightmem.pre-compressor.model-path}), which must then export attentions as well as
+     * logits. Needs {@code lightmem.pre-compress=true}.
+     */
+    @WithDefault("false")
+    boolean precompTopicShared();
 
     /**
      * Token budget of the short-term buffer: buffered topic segments are extracted in one LLM call

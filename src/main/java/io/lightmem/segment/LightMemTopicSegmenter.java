@@ -9,7 +9,7 @@ import java.util.Optional;
  * embeddings of consecutive turns, reconciled within 3 turns. Without an attention source every
  * fine boundary stands (the reconciliation's own rule when no coarse boundary is near).
  */
-public final class LightMemTopicSegmenter implements TopicSegmenter {
+public final class LightMemTopicSegmenter implements TopicSegmenter, AutoCloseable {
 
     private final Embedder embedder;
     private final Optional<SentenceAttention> attention;
@@ -35,6 +35,14 @@ public final class LightMemTopicSegmenter implements TopicSegmenter {
                 .map(a -> TopicBoundaries.coarse(a.of(turns.stream().map(Turn::userText).toList())))
                 .orElse(List.of());
         return TopicBoundaries.reconcile(coarse, fine);
+    }
+
+    /** Closes the attention source when it holds a model. */
+    @Override
+    public void close() throws Exception {
+        if (attention.isPresent() && attention.get() instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     private static double dot(float[] a, float[] b) {

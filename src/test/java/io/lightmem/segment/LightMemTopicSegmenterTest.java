@@ -6,7 +6,12 @@ import io.lightmem.config.LightMemConfig.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.segment.TopicSegmenter.Turn;
+import io.lightmem.testing.TinyAttentionEncoder;
+import io.lightmem.testing.TinyTokenClassifier;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +59,45 @@ class LightMemTopicSegmenterTest {
         TopicSegmenter segmenter = new LightMemTopicSegmenter(embedder, Optional.of(sentences -> attention));
 
         assertThat(segmenter.boundaries(COOKING_THEN_CARS)).containsExactly(3);
+    }
+
+    /** Cooking, then cars, then gardening; user texts of 8 one-token words from turn 3 on (see below). */
+    private static final List<String> COOKING = List.of(
+            "Tonight I am making fresh pasta with eggs and flour",
+            "The pasta dough should rest thirty minutes before rolling",
+            "I will serve it with tomato and basil sauce");
+    private static final List<String> CARS_THEN_GARDEN = List.of(
+            "My car brakes started squeaking on a highway",
+            "A mechanic said those brake pads are worn",
+            "New brake pads for my car cost money",
+            "Mechanics replace worn brake pads every few years",
+            "Brake pads wear faster on steep mountain roads",
+            "Our garden roses need water every single morning",
+            "We planted roses along our garden fence yesterday",
+            "Garden roses bloom best under full summer sunshine");
+
+    @Test
+    void anAttentionModelKeepsOnlyTheFineBoundariesNearItsCoarseOnes(@TempDir Path dir) {
+        List<Turn> turns = Stream.concat(COOKING.stream(), CARS_THEN_GARDEN.stream()).map(text -> new Turn(text, ""))
+                .toList();
+        // The tiny encoder sees two topics: cooking (turns 0-2) and everything after. As in
+        // OnnxSentenceAttentionTest, outer = M[k][k-1] is 1 at k=1, below 1 at k=2 and k=3 (the new topic's first
+        // sentence spreads its tiny cross-topic mass over all earlier tokens), ~1 at k=4, then 1/(k-3) for k >= 5
+        // (equal sentence lengths): its only local maximum, the coarse boundary, is k=4.
+        TinyTokenClassifier.Files model = TinyAttentionEncoder.builder().topic(COOKING.toArray(String[]::new))
+                .topic(CARS_THEN_GARDEN.toArray(String[]::new)).write(dir);
+        try (OnnxSentenceAttention attention = new OnnxSentenceAttention(model.model(), model.tokenizer(),
+                OnnxSessions.options(ExecutionProvider.cpu, 0, 1), new OnnxSentenceAttention.Settings(List.of(8, 9, 10, 11), 512))) {
+            assertThat(TopicBoundaries.coarse(attention.of(userTexts(turns)))).containsExactly(4);
+
+            // MiniLM finds both topic changes; the one at 8 is more than 3 turns from the coarse boundary.
+            assertThat(new LightMemTopicSegmenter(embedder, Optional.empty()).boundaries(turns)).containsExactly(3, 8);
+            assertThat(new LightMemTopicSegmenter(embedder, Optional.of(attention)).boundaries(turns)).containsExactly(3);
+        }
+    }
+
+    private static List<String> userTexts(List<Turn> turns) {
+        return turns.stream().map(Turn::userText).toList();
     }
 
     @Test

@@ -62,11 +62,11 @@ class LightMemTopicSegmenterTest {
     }
 
     /** Cooking, then cars, then gardening; user texts of 8 one-token words from turn 3 on (see below). */
-    private static final List<String> COOKING = List.of(
+    static final List<String> COOKING = List.of(
             "Tonight I am making fresh pasta with eggs and flour",
             "The pasta dough should rest thirty minutes before rolling",
             "I will serve it with tomato and basil sauce");
-    private static final List<String> CARS_THEN_GARDEN = List.of(
+    static final List<String> CARS_THEN_GARDEN = List.of(
             "My car brakes started squeaking on a highway",
             "A mechanic said those brake pads are worn",
             "New brake pads for my car cost money",

@@ -75,24 +75,18 @@ public class MemoryRepository {
 
     /** The entry, row-locked until the caller's transaction ends (consolidation, undo); null if absent. */
     public MemoryEntry lockForChange(String userId, UUID id) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ? FOR UPDATE")) {
-            query.setString(1, userId);
-            query.setObject(2, id);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? entry(rs) : null;
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot read a memory", e);
-        }
+        return select(userId, id, " FOR UPDATE");
     }
 
     /** One entry of a user, or null. */
     public MemoryEntry find(String userId, UUID id) {
+        return select(userId, id, "");
+    }
+
+    private MemoryEntry select(String userId, UUID id, String lock) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ?")) {
+                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ?" + lock)) {
             query.setString(1, userId);
             query.setObject(2, id);
             try (ResultSet rs = query.executeQuery()) {

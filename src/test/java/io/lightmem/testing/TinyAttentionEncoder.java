@@ -103,35 +103,32 @@ public final class TinyAttentionEncoder {
                 .setDataType(TensorProto.DataType.INT64_VALUE).addDims(1).addInt64Data(1);
         GraphProto.Builder graph = GraphProto.newBuilder().setName("tiny-attention-encoder")
                 .addInitializer(embedding).addInitializer(classifier).addInitializer(axes)
-                .addNode(node("Gather", List.of("embedding", "input_ids"), "hidden")
+                .addNode(TinyTokenClassifier.node("Gather", List.of("embedding", "input_ids"), "hidden")
                         .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT)
                                 .setI(0)))
-                .addNode(node("Transpose", List.of("hidden"), "hidden_t").addAttribute(AttributeProto.newBuilder()
+                .addNode(TinyTokenClassifier.node("Transpose", List.of("hidden"), "hidden_t").addAttribute(AttributeProto.newBuilder()
                         .setName("perm").setType(AttributeProto.AttributeType.INTS).addInts(0).addInts(2).addInts(1)))
-                .addNode(node("MatMul", List.of("hidden", "hidden_t"), "scores"))
-                .addNode(node("Softmax", List.of("scores"), "probabilities").addAttribute(AttributeProto.newBuilder()
+                .addNode(TinyTokenClassifier.node("MatMul", List.of("hidden", "hidden_t"), "scores"))
+                .addNode(TinyTokenClassifier.node("Softmax", List.of("scores"), "probabilities").addAttribute(AttributeProto.newBuilder()
                         .setName("axis").setType(AttributeProto.AttributeType.INT).setI(-1)))
-                .addNode(node("Unsqueeze", List.of("probabilities", "head_axis"), "attention"))
-                .addNode(node("MatMul", List.of("hidden", "classifier"), "logits"))
-                .addInput(int64Input("input_ids"))
-                .addInput(int64Input("attention_mask"))
-                .addInput(int64Input("token_type_ids"))
-                .addOutput(floatOutput("logits", symbol("batch"), symbol("sequence"),
+                .addNode(TinyTokenClassifier.node("Unsqueeze", List.of("probabilities", "head_axis"), "attention"))
+                .addNode(TinyTokenClassifier.node("MatMul", List.of("hidden", "classifier"), "logits"))
+                .addInput(TinyTokenClassifier.int64Input("input_ids"))
+                .addInput(TinyTokenClassifier.int64Input("attention_mask"))
+                .addInput(TinyTokenClassifier.int64Input("token_type_ids"))
+                .addOutput(floatOutput("logits", TinyTokenClassifier.symbol("batch"), TinyTokenClassifier.symbol("sequence"),
                         TensorShapeProto.Dimension.newBuilder().setDimValue(2)));
         for (int layer = 0; layer < layers; layer++) {
             String name = "attentions." + layer;
-            graph.addNode(node("Identity", List.of("attention"), name))
-                    .addOutput(floatOutput(name, symbol("batch"), TensorShapeProto.Dimension.newBuilder().setDimValue(1),
-                            symbol("sequence"), symbol("sequence")));
+            graph.addNode(TinyTokenClassifier.node("Identity", List.of("attention"), name))
+                    .addOutput(floatOutput(name, TinyTokenClassifier.symbol("batch"), TensorShapeProto.Dimension.newBuilder().setDimValue(1),
+                            TinyTokenClassifier.symbol("sequence"), TinyTokenClassifier.symbol("sequence")));
         }
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("lightmem-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .setGraph(graph).build();
     }
 
-    private static NodeProto.Builder node(String op, List<String> inputs, String output) {
-        return NodeProto.newBuilder().setOpType(op).setName(op + "_" + output).addAllInput(inputs).addOutput(output);
-    }
 
     private static ValueInfoProto floatOutput(String name, TensorShapeProto.Dimension.Builder... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
@@ -143,16 +140,7 @@ public final class TinyAttentionEncoder {
                 .build();
     }
 
-    private static ValueInfoProto int64Input(String name) {
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.INT64_VALUE)
-                        .setShape(TensorShapeProto.newBuilder().addDim(symbol("batch")).addDim(symbol("sequence")))))
-                .build();
-    }
 
-    private static TensorShapeProto.Dimension.Builder symbol(String name) {
-        return TensorShapeProto.Dimension.newBuilder().setDimParam(name);
-    }
 
     @Override
     public String toString() {

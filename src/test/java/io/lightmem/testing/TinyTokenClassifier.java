@@ -278,18 +278,19 @@ public final class TinyTokenClassifier {
                 .setGraph(graph).build();
     }
 
-    private static NodeProto.Builder node(String op, List<String> inputs, String output) {
+    /** Graph-building helpers shared with {@link TinyAttentionEncoder}. */
+    static NodeProto.Builder node(String op, List<String> inputs, String output) {
         return NodeProto.newBuilder().setOpType(op).setName(op + "_" + output).addAllInput(inputs).addOutput(output);
     }
 
-    private static ValueInfoProto int64Input(String name) {
+    static ValueInfoProto int64Input(String name) {
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.INT64_VALUE)
                         .setShape(TensorShapeProto.newBuilder().addDim(symbol("batch")).addDim(symbol("sequence")))))
                 .build();
     }
 
-    private static TensorShapeProto.Dimension.Builder symbol(String name) {
+    static TensorShapeProto.Dimension.Builder symbol(String name) {
         return TensorShapeProto.Dimension.newBuilder().setDimParam(name);
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A sentence-transformers style encoder on ONNX Runtime: tokenize with the model's HF
@@ -34,6 +35,8 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     private final boolean needsTokenTypeIds;
     private final int dimension;
     private final int batchSize;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     public OnnxEmbedder(ModelFiles files, OrtSession.SessionOptions options, int batchSize, int maxLength) {
         this.tokenizer = tokenizer(files, Map.of(
@@ -84,6 +87,20 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     }
 
     private List<float[]> embedBatch(List<String> texts) {
+        // Native memory: a run still in flight when the application shuts down must finish
+        // before the session is freed, or the JVM crashes instead of failing the request.
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the embedder is closed (the application is shutting down)");
+            }
+            return run(texts);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private List<float[]> run(List<String> texts) {
         Encoding[] encodings = tokenizer.batchEncode(texts);
         int width = 0;
         for (Encoding encoding : encodings) {
@@ -150,13 +167,20 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
 
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             session.close();
+            tokenizer.close();
+            counter.close();
         } catch (OrtException e) {
             throw new IllegalStateException(e);
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        tokenizer.close();
-        counter.close();
     }
 
     /** Where an ONNX model and its tokenizer come from: files, or resources on the classpath. */

@@ -57,6 +57,17 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void aClosedEmbedderRefusesWorkInsteadOfTouchingFreedMemory() {
+        OnnxEmbedder closing = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
+                OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256);
+        closing.close();
+        closing.close(); // idempotent, as CDI and try-with-resources may both close it
+
+        assertThatThrownBy(() -> closing.embed("anything")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
     void aMissingModelFileFailsWithItsName() {
         assertThatThrownBy(() -> new OnnxEmbedder(OnnxEmbedder.ModelFiles.of(Path.of("/nonexistent/model.onnx"),
                 Path.of("/nonexistent/tokenizer.json")), OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256))

@@ -15,7 +15,8 @@ public final class MessageNormalizer {
 
     static final Duration SAME_TIME_STEP = Duration.ofMillis(500);
     static final int MAX_MESSAGES = 1000;
-    static final int MAX_CONTENT_CHARS = 32_768;
+    /** Long enough for pasted documents and long assistant answers (LongMemEval has 42k-character turns). */
+    static final int MAX_CONTENT_CHARS = 131_072;
     private static final Set<String> WEEKDAYS = Set.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
 
     private MessageNormalizer() {

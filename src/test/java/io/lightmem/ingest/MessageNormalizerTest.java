@@ -89,8 +89,8 @@ class MessageNormalizerTest {
                 .hasMessageStartingWith("messages[0].role");
         assertThatThrownBy(() -> MessageNormalizer.normalize(List.of(user("a", ""))))
                 .hasMessage("messages[0].time_stamp: required");
-        assertThatThrownBy(() -> MessageNormalizer.normalize(List.of(user("x".repeat(32_769), "2024-01-15T10:30:00"))))
-                .hasMessageStartingWith("messages[0].content: at most 32768 characters");
+        assertThatThrownBy(() -> MessageNormalizer.normalize(List.of(user("x".repeat(131_073), "2024-01-15T10:30:00"))))
+                .hasMessageStartingWith("messages[0].content: at most 131072 characters");
         List<MessageInput> tooMany = java.util.Collections.nCopies(1001, user("a", "2024-01-15T10:30:00"));
         assertThatThrownBy(() -> MessageNormalizer.normalize(tooMany)).hasMessageStartingWith("messages: at most 1000");
     }

@@ -38,7 +38,10 @@ final class LongMemEvalBench {
         this.runId = runId;
     }
 
-    /** One AddMemory request per session and, per message sent, the turn id it stands for. */
+    /**
+     * One AddMemory request per session and, per message sent, the turn id it stands for. Turns with
+     * blank content (a few in the data) are left out: the service rejects them and they hold nothing.
+     */
     record Ingest(AddMemoryRequest request, List<List<String>> turnIds) {
     }
 
@@ -48,12 +51,17 @@ final class LongMemEvalBench {
             AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId);
             List<List<String>> ids = new ArrayList<>();
             for (Turn t : s.turns()) {
+                if (t.content().isBlank()) {
+                    continue;
+                }
                 request.addMessages(Message.newBuilder()
                         .setRole(t.role().equals("assistant") ? Role.ROLE_ASSISTANT : Role.ROLE_USER)
                         .setContent(t.content()).setTimeStamp(s.date()).build());
                 ids.add(List.of(t.id()));
             }
-            out.add(new Ingest(request.build(), ids));
+            if (!ids.isEmpty()) {
+                out.add(new Ingest(request.build(), ids));
+            }
         }
         return out;
     }

@@ -8,6 +8,7 @@ import io.lightmem.extract.LlmClient;
 import io.lightmem.extract.Prompts;
 import io.lightmem.ingest.SessionTimes;
 import io.lightmem.model.Embedder;
+import io.lightmem.observe.Spans;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.ConsolidationRepository.Question;
 import io.lightmem.store.ConsolidationRepository.Target;
@@ -66,6 +67,7 @@ public class Consolidator {
     private final ConsolidationLock lock;
     private final LlmClient llm;
     private final Embedder embedder;
+    private final Spans spans;
     private final LightMemConfig.ConsolidationConfig config;
     private final boolean online;
     private final String systemPrompt = Prompts.load(SYSTEM_PROMPT);
@@ -73,13 +75,14 @@ public class Consolidator {
     private final String retryPrompt = Prompts.load(RETRY_PROMPT);
 
     public Consolidator(ConsolidationRepository repository, DecisionApplier applier, UpdateQueueBuilder queueBuilder,
-            ConsolidationLock lock, LlmClient llm, Embedder embedder, LightMemConfig config) {
+            ConsolidationLock lock, LlmClient llm, Embedder embedder, Spans spans, LightMemConfig config) {
         this.repository = repository;
         this.applier = applier;
         this.queueBuilder = queueBuilder;
         this.lock = lock;
         this.llm = llm;
         this.embedder = embedder;
+        this.spans = spans;
         this.config = config.consolidation();
         this.online = config.update() == LightMemConfig.UpdateMode.online;
         if (online && !llm.available()) {
@@ -105,7 +108,8 @@ public class Consolidator {
             throw new FailedPreconditionException("OfflineUpdate needs an LLM to decide, but the memory manager is"
                     + " 'none'; configure lightmem.memory-manager.model-name and its configs (api-key, base-url)");
         }
-        return lock.underLock(userId, () -> decide(userId, threshold, null, "offline"));
+        return spans.run("offline_update", () -> lock.underLock(userId, () -> decide(userId, threshold, null,
+                "offline")));
     }
 
     /**
@@ -117,7 +121,7 @@ public class Consolidator {
         if (!online || newEntryIds.isEmpty()) {
             return 0;
         }
-        return lock.underLock(userId, () -> {
+        return spans.run("consolidate_online", () -> lock.underLock(userId, () -> {
             queueBuilder.buildFor(userId, newEntryIds);
             if (!llm.available()) {
                 return 0;
@@ -128,7 +132,7 @@ public class Consolidator {
                         userId, run.remaining(), run.abortedReason());
             }
             return run.llmCalls();
-        });
+        }));
     }
 
     /** Whether decisions can be taken (an LLM is configured). */

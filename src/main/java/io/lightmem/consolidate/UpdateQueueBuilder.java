@@ -3,6 +3,7 @@ package io.lightmem.consolidate;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.UserIds;
 import io.lightmem.config.LightMemConfig;
+import io.lightmem.observe.Spans;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.UpdateQueueRepository;
 import io.lightmem.store.UpdateQueueRepository.EntryKey;
@@ -27,14 +28,16 @@ public class UpdateQueueBuilder {
     private final ConsolidationLock lock;
     private final LightMemConfig.ConsolidationConfig config;
     private final int efSearch;
+    private final Spans spans;
 
     public UpdateQueueBuilder(UpdateQueueRepository queue, ConsolidationRepository runs, ConsolidationLock lock,
-            LightMemConfig config) {
+            LightMemConfig config, Spans spans) {
         this.queue = queue;
         this.runs = runs;
         this.lock = lock;
         this.config = config.consolidation();
         this.efSearch = config.embeddingRetriever().efSearch();
+        this.spans = spans;
     }
 
     /**
@@ -56,7 +59,7 @@ public class UpdateQueueBuilder {
             throw new InvalidArgumentException("keep_top_n", "must be between 1 and top_k (" + k
                     + "), or 0 for the default, got " + keepTopN);
         }
-        return lock.underLock(userId, () -> constructLocked(userId, k, n));
+        return spans.run("construct_update_queue", () -> lock.underLock(userId, () -> constructLocked(userId, k, n)));
     }
 
     private Built constructLocked(String userId, int topK, int keepTopN) {

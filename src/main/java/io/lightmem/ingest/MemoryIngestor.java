@@ -1,6 +1,7 @@
 package io.lightmem.ingest;
 
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.common.Attributes;
 import io.lightmem.UserIds;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
@@ -14,6 +15,7 @@ import io.lightmem.extract.Segment;
 import io.lightmem.model.Embedder;
 import io.lightmem.model.TokenCounter;
 import io.lightmem.observe.ServiceMetrics;
+import io.lightmem.observe.Spans;
 import io.lightmem.segment.TopicSegmenter;
 import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.MemoryEntry;
@@ -55,6 +57,7 @@ public class MemoryIngestor {
     private final Optional<TopicSegmenter> segmenter;
     private final MemoryWriter writer;
     private final ServiceMetrics metrics;
+    private final Spans spans;
     private final AgroalDataSource dataSource;
     private final MessagesUse messagesUse;
     private final int bufferLen;
@@ -64,7 +67,8 @@ public class MemoryIngestor {
 
     public MemoryIngestor(MessageLogRepository messageLog, MemoryManager memoryManager, Embedder embedder,
             TokenCounter tokenCounter, Compressor compressor, Instance<TopicSegmenter> segmenter, MemoryWriter writer,
-            ServiceMetrics metrics, AgroalDataSource dataSource, Consolidator consolidator, LightMemConfig config) {
+            ServiceMetrics metrics, Spans spans, AgroalDataSource dataSource, Consolidator consolidator,
+            LightMemConfig config) {
         this.messageLog = messageLog;
         this.memoryManager = memoryManager;
         this.embedder = embedder;
@@ -73,6 +77,7 @@ public class MemoryIngestor {
         this.segmenter = config.topicSegment() ? Optional.of(segmenter.get()) : Optional.empty();
         this.writer = writer;
         this.metrics = metrics;
+        this.spans = spans;
         this.dataSource = dataSource;
         this.messagesUse = config.messagesUse();
         this.bufferLen = config.topicSegmenter().bufferLen();
@@ -91,18 +96,21 @@ public class MemoryIngestor {
      * @throws StorageException when the messages cannot be accepted (nothing is stored)
      */
     public AddResult add(String userId, List<MessageInput> messages, boolean forceSegment, boolean forceExtract) {
-        return metrics.timeAdd(() -> {
-            UserIds.require("user_id", userId);
-            List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
-            List<Long> ids = messageLog.append(userId, compressed(normalized), segmenter.isEmpty());
-            return process(userId, ids, forceSegment, forceExtract);
-        });
+        return metrics.timeAdd(() -> spans.run("add", Attributes.builder()
+                .put("lightmem.messages", messages == null ? 0 : messages.size()).build(), () -> {
+                    UserIds.require("user_id", userId);
+                    List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
+                    List<NewMessage> accepted = compressed(normalized);
+                    List<Long> ids = spans.run("accept", () -> messageLog.append(userId, accepted, segmenter.isEmpty()));
+                    return process(userId, ids, forceSegment, forceExtract);
+                }));
     }
 
     /** Pre-compresses each message (when enabled) and counts the tokens extraction will read. */
     private List<NewMessage> compressed(List<NormalizedMessage> messages) {
         List<Compression> compressions = compressor.enabled()
-                ? compressor.compress(messages.stream().map(NormalizedMessage::content).toList())
+                ? spans.run("compress", () -> compressor.compress(messages.stream().map(NormalizedMessage::content)
+                        .toList()))
                 : null;
         List<NewMessage> accepted = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
@@ -118,7 +126,7 @@ public class MemoryIngestor {
     /** Extracts everything buffered for the user now, e.g. after a batch was deferred. */
     public AddResult flush(String userId) {
         UserIds.require("user_id", userId);
-        return process(userId, List.of(), true, true);
+        return spans.run("flush", () -> process(userId, List.of(), true, true));
     }
 
     private AddResult process(String userId, List<Long> acceptedIds, boolean forceSegment, boolean forceExtract) {
@@ -135,20 +143,28 @@ public class MemoryIngestor {
             lock.setAutoCommit(false);
             try {
                 UserLocks.lock(lock, UserLocks.INGEST, userId, USER_LOCK_TIMEOUT);
-                segmenter.ifPresent(topics -> messageLog.assignSegments(userId, SensoryBuffer.release(
-                        messageLog.unsegmented(userId, maxBatchMessages), bufferLen, segmentAll, topics).stream()
-                        .map(segment -> segment.stream().map(LoggedMessage::id).toList()).toList()));
+                segmenter.ifPresent(topics -> spans.run("segment", () -> {
+                    messageLog.assignSegments(userId, SensoryBuffer.release(
+                            messageLog.unsegmented(userId, maxBatchMessages), bufferLen, segmentAll, topics).stream()
+                            .map(segment -> segment.stream().map(LoggedMessage::id).toList()).toList());
+                    return null;
+                }));
                 List<Segment> batch;
                 while (deferred == null && !(batch = ShortTermBuffer.nextBatch(messageLog.segmented(userId,
                         maxBatchMessages), messagesUse, extractThreshold, flushAll)).isEmpty()) {
                     List<Long> batchIds = batch.stream().flatMap(s -> s.messages().stream()).map(LoggedMessage::id)
                             .toList();
                     try {
-                        Extraction extraction = memoryManager.extract(userId, batch);
+                        List<Segment> segments = batch;
+                        Extraction extraction = spans.run("extract", Attributes.builder()
+                                .put("lightmem.messages", batchIds.size()).build(),
+                                () -> memoryManager.extract(userId, segments));
                         llmCalls += extraction.llmCalls();
                         List<NewMemory> memories = extraction.memories();
-                        List<float[]> vectors = embedder.embed(memories.stream().map(NewMemory::memory).toList());
-                        stored.addAll(writer.store(userId, memories, vectors, batchIds));
+                        List<float[]> vectors = spans.run("embed", Attributes.builder()
+                                .put("lightmem.texts", memories.size()).build(),
+                                () -> embedder.embed(memories.stream().map(NewMemory::memory).toList()));
+                        stored.addAll(spans.run("store", () -> writer.store(userId, memories, vectors, batchIds)));
                     } catch (ExtractionException e) {
                         llmCalls += e.llmCalls();
                         deferred = e.getMessage();

@@ -2,6 +2,7 @@ package io.lightmem.retrieve;
 
 import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.model.Embedder;
+import io.lightmem.observe.Spans;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,10 +14,12 @@ public class EmbeddingRetriever implements Retriever {
 
     private final Embedder embedder;
     private final MemoryRepository memories;
+    private final Spans spans;
 
-    public EmbeddingRetriever(Embedder embedder, MemoryRepository memories) {
+    public EmbeddingRetriever(Embedder embedder, MemoryRepository memories, Spans spans) {
         this.embedder = embedder;
         this.memories = memories;
+        this.spans = spans;
     }
 
     @Override
@@ -27,7 +30,8 @@ public class EmbeddingRetriever implements Retriever {
     @Override
     public List<Scored> retrieve(SearchRequest request) {
         // ef_search below limit would cap the result size.
-        return memories.nearest(request.userId(), embedder.embed(request.query()), request.limit(), request.filter(),
-                Math.max(request.efSearch(), request.limit()));
+        float[] query = spans.run("embed", () -> embedder.embed(request.query()));
+        return spans.run("search", () -> memories.nearest(request.userId(), query, request.limit(),
+                request.filter(), Math.max(request.efSearch(), request.limit())));
     }
 }

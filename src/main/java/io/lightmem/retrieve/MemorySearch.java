@@ -5,9 +5,11 @@ import io.lightmem.UserIds;
 import io.lightmem.config.LightMemConfig;
 import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.observe.ServiceMetrics;
+import io.lightmem.observe.Spans;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MemoryRepository.Filter;
 import io.lightmem.store.MemoryRepository.Scored;
+import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -23,13 +25,15 @@ public class MemorySearch {
     private final MemoryRepository memories;
     private final LightMemConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
+    private final Spans spans;
     private final int defaultEfSearch;
 
     public MemorySearch(Retrievers retrievers, MemoryRepository memories, LightMemConfig config,
-            ServiceMetrics metrics) {
+            ServiceMetrics metrics, Spans spans) {
         this.retrievers = retrievers;
         this.memories = memories;
         this.metrics = metrics;
+        this.spans = spans;
         this.limits = config.retrieve();
         this.defaultEfSearch = config.embeddingRetriever().efSearch();
     }
@@ -66,7 +70,12 @@ public class MemorySearch {
         Retriever retriever = retrievers.forRequest(strategy, "strategy");
         SearchRequest request = new SearchRequest(userId, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
                 filter, efSearch == 0 ? defaultEfSearch : efSearch);
-        List<Scored> found = metrics.timeRetrieve(retriever.strategy().name(), () -> retriever.retrieve(request));
-        return new Result(retriever.strategy(), memories.countHits(userId, found));
+        return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
+                .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
+                () -> {
+                    List<Scored> found = retriever.retrieve(request);
+                    spans.annotate("lightmem.results", found.size());
+                    return new Result(retriever.strategy(), memories.countHits(userId, found));
+                }));
     }
 }

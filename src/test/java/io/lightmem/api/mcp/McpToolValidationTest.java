@@ -4,6 +4,7 @@ import static io.lightmem.testing.Conversations.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agroal.api.AgroalDataSource;
 import io.lightmem.testing.McpHttpClient;
 import io.lightmem.testing.Rows;
@@ -11,6 +12,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,23 @@ class McpToolValidationTest {
     void aTimestampInTheSessionFormIsAccepted() {
         JsonNode added = add("We went hiking on Saturday.", "2023/05/20 (Sat) 00:44");
         assertThat(text(added)).endsWith("2023-05-20T00:44:00.000 Sat We went hiking on Saturday.");
+    }
+
+    @Test
+    void anUnknownSessionIsNotFoundSoTheClientStartsANewOne() throws Exception {
+        // Sessions live in one instance's memory and hold no memory state (that is all in PostgreSQL):
+        // after a restart or on another replica the client gets 404 and initializes again (MCP spec).
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Session-Id", "no-such-session")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(McpHttpClient.connect(endpoint).request("tools/list", JsonNodeFactory.instance.objectNode())
+                .at("/result/tools").size()).isEqualTo(5);
     }
 
     private JsonNode add(String userInput, String timestamp) {

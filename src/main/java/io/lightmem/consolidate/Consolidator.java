@@ -99,6 +99,19 @@ public class Consolidator {
      */
     public UpdateRun offlineUpdate(String userId, Double scoreThreshold) {
         UserIds.require("user_id", userId);
+        double threshold = checkOfflineUpdate(scoreThreshold);
+        return spans.run("offline_update", () -> lock.underLock(userId, () -> decide(userId, threshold, null,
+                "offline")));
+    }
+
+    /**
+     * Checks what {@link #offlineUpdate} checks, without doing any work; returns the threshold it
+     * would use.
+     *
+     * @throws InvalidArgumentException for a threshold outside [-1, 1]
+     * @throws FailedPreconditionException without an LLM
+     */
+    double checkOfflineUpdate(Double scoreThreshold) {
         double threshold = scoreThreshold == null ? config.scoreThreshold() : scoreThreshold;
         if (Double.isNaN(threshold) || threshold < -1 || threshold > 1) {
             throw new InvalidArgumentException("score_threshold", "must be a cosine similarity in [-1, 1], got "
@@ -108,8 +121,7 @@ public class Consolidator {
             throw new FailedPreconditionException("OfflineUpdate needs an LLM to decide, but the memory manager is"
                     + " 'none'; configure lightmem.memory-manager.model-name and its configs (api-key, base-url)");
         }
-        return spans.run("offline_update", () -> lock.underLock(userId, () -> decide(userId, threshold, null,
-                "offline")));
+        return threshold;
     }
 
     /**

@@ -49,6 +49,22 @@ public class UpdateQueueBuilder {
      */
     public Built construct(String userId, int topK, int keepTopN) {
         UserIds.require("user_id", userId);
+        Sizes sizes = sizes(topK, keepTopN);
+        return spans.run("construct_update_queue", () -> lock.underLock(userId,
+                () -> constructLocked(userId, sizes.topK(), sizes.keepTopN())));
+    }
+
+    /** The queue sizes a construction would use, defaults applied. */
+    record Sizes(int topK, int keepTopN) {
+    }
+
+    /**
+     * Validates the requested sizes without doing any work (callers that must check every argument
+     * before writing anything use it first).
+     *
+     * @throws InvalidArgumentException naming top_k or keep_top_n
+     */
+    Sizes sizes(int topK, int keepTopN) {
         int k = topK == 0 ? config.topK() : topK;
         if (k < 1 || k > MAX_TOP_K) {
             throw new InvalidArgumentException("top_k", "must be between 1 and " + MAX_TOP_K
@@ -59,7 +75,7 @@ public class UpdateQueueBuilder {
             throw new InvalidArgumentException("keep_top_n", "must be between 1 and top_k (" + k
                     + "), or 0 for the default, got " + keepTopN);
         }
-        return spans.run("construct_update_queue", () -> lock.underLock(userId, () -> constructLocked(userId, k, n)));
+        return new Sizes(k, n);
     }
 
     private Built constructLocked(String userId, int topK, int keepTopN) {

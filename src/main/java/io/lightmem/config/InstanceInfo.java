@@ -13,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class InstanceInfo {
 
     static final String MASK = "****";
-    private static final Pattern SECRET = Pattern.compile("(?i).*(api-key|password|secret|token).*");
+    private static final Pattern SECRET = Pattern.compile("(?i).*(api-key|password|secret|token)$");
 
     private final Config config;
     private final MemoryManager memoryManager;

@@ -165,12 +165,14 @@ class LlmExtractionTest {
     }
 
     @Test
-    void showInstanceMasksTheApiKey() {
+    void showInstanceMasksTheApiKeyOnly() {
         ShowInstanceResponse instance = memory.showInstance(ShowInstanceRequest.getDefaultInstance());
 
         assertThat(instance.getMemoryManager()).isEqualTo("openai");
         assertThat(instance.getConfigMap()).containsEntry("lightmem.memory-manager.configs.api-key", "****");
         assertThat(instance.getConfigMap().values()).noneMatch(v -> v.contains("sk-test-secret"));
+        // A setting that merely counts tokens is not a secret.
+        assertThat(instance.getConfigMap()).containsEntry("lightmem.memory-manager.configs.max-tokens", "2048");
     }
 
     /** An add that extracts at once instead of waiting for the short-term buffer to fill. */

@@ -124,7 +124,7 @@ class HttpFunctionsTest {
     }
 
     @Test
-    void serviceFunctionsAnswerWithOrWithoutABody() {
+    void functionsWithoutFieldsTakeTheEmptyObject() {
         JsonPath now = call("GetTimestamp", "{}").statusCode(200).extract().jsonPath();
         assertThat(now.getString("time_stamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}");
         assertThat(now.getString("weekday")).isIn("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
@@ -161,6 +161,7 @@ class HttpFunctionsTest {
         call("ListHistory", "{\"user_id\": \"%s\"}".formatted(userId)).statusCode(200).body("changes", hasSize(0));
         problem(call("UndoChange", "{\"user_id\": \"%s\", \"change_id\": 987654321}".formatted(userId)), 404,
                 "not-found", null);
+        call("RunConsolidation", "{}").statusCode(200).body("failed", equalTo(0)).body("$", hasKey("more_due"));
     }
 
     // ---- invalid input: 400 naming the field, nothing stored

@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
 /**
  * Periodic consolidation (off by default): construct + update for each user whose entries changed
  * since the user's last finished update run. Both triggers are disabled by the value {@code off};
- * several instances may run it at once, the per-user lock keeps their runs apart.
+ * several instances may run it at once, the per-user lock keeps their runs apart. The same pass can be
+ * triggered from outside ({@link #runPass()}), e.g. by a Knative PingSource instead of the in-process timer.
  */
 @ApplicationScoped
 public class ConsolidationScheduler {
@@ -32,25 +33,52 @@ public class ConsolidationScheduler {
         this.maxUsers = config.consolidation().schedule().maxUsersPerRun();
     }
 
+    /**
+     * What one pass did.
+     *
+     * @param consolidated users whose work finished (an LLM failure that stopped a run early still counts;
+     *        the next pass picks the user up again)
+     * @param busy users skipped because another instance or call was consolidating them
+     * @param failed users whose work failed (logged)
+     * @param moreDue whether the pass stopped at max-users-per-run, so more users may be waiting
+     */
+    public record Pass(int consolidated, int busy, int failed, boolean moreDue) {
+    }
+
     @Scheduled(identity = "lightmem-consolidation-every", every = "${lightmem.consolidation.schedule.every:off}",
             concurrentExecution = ConcurrentExecution.SKIP)
     @Scheduled(identity = "lightmem-consolidation-cron", cron = "${lightmem.consolidation.schedule.cron:off}",
             concurrentExecution = ConcurrentExecution.SKIP)
     void tick() {
+        runPass();
+    }
+
+    /**
+     * One pass over the users due, longest waiting first, at most max-users-per-run of them: the work of
+     * a scheduled tick, also triggered from outside (the RunConsolidation function, e.g. by a Knative
+     * PingSource).
+     */
+    public Pass runPass() {
+        List<String> due = usersDue(maxUsers);
         int done = 0;
-        for (String userId : usersDue(maxUsers)) {
+        int busy = 0;
+        int failed = 0;
+        for (String userId : due) {
             try {
                 consolidate(userId);
                 done++;
             } catch (BusyException e) {
-                LOG.debugf("user %s is being consolidated elsewhere; skipped this tick", userId);
+                busy++;
+                LOG.debugf("user %s is being consolidated elsewhere; skipped this pass", userId);
             } catch (RuntimeException e) {
+                failed++;
                 LOG.errorf(e, "scheduled consolidation of user %s failed", userId);
             }
         }
         if (done > 0) {
             LOG.infof("scheduled consolidation: %d users", done);
         }
+        return new Pass(done, busy, failed, due.size() == maxUsers);
     }
 
     /** Users whose entries changed since their last consolidation, longest waiting first. */

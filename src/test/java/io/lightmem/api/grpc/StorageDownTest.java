@@ -12,28 +12,16 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.api.grpc.v1.RetrieveRequest;
+import io.lightmem.testing.DatabaseDownProfile;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** With the database unreachable, calls fail with UNAVAILABLE (retry later), not INTERNAL. */
 @QuarkusTest
-@TestProfile(StorageDownTest.DatabaseDown.class)
+@TestProfile(DatabaseDownProfile.class)
 class StorageDownTest {
-
-    public static class DatabaseDown implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // Port 1 on loopback: nothing listens there, connections are refused at once.
-            return Map.of(
-                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/lightmem",
-                    "quarkus.datasource.devservices.enabled", "false",
-                    "quarkus.flyway.migrate-at-start", "false");
-        }
-    }
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;

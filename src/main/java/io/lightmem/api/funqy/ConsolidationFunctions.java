@@ -1,0 +1,74 @@
+package io.lightmem.api.funqy;
+
+import io.lightmem.api.funqy.Messages.ConstructUpdateQueueRequest;
+import io.lightmem.api.funqy.Messages.ConstructUpdateQueueResponse;
+import io.lightmem.api.funqy.Messages.ListHistoryRequest;
+import io.lightmem.api.funqy.Messages.ListHistoryResponse;
+import io.lightmem.api.funqy.Messages.OfflineUpdateRequest;
+import io.lightmem.api.funqy.Messages.OfflineUpdateResponse;
+import io.lightmem.api.funqy.Messages.RunConsolidationRequest;
+import io.lightmem.api.funqy.Messages.RunConsolidationResponse;
+import io.lightmem.api.funqy.Messages.UndoChangeRequest;
+import io.lightmem.api.funqy.Messages.UndoChangeResponse;
+import io.lightmem.consolidate.ConsolidationScheduler;
+import io.lightmem.consolidate.Consolidator;
+import io.lightmem.consolidate.HistoryService;
+import io.lightmem.consolidate.UpdateQueueBuilder;
+import io.quarkus.funqy.Funq;
+import jakarta.inject.Singleton;
+
+/** Consolidation (SPEC 1.8), its history, and the periodic pass as functions. */
+@Singleton
+public class ConsolidationFunctions {
+
+    private final UpdateQueueBuilder queueBuilder;
+    private final Consolidator consolidator;
+    private final HistoryService history;
+    private final ConsolidationScheduler scheduler;
+
+    public ConsolidationFunctions(UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
+            ConsolidationScheduler scheduler) {
+        this.queueBuilder = queueBuilder;
+        this.consolidator = consolidator;
+        this.history = history;
+        this.scheduler = scheduler;
+    }
+
+    @Funq("ConstructUpdateQueue")
+    public ConstructUpdateQueueResponse constructUpdateQueue(ConstructUpdateQueueRequest request) {
+        JsonMapping.required(request, "ConstructUpdateQueue");
+        UpdateQueueBuilder.Built built = queueBuilder.construct(request.userId(), request.topK(), request.keepTopN());
+        return new ConstructUpdateQueueResponse(built.entries(), built.queueRows(), built.runId(), built.elapsedMs());
+    }
+
+    @Funq("OfflineUpdate")
+    public OfflineUpdateResponse offlineUpdate(OfflineUpdateRequest request) {
+        JsonMapping.required(request, "OfflineUpdate");
+        return JsonMapping.updateRun(consolidator.offlineUpdate(request.userId(), request.scoreThreshold()));
+    }
+
+    @Funq("ListHistory")
+    public ListHistoryResponse listHistory(ListHistoryRequest request) {
+        JsonMapping.required(request, "ListHistory");
+        return new ListHistoryResponse(history.list(request.userId(), JsonMapping.text(request.memoryId()),
+                request.limit()).stream().map(JsonMapping::change).toList());
+    }
+
+    @Funq("UndoChange")
+    public UndoChangeResponse undoChange(UndoChangeRequest request) {
+        JsonMapping.required(request, "UndoChange");
+        HistoryService.Undone undone = history.undo(request.userId(), request.changeId());
+        return new UndoChangeResponse(JsonMapping.entry(undone.entry()), JsonMapping.change(undone.change()));
+    }
+
+    /**
+     * One pass of the scheduled consolidation over the users due (what a tick of
+     * lightmem.consolidation.schedule.* does), for a Knative PingSource or any other outside timer.
+     * The request is the empty object {} (a PingSource needs contentType application/json and data {}).
+     */
+    @Funq("RunConsolidation")
+    public RunConsolidationResponse runConsolidation(RunConsolidationRequest request) {
+        ConsolidationScheduler.Pass pass = scheduler.runPass();
+        return new RunConsolidationResponse(pass.consolidated(), pass.busy(), pass.failed(), pass.moreDue());
+    }
+}

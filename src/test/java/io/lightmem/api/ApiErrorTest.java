@@ -1,0 +1,58 @@
+package io.lightmem.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.lightmem.BusyException;
+import io.lightmem.FailedPreconditionException;
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.NotFoundException;
+import io.lightmem.store.StorageException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+/** One classification of failures for every protocol front. */
+class ApiErrorTest {
+
+    @Test
+    void serviceExceptionsKeepTheirMessageAndField() {
+        ApiError invalid = ApiError.of(new InvalidArgumentException("messages[1].role", "required: user or assistant"));
+        assertThat(invalid).isEqualTo(new ApiError(ErrorKind.INVALID_ARGUMENT,
+                "messages[1].role: required: user or assistant", "messages[1].role"));
+        assertThat(ApiError.of(new NotFoundException("memory x does not exist")).kind()).isEqualTo(ErrorKind.NOT_FOUND);
+        assertThat(ApiError.of(new FailedPreconditionException("no LLM")).kind())
+                .isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(ApiError.of(new BusyException("locked")).kind()).isEqualTo(ErrorKind.BUSY);
+    }
+
+    @Test
+    void onlyAnUnreachableDatabaseIsUnavailable() {
+        ApiError down = ApiError.of(new StorageException("cannot append", new SQLException("refused", "08001")));
+        assertThat(down.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(down.message()).startsWith("storage is unavailable, retry later");
+
+        ApiError broken = ApiError.of(new StorageException("cannot append", new SQLException("syntax", "42601")));
+        assertThat(broken.kind()).isEqualTo(ErrorKind.INTERNAL);
+        assertThat(broken.message()).doesNotContain("syntax").contains("reference");
+    }
+
+    @Test
+    void anUnreachableModelServiceIsUnavailableAndItsOtherFailuresAreInternal() {
+        assertThat(ApiError.of(Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException()))
+                .satisfies(error -> {
+                    assertThat(error.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                    assertThat(error.message()).contains("model service is unavailable").contains("connection refused");
+                });
+        assertThat(ApiError.of(Status.DEADLINE_EXCEEDED.asException()).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(ApiError.of(Status.DATA_LOSS.asRuntimeException()).kind()).isEqualTo(ErrorKind.INTERNAL);
+    }
+
+    @Test
+    void unexpectedFailuresLeakNothing() {
+        ApiError error = ApiError.of(new IllegalStateException("password=hunter2 in jdbc:postgresql://db"));
+        assertThat(error.kind()).isEqualTo(ErrorKind.INTERNAL);
+        assertThat(error.message()).doesNotContain("hunter2", "IllegalStateException").contains("reference");
+        assertThat(error.kind().retryable()).isTrue();
+        assertThat(ErrorKind.INVALID_ARGUMENT.retryable()).isFalse();
+    }
+}

@@ -41,8 +41,9 @@ class KnativeManifestTest {
     }
 
     static String image(String kind) {
-        String name = System.getProperty("lightmem.image." + kind);
-        assertThat(name).as("system property lightmem.image.%s (set from pom.xml by surefire)", kind).isNotBlank();
+        String name = System.getProperty("build.image." + kind);
+        assertThat(name).as("system property build.image.%s (pom.xml's lightmem.image.%s, passed by surefire)", kind, kind)
+                .isNotBlank();
         return name;
     }
 
@@ -93,6 +94,21 @@ class KnativeManifestTest {
 
         assertThat(ManifestChecks.ports(d.reparsed()))
                 .containsExactly("lightmem-models: port http1/9000, expected h2c/9000 (gRPC through Knative needs h2c)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void servicesUseOnlyFieldsKnativeServingAccepts(String overlay) {
+        assertThat(ManifestChecks.knativeFields(Deployment.render(overlay))).isEmpty();
+    }
+
+    @Test
+    void aHostPortKnativeWouldRejectIsCaught() {
+        Deployment d = Deployment.render("prod");
+        port(d, ManifestChecks.HTTP_FRONT).put("hostPort", 80);
+
+        assertThat(ManifestChecks.knativeFields(d.reparsed()))
+                .containsExactly("lightmem-http container lightmem port: Knative Serving rejects the field hostPort");
     }
 
     @ParameterizedTest

@@ -26,14 +26,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class KnativeProbePathsTest {
 
-    @ConfigProperty(name = "quarkus.http.port")
-    int httpPort;
-
     @ConfigProperty(name = "quarkus.http.test-port")
     int httpTestPort;
-
-    @ConfigProperty(name = "quarkus.grpc.server.port")
-    int grpcPort;
 
     @ConfigProperty(name = "quarkus.grpc.server.test-port")
     int grpcTestPort;
@@ -64,6 +58,10 @@ class KnativeProbePathsTest {
         }
         assertThat(http).extracting(HttpProbe::path).contains("/q/health/ready", "/q/health/live");
         assertThat(grpc).isNotEmpty();
+        // The ports the packaged application listens on (a test run listens on the test ports).
+        RuntimeProperties properties = RuntimeProperties.load();
+        int httpPort = Integer.parseInt(properties.productionValue("quarkus.http.port"));
+        int grpcPort = Integer.parseInt(properties.productionValue("quarkus.grpc.server.port"));
 
         for (HttpProbe probe : http) {
             assertThat(probe.port()).as("%s targets the application's HTTP port", probe).isEqualTo(httpPort);

@@ -424,7 +424,53 @@ final class ManifestChecks {
         return violations;
     }
 
-    static List<ConfigMap> configMaps(Deployment d) {
-        return d.all(ConfigMap.class);
+    /**
+     * Fields of a revision template Knative Serving accepts (its webhook's field masks). The
+     * feature-gated ones we use (nodeSelector, tolerations, emptyDir) are listed as cluster
+     * requirements in deploy/knative/README.md.
+     */
+    private static final Map<String, Set<String>> KNATIVE_FIELDS = Map.of(
+            "podSpec", Set.of("containers", "volumes", "imagePullSecrets", "serviceAccountName", "enableServiceLinks",
+                    "automountServiceAccountToken", "containerConcurrency", "timeoutSeconds", "responseStartTimeoutSeconds",
+                    "idleTimeoutSeconds", "nodeSelector", "tolerations"),
+            "container", Set.of("name", "args", "command", "env", "workingDir", "envFrom", "image", "imagePullPolicy",
+                    "livenessProbe", "ports", "readinessProbe", "resources", "securityContext", "terminationMessagePath",
+                    "terminationMessagePolicy", "volumeMounts"),
+            "port", Set.of("containerPort", "name", "protocol"),
+            "probe", Set.of("httpGet", "tcpSocket", "exec", "grpc", "initialDelaySeconds", "timeoutSeconds", "periodSeconds",
+                    "successThreshold", "failureThreshold"),
+            "securityContext", Set.of("runAsUser", "runAsGroup", "runAsNonRoot", "readOnlyRootFilesystem", "capabilities",
+                    "allowPrivilegeEscalation", "seccompProfile"),
+            "volume", Set.of("name", "secret", "configMap", "projected", "emptyDir"),
+            "volumeMount", Set.of("name", "readOnly", "mountPath", "subPath"));
+
+    static List<String> knativeFields(Deployment d) {
+        List<String> violations = new ArrayList<>();
+        for (KustomizeRenderer.Resource r : d.resources()) {
+            if (!r.kind().equals("Service") || !r.group().equals("serving.knative.dev")) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode pod = r.node().path("spec").path("template").path("spec");
+            allowed(violations, r.name() + " spec.template.spec", pod, "podSpec");
+            for (com.fasterxml.jackson.databind.JsonNode c : pod.path("containers")) {
+                String at = r.name() + " container " + c.path("name").asText();
+                allowed(violations, at, c, "container");
+                c.path("ports").forEach(p -> allowed(violations, at + " port", p, "port"));
+                allowed(violations, at + " readinessProbe", c.path("readinessProbe"), "probe");
+                allowed(violations, at + " livenessProbe", c.path("livenessProbe"), "probe");
+                allowed(violations, at + " securityContext", c.path("securityContext"), "securityContext");
+                c.path("volumeMounts").forEach(m -> allowed(violations, at + " volumeMount", m, "volumeMount"));
+            }
+            pod.path("volumes").forEach(v -> allowed(violations, r.name() + " volume " + v.path("name").asText(), v, "volume"));
+        }
+        return violations;
+    }
+
+    private static void allowed(List<String> violations, String at, com.fasterxml.jackson.databind.JsonNode node, String mask) {
+        node.fieldNames().forEachRemaining(field -> {
+            if (!KNATIVE_FIELDS.get(mask).contains(field)) {
+                violations.add(at + ": Knative Serving rejects the field " + field);
+            }
+        });
     }
 }

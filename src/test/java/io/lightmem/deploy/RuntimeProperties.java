@@ -37,6 +37,8 @@ final class RuntimeProperties {
      */
     static final Set<String> TEAM_FIXED = Set.of("lightmem.role", "lightmem.models.endpoint");
 
+    /** Defaults the mappings declare, by property name. */
+    private final Map<String, String> defaults = new LinkedHashMap<>();
     /** Properties without a map key, by their exact environment variable name. */
     private final Map<String, String> exact = new LinkedHashMap<>();
     /** Property name patterns ({@code *} = a map key) by the environment variable regex they answer to. */
@@ -73,8 +75,27 @@ final class RuntimeProperties {
 
     private void addMapping(Class<?> type) {
         ConfigMapping mapping = type.getAnnotation(ConfigMapping.class);
-        ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(type, mapping.prefix())).keySet()
-                .forEach(this::add);
+        ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(type, mapping.prefix())).forEach((name, p) -> {
+            add(name);
+            if (p.hasDefaultValue()) {
+                defaults.putIfAbsent(name, p.getDefaultValue());
+            }
+        });
+    }
+
+    /**
+     * The value a production run of the packaged application uses when the deployment sets nothing:
+     * application.properties (%prod or unprofiled), else the mapping's default.
+     */
+    String productionValue(String property) {
+        java.util.Properties file = new java.util.Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            file.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String value = file.getProperty("%prod." + property, file.getProperty(property));
+        return value != null ? value : defaults.get(property);
     }
 
     private void add(String property) {

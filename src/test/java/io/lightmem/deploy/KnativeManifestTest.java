@@ -187,6 +187,20 @@ class KnativeManifestTest {
     }
 
     @Test
+    void aValueTheApplicationWouldRefuseAtStartUpIsCaught() {
+        Deployment d = Deployment.render("prod");
+        ObjectNode data = (ObjectNode) d.resources().stream().filter(r -> r.name().equals("lightmem-models-config"))
+                .findFirst().orElseThrow().node().path("data");
+        data.put("LIGHTMEM_TEXT_EMBEDDER_EXECUTION_PROVIDER", "gpu");
+        data.put("LIGHTMEM_TEXT_EMBEDDER_BATCH_SIZE", "4096");
+
+        assertThat(ManifestChecks.configurationKeys(d.reparsed(), properties)).containsExactly(
+                "lightmem-models: LIGHTMEM_TEXT_EMBEDDER_EXECUTION_PROVIDER (lightmem.text-embedder.execution-provider): "
+                        + "'gpu' is none of [cpu, cuda]",
+                "lightmem-models: LIGHTMEM_TEXT_EMBEDDER_BATCH_SIZE (lightmem.text-embedder.batch-size): 4096 is outside 1..1024");
+    }
+
+    @Test
     void theConfigurationKeysResolveToTheIntendedProperties() {
         assertThat(properties.propertyOf("LIGHTMEM_TEXT_EMBEDDER_DIMS")).isEqualTo("lightmem.text-embedder.dims");
         assertThat(properties.propertyOf("LIGHTMEM_CONSOLIDATION_SCHEDULE_EVERY")).isEqualTo("lightmem.consolidation.schedule.every");

@@ -176,10 +176,16 @@ final class ManifestChecks {
     static List<String> configurationKeys(Deployment d, RuntimeProperties properties) {
         List<String> violations = new ArrayList<>();
         for (Service s : d.services()) {
-            for (String variable : d.environment(container(s)).keySet()) {
-                if (properties.propertyOf(variable) == null) {
-                    violations.add(s.getMetadata().getName() + ": " + variable
+            for (Map.Entry<String, String> variable : d.environment(container(s)).entrySet()) {
+                String property = properties.propertyOf(variable.getKey());
+                if (property == null) {
+                    violations.add(s.getMetadata().getName() + ": " + variable.getKey()
                             + " sets no run-time property of the application (lightmem.* mappings, Quarkus run-time config)");
+                } else if (variable.getValue() != null) {
+                    String invalid = properties.invalidValue(property, variable.getValue());
+                    if (invalid != null) {
+                        violations.add(s.getMetadata().getName() + ": " + variable.getKey() + " (" + property + "): " + invalid);
+                    }
                 }
             }
         }

@@ -37,6 +37,8 @@ final class RuntimeProperties {
      */
     static final Set<String> TEAM_FIXED = Set.of("lightmem.role", "lightmem.models.endpoint");
 
+    /** The mapping method behind each lightmem property (for its type and constraints). */
+    private final Map<String, java.lang.reflect.Method> lightmemMethods = new LinkedHashMap<>();
     /** Defaults the mappings declare, by property name. */
     private final Map<String, String> defaults = new LinkedHashMap<>();
     /** Properties without a map key, by their exact environment variable name. */
@@ -77,10 +79,54 @@ final class RuntimeProperties {
         ConfigMapping mapping = type.getAnnotation(ConfigMapping.class);
         ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(type, mapping.prefix())).forEach((name, p) -> {
             add(name);
+            if (name.startsWith("lightmem.") && p.getMethod() != null) {
+                lightmemMethods.putIfAbsent(name, p.getMethod());
+            }
             if (p.hasDefaultValue()) {
                 defaults.putIfAbsent(name, p.getDefaultValue());
             }
         });
+    }
+
+    /**
+     * Why a value would stop the application at start-up, or null if it is acceptable: checked for
+     * lightmem.* properties against the mapping's type (enum, boolean, integer) and its @Min/@Max.
+     */
+    String invalidValue(String property, String value) {
+        java.lang.reflect.Method method = lightmemMethods.get(property);
+        if (method == null) {
+            return null;
+        }
+        Class<?> type = method.getReturnType();
+        if (type == java.util.Optional.class && method.getGenericReturnType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] instanceof Class<?> inner) {
+            type = inner;
+        }
+        if (type.isEnum()) {
+            for (Object constant : type.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equals(value)) {
+                    return null;
+                }
+            }
+            return "'" + value + "' is none of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return value.equals("true") || value.equals("false") ? null : "'" + value + "' is not a boolean";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            long number;
+            try {
+                number = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                return "'" + value + "' is not an integer";
+            }
+            jakarta.validation.constraints.Min min = method.getAnnotation(jakarta.validation.constraints.Min.class);
+            jakarta.validation.constraints.Max max = method.getAnnotation(jakarta.validation.constraints.Max.class);
+            if (min != null && number < min.value() || max != null && number > max.value()) {
+                return value + " is outside " + (min == null ? "" : min.value()) + ".." + (max == null ? "" : max.value());
+            }
+        }
+        return null;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.lightmem.BusyException;
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.NotFoundException;
+import io.lightmem.UnavailableException;
 import io.lightmem.store.StorageException;
 import org.jboss.logging.Logger;
 
@@ -37,6 +38,10 @@ final class GrpcErrors {
             LOG.warn(storage.getMessage());
             return Status.UNAVAILABLE.withDescription("storage is unavailable, retry later: " + storage.getMessage())
                     .asRuntimeException();
+        }
+        if (failure instanceof UnavailableException unavailable) {
+            LOG.warn(unavailable.getMessage());
+            return Status.UNAVAILABLE.withDescription(unavailable.getMessage() + "; retry later").asRuntimeException();
         }
         LOG.error("request failed", failure);
         return Status.INTERNAL.withDescription(failure.getClass().getSimpleName() + ": " + failure.getMessage())

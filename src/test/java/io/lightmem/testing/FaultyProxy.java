@@ -27,6 +27,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final int targetPort;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger faultsLeft = new AtomicInteger();
+    private volatile long faultyUntil = Long.MIN_VALUE;
     private volatile Fault fault = Fault.DROP;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
@@ -49,6 +50,12 @@ public final class FaultyProxy implements AutoCloseable {
         faultsLeft.set(count);
     }
 
+    /** Connections made in the next {@code window} get {@code fault}; later ones are forwarded. */
+    public void failFor(java.time.Duration window, Fault fault) {
+        this.fault = fault;
+        faultyUntil = System.nanoTime() + window.toNanos();
+    }
+
     public int connections() {
         return connections.get();
     }
@@ -59,7 +66,7 @@ public final class FaultyProxy implements AutoCloseable {
                 Socket client = server.accept();
                 connections.incrementAndGet();
                 open.add(client);
-                if (faultsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (faultsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 || System.nanoTime() < faultyUntil) {
                     if (fault == Fault.DROP) {
                         client.close();
                     } // STALL: keep it open, read nothing, answer nothing

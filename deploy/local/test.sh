@@ -25,7 +25,7 @@ if [ "$native_checks" = 1 ]; then
     started=$SECONDS
     NA_MVN="$PWD/mvnw" NA_JAVA_HOME="$jdk25" bash "$analysis" .
     echo "test.sh: native sources and image analysis of the api role passed in $((SECONDS - started)) s"
-    maven_native=(-Dlightmem.native-checks=required)
+    maven_native=(-Dnative-sources-required=true)
 fi
 
 bash deploy/local/postgres.sh fresh

@@ -25,6 +25,7 @@ import io.lightmem.config.LightMemConfig.ModelsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -265,10 +266,11 @@ public final class ModelServiceClient implements AutoCloseable {
     }
 
     private <T> T call(String method, int attempts, Duration deadline, Function<ModelServiceBlockingStub, T> rpc) {
+        Status.Code previous = null;
         for (int attempt = 1;; attempt++) {
             try {
-                if (attempt > 1) {
-                    prepareRetry();
+                if (previous != null) {
+                    reconnectNow(previous == Status.Code.DEADLINE_EXCEEDED, deadline);
                 }
                 return rpc.apply(stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
             } catch (StatusRuntimeException e) {
@@ -277,6 +279,7 @@ public final class ModelServiceClient implements AutoCloseable {
                 if (!transient_ || attempt >= attempts) {
                     throw translate(method, e, attempt);
                 }
+                previous = code;
                 Duration wait = backoff.before(attempt, ThreadLocalRandom.current().nextDouble());
                 LOG.debugf("model service at %s: %s failed with %s (attempt %d of %d), retrying in %d ms", endpoint(),
                         method, code, attempt, attempts, wait.toMillis());
@@ -292,15 +295,39 @@ public final class ModelServiceClient implements AutoCloseable {
     }
 
     /**
-     * A retry should reach a service that came back meanwhile: the channel would otherwise wait out
-     * its own reconnect backoff (1 s and more), or keep waiting on a connection whose handshake
-     * never completed (a hung peer); an established connection is kept.
+     * Before a retry: makes the channel try to connect now and waits (at most {@code max}) until
+     * that try is over, so the retry reaches a service that came back during the backoff. Left
+     * alone, the channel would fail the retry at once on its last failure while it waits out its
+     * own reconnect backoff (1 s and more), or keep waiting on a connection whose handshake never
+     * completed ({@code stuck}: the last attempt ran into its deadline while connecting).
      */
-    private void prepareRetry() {
-        if (channel.getState(false) == ConnectivityState.CONNECTING) {
+    private void reconnectNow(boolean stuck, Duration max) {
+        if (stuck && channel.getState(false) == ConnectivityState.CONNECTING) {
             channel.enterIdle();
-        } else {
-            channel.resetConnectBackoff();
+        }
+        channel.resetConnectBackoff();
+        ConnectivityState state = channel.getState(true);
+        long until = System.nanoTime() + max.toNanos();
+        boolean moved = false;
+        while (state != ConnectivityState.READY && !(moved && state == ConnectivityState.TRANSIENT_FAILURE)
+                && state != ConnectivityState.SHUTDOWN) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            CountDownLatch changed = new CountDownLatch(1);
+            channel.notifyWhenStateChanged(state, changed::countDown);
+            try {
+                if (!changed.await(left, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            ConnectivityState next = channel.getState(true);
+            moved |= next != state;
+            state = next;
         }
     }
 

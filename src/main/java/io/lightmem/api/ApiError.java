@@ -1,12 +1,10 @@
 package io.lightmem.api;
 
-import io.grpc.Status;
-import io.grpc.StatusException;
-import io.grpc.StatusRuntimeException;
 import io.lightmem.BusyException;
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.NotFoundException;
+import io.lightmem.UnavailableException;
 import io.lightmem.store.StorageException;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -49,32 +47,14 @@ public record ApiError(ErrorKind kind, String message, String field) {
             return new ApiError(ErrorKind.UNAVAILABLE, "storage is unavailable, retry later: " + storage.getMessage(),
                     null);
         }
-        Status downstream = downstreamStatus(failure);
-        if (downstream != null && isUnavailable(downstream.getCode())) {
-            // A gRPC dependency (the model service in role `api`) that cannot answer now.
-            LOG.warn("model service: " + downstream);
-            return new ApiError(ErrorKind.UNAVAILABLE, "model service is unavailable, retry later: "
-                    + downstream.getCode() + (downstream.getDescription() == null ? "" : " " + downstream.getDescription()),
-                    null);
+        if (failure instanceof UnavailableException unavailable) {
+            // The model service of role `api`, after the client's retries.
+            LOG.warn(unavailable.getMessage());
+            return new ApiError(ErrorKind.UNAVAILABLE, unavailable.getMessage() + "; retry later", null);
         }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(failure, "request failed (reference %s)", reference);
         return new ApiError(ErrorKind.INTERNAL, "internal error (reference " + reference
                 + "); the server log has the details", null);
-    }
-
-    private static Status downstreamStatus(Throwable failure) {
-        if (failure instanceof StatusRuntimeException status) {
-            return status.getStatus();
-        }
-        if (failure instanceof StatusException status) {
-            return status.getStatus();
-        }
-        return null;
-    }
-
-    private static boolean isUnavailable(Status.Code code) {
-        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
-                || code == Status.Code.RESOURCE_EXHAUSTED;
     }
 }

@@ -20,6 +20,66 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lightmem")
 public interface LightMemConfig {
 
+    /**
+     * What this instance serves: {@code all} (the memory API with the models in process),
+     * {@code api} (the memory API; embedding, token counting, compression and attention go to the
+     * model service at {@code lightmem.models.endpoint}) or {@code models} (only the gRPC
+     * {@code lightmem.v1.ModelService}, no database).
+     */
+    @WithDefault("all")
+    InstanceRole role();
+
+    /** The model service: served in roles all and models, called in role api. */
+    ModelsConfig models();
+
+    enum InstanceRole {
+        all, api, models;
+
+        /** Whether the models run in this process (ONNX Runtime). */
+        public boolean modelsInProcess() {
+            return this != api;
+        }
+
+        /** Whether this instance serves the memory API (and so needs the database). */
+        public boolean servesMemory() {
+            return this != models;
+        }
+
+        /** Whether this instance serves lightmem.v1.ModelService to others. */
+        public boolean servesModels() {
+            return this != api;
+        }
+    }
+
+    /** The client of the model service (role api). */
+    interface ModelsConfig {
+        /** {@code host:port} of the model service (plaintext gRPC, h2c); required in role api. */
+        Optional<String> endpoint();
+
+        /** Deadline of one call (one attempt); a retry gets a new one. */
+        @WithDefault("10s")
+        Duration deadline();
+
+        /** Attempts per call when the service is UNAVAILABLE or misses the deadline (1 = no retry). */
+        @WithDefault("3")
+        @Min(1)
+        @Max(10)
+        int maxAttempts();
+
+        /** Wait before the first retry; doubled for each next one, up to max-backoff, with +-20% jitter. */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("2s")
+        Duration maxBackoff();
+
+        /** Texts sent in one call at most (calls are also kept under 3 MiB of text). */
+        @WithDefault("64")
+        @Min(1)
+        @Max(1024)
+        int batchSize();
+    }
+
     /** Which message roles feed memory construction. */
     @WithDefault("user_only")
     MessagesUse messagesUse();

@@ -1,7 +1,7 @@
 package io.lightmem.ingest;
 
 import io.agroal.api.AgroalDataSource;
-import io.opentelemetry.api.common.Attributes;
+import io.lightmem.UnavailableException;
 import io.lightmem.UserIds;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
@@ -24,6 +24,7 @@ import io.lightmem.store.NewMemory;
 import io.lightmem.store.NewMessage;
 import io.lightmem.store.StorageException;
 import io.lightmem.store.UserLocks;
+import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.sql.Connection;
@@ -112,13 +113,20 @@ public class MemoryIngestor {
                 ? spans.run("compress", () -> compressor.compress(messages.stream().map(NormalizedMessage::content)
                         .toList()))
                 : null;
-        List<NewMessage> accepted = new ArrayList<>(messages.size());
+        List<String> compressedTexts = new ArrayList<>(messages.size());
+        List<String> read = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             // A failed compression keeps the original text (the compressor logs and counts it).
             String compressedText = compressions == null || compressions.get(i).failed() ? null
                     : compressions.get(i).text();
-            String read = compressedText == null ? messages.get(i).content() : compressedText;
-            accepted.add(new NewMessage(messages.get(i), compressedText, tokenCounter.countTokens(read)));
+            compressedTexts.add(compressedText);
+            read.add(compressedText == null ? messages.get(i).content() : compressedText);
+        }
+        // All counts in one call: with a remote model service, one round trip per add.
+        List<Integer> tokens = tokenCounter.countTokens(read);
+        List<NewMessage> accepted = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            accepted.add(new NewMessage(messages.get(i), compressedTexts.get(i), tokens.get(i)));
         }
         return accepted;
     }
@@ -180,6 +188,10 @@ public class MemoryIngestor {
         } catch (SQLException | StorageException e) {
             deferred = "storage failed while processing: " + e.getMessage();
             LOG.warnf(e, "processing for user %s deferred", userId);
+        } catch (UnavailableException e) {
+            // The model service went away after the messages were accepted: they stay pending.
+            deferred = "processing deferred: " + e.getMessage();
+            LOG.warnf("processing for user %s deferred: %s", userId, e.getMessage());
         } catch (RuntimeException e) {
             deferred = "processing failed: " + e.getMessage();
             LOG.errorf(e, "processing for user %s failed; messages stay pending", userId);

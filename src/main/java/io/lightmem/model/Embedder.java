@@ -8,6 +8,9 @@ public interface Embedder {
     /** Length of every vector this embedder returns. */
     int dimension();
 
+    /** Identifies the model: vectors of embedders with different ids are not comparable. */
+    String modelId();
+
     /** One vector per text, in order. */
     List<float[]> embed(List<String> texts);
 

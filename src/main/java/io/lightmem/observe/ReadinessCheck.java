@@ -2,8 +2,10 @@ package io.lightmem.observe;
 
 import io.agroal.api.AgroalDataSource;
 import io.lightmem.config.LightMemConfig;
-import io.lightmem.model.Embedder;
+import io.lightmem.config.LightMemConfig.InstanceRole;
+import io.lightmem.model.Models;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,32 +18,51 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready means a request can succeed: the schema is migrated, its vector column has the embedder's
- * dimension (a changed model would otherwise fail on every insert), and the model is loaded.
+ * Ready means a request can succeed: the models are available (loaded in process, or the model
+ * service answers with the expected dimension in role api) and, in the roles that serve memory,
+ * the schema is migrated and its vector column has the embedder's dimension (a changed model would
+ * otherwise fail on every insert). Role models has no database and checks only its models.
  */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
 
-    private final AgroalDataSource dataSource;
-    private final Flyway flyway;
-    private final Embedder embedder;
+    // Instances: in role models the datasource and Flyway are inactive and must not be created.
+    private final Instance<AgroalDataSource> dataSource;
+    private final Instance<Flyway> flyway;
+    private final Models models;
+    private final InstanceRole role;
     private final int configuredDims;
     /** Migrations only change with a deployment: once seen complete, no need to scan them again. */
     private volatile boolean migrated;
 
-    public ReadinessCheck(AgroalDataSource dataSource, Flyway flyway, Embedder embedder, LightMemConfig config) {
+    public ReadinessCheck(Instance<AgroalDataSource> dataSource, Instance<Flyway> flyway, Models models,
+            LightMemConfig config) {
         this.dataSource = dataSource;
         this.flyway = flyway;
-        this.embedder = embedder;
+        this.models = models;
+        this.role = config.role();
         this.configuredDims = config.textEmbedder().dims();
     }
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("lightmem")
-                .withData("embedding.dims", embedder.dimension());
-        try (Connection connection = dataSource.getConnection();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("lightmem").withData("role", role.name());
+        Models.Availability availability = models.availability();
+        availability.data().forEach((key, value) -> {
+            if (value instanceof Number number) {
+                response.withData(key, number.longValue());
+            } else {
+                response.withData(key, String.valueOf(value));
+            }
+        });
+        if (!availability.up()) {
+            return response.down().build();
+        }
+        if (!role.servesMemory()) {
+            return response.up().build();
+        }
+        try (Connection connection = dataSource.get().getConnection();
                 PreparedStatement column = connection.prepareStatement("""
                         SELECT atttypmod FROM pg_attribute
                         WHERE attrelid = to_regclass('memory_entry') AND attname = 'embedding'""")) {
@@ -58,7 +79,7 @@ public class ReadinessCheck implements HealthCheck {
                 }
             }
             if (!migrated) {
-                int pending = flyway.info().pending().length;
+                int pending = flyway.get().info().pending().length;
                 if (pending > 0) {
                     return response.down().withData("schema", pending + " migrations not applied").build();
                 }

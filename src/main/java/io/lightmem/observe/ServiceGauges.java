@@ -1,6 +1,7 @@
 package io.lightmem.observe;
 
 import io.lightmem.compress.Compressor;
+import io.lightmem.config.LightMemConfig;
 import io.lightmem.store.MessageLogRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,10 +17,13 @@ public class ServiceGauges {
     private static final Logger LOG = Logger.getLogger(ServiceGauges.class);
 
     void register(@Observes StartupEvent started, MeterRegistry registry, MessageLogRepository messageLog,
-            Compressor compressor) {
+            Compressor compressor, LightMemConfig config) {
         Gauge.builder("lightmem.compression.failures", compressor, Compressor::failures)
                 .description("Messages whose pre-compression failed and were kept unchanged, since start")
                 .register(registry);
+        if (!config.role().servesMemory()) {
+            return; // role models: no message log
+        }
         Gauge.builder("lightmem.message.log.pending", messageLog, log -> {
             try {
                 return log.countAllPending();

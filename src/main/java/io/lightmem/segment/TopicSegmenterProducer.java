@@ -1,94 +1,24 @@
 package io.lightmem.segment;
 
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.PreCompressorConfig;
-import io.lightmem.config.LightMemConfig.TopicSegmenterConfig;
 import io.lightmem.model.Embedder;
-import io.lightmem.model.OnnxSessions;
+import io.lightmem.model.Models;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
-import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
- * The topic segmenter. Coarse (attention) boundaries come from the encoder at
- * {@code lightmem.topic-segmenter.model-path}, or from the pre-compressor's model with
- * {@code lightmem.precomp-topic-shared}; without either only the fine boundaries are used. Loaded
- * at start-up so a wrong model stops the application with a message naming the setting.
+ * The topic segmenter, on the embedder and the attention source of wherever the models run
+ * ({@link Models}). Built at start-up so a wrong attention model stops the application with a
+ * message naming the setting. The models own (and close) the attention source.
  */
 @ApplicationScoped
 public class TopicSegmenterProducer {
 
-    private static final Logger LOG = Logger.getLogger(TopicSegmenterProducer.class);
-
     @Produces
     @Singleton
     @Startup
-    TopicSegmenter topicSegmenter(Embedder embedder, LightMemConfig config) {
-        return new LightMemTopicSegmenter(embedder,
-                attention(config.precompTopicShared(), config.preCompress(), config.topicSegmenter(), config.preCompressor()));
-    }
-
-    void close(@Disposes TopicSegmenter segmenter) {
-        if (segmenter instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.warn("closing the topic segmenter", e);
-            }
-        }
-    }
-
-    /** The attention source the settings ask for, loaded; empty when no model is configured. */
-    public static Optional<SentenceAttention> attention(boolean precompTopicShared, boolean preCompress,
-            TopicSegmenterConfig config, PreCompressorConfig preCompressor) {
-        Optional<String> model = present(config.modelPath());
-        Optional<String> tokenizer = present(config.tokenizerPath());
-        String keys = "lightmem.topic-segmenter.model-path / tokenizer-path";
-        if (precompTopicShared) {
-            if (!preCompress) {
-                throw new IllegalStateException("lightmem.precomp-topic-shared=true shares the pre-compressor's model, "
-                        + "so it needs lightmem.pre-compress=true");
-            }
-            if (model.isPresent() || tokenizer.isPresent()) {
-                throw new IllegalStateException("lightmem.precomp-topic-shared=true uses the pre-compressor's model; "
-                        + "leave lightmem.topic-segmenter.model-path and tokenizer-path unset");
-            }
-            model = present(preCompressor.modelPath());
-            tokenizer = present(preCompressor.tokenizerPath());
-            keys = "lightmem.pre-compressor.model-path / tokenizer-path (shared by lightmem.precomp-topic-shared=true)";
-        } else if (model.isEmpty()) {
-            if (tokenizer.isPresent()) {
-                throw new IllegalStateException("lightmem.topic-segmenter.tokenizer-path is set without "
-                        + "lightmem.topic-segmenter.model-path");
-            }
-            LOG.debug("no attention model: topic boundaries from embeddings only");
-            return Optional.empty();
-        }
-        String modelPath = model.orElseThrow(() -> new IllegalStateException(
-                "lightmem.pre-compressor.model-path is required with lightmem.precomp-topic-shared=true"));
-        String tokenizerPath = tokenizer.orElseThrow(() -> new IllegalStateException(
-                (precompTopicShared ? "lightmem.pre-compressor.tokenizer-path" : "lightmem.topic-segmenter.tokenizer-path")
-                        + " is required with the attention model " + modelPath));
-        OnnxSentenceAttention.Settings settings = new OnnxSentenceAttention.Settings(config.layers(), config.maxWindowTokens());
-        try {
-            OnnxSentenceAttention attention = new OnnxSentenceAttention(Path.of(modelPath), Path.of(tokenizerPath),
-                    OnnxSessions.options(config.executionProvider(), config.deviceId(), 0), settings);
-            LOG.infof("topic segmenter attention %s loaded on %s", attention, config.executionProvider());
-            return Optional.of(attention);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot start the topic segmenter's attention model (" + keys + "): "
-                    + e.getMessage()
-                    + (precompTopicShared ? "; with lightmem.precomp-topic-shared=true the pre-compressor model must "
-                            + "export attentions as well as logits" : ""), e);
-        }
-    }
-
-    private static Optional<String> present(Optional<String> value) {
-        return value.filter(v -> !v.isBlank());
+    TopicSegmenter topicSegmenter(Embedder embedder, Models models) {
+        return new LightMemTopicSegmenter(embedder, models.attention());
     }
 }

@@ -3,6 +3,7 @@ package io.lightmem.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.lightmem.UnavailableException;
 import io.lightmem.BusyException;
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
@@ -37,14 +38,11 @@ class ApiErrorTest {
     }
 
     @Test
-    void anUnreachableModelServiceIsUnavailableAndItsOtherFailuresAreInternal() {
-        assertThat(ApiError.of(Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException()))
-                .satisfies(error -> {
-                    assertThat(error.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-                    assertThat(error.message()).contains("model service is unavailable").contains("connection refused");
-                });
-        assertThat(ApiError.of(Status.DEADLINE_EXCEEDED.asException()).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-        assertThat(ApiError.of(Status.DATA_LOSS.asRuntimeException()).kind()).isEqualTo(ErrorKind.INTERNAL);
+    void anUnreachableModelServiceIsUnavailable() {
+        ApiError error = ApiError.of(new UnavailableException("the model service at models:9000 did not answer",
+                Status.UNAVAILABLE.asRuntimeException()));
+        assertThat(error.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(error.message()).contains("models:9000").endsWith("retry later");
     }
 
     @Test

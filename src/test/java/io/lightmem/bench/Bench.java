@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * On-demand benchmarks (BENCHMARKS.md). Commands: locomo, longmemeval, scale, embed, all (all = locomo,
- * scale, embed; longmemeval runs only on request). Options (--key=value):
+ * On-demand benchmarks (BENCHMARKS.md). Commands: locomo, longmemeval, scale, embed, models, all (all = locomo,
+ * scale, embed; longmemeval and models run only on request; models needs a running model service at
+ * --models=host:port, default 127.0.0.1:9100, and takes --texts, --rounds, --batch). Options (--key=value):
  * target (gRPC of a running LightMem, 127.0.0.1:9000), jdbc-url/jdbc-user/jdbc-password (its
  * database; default from QUARKUS_DATASOURCE_*), file (LoCoMo json), modes, strategies, baseline,
  * dir (LongMemEval question files, ../shared/data/longmemeval/s-dev), limit-questions, sizes, fill (grpc | replicate: sizes above 10k copied from the 10k scope, see ScaleBench), threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
@@ -46,6 +47,12 @@ public final class Bench {
             StringBuilder md = new StringBuilder();
             Map<String, Object> json = new EmbedBench().run(args.getInt("texts", 1024), args.getInt("rounds", 3), md);
             report.write("embed", withMachine(json, machine), md.toString());
+        }
+        if (command.equals("models")) {
+            StringBuilder md = new StringBuilder();
+            Map<String, Object> json = new RemoteEmbedBench().run(args.get("models", "127.0.0.1:9100"),
+                    args.getInt("texts", 1024), args.getInt("rounds", 3), args.getInt("batch", 64), md);
+            report.write("models", withMachine(json, machine), md.toString());
         }
         if (command.equals("locomo") || command.equals("all")) {
             try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"));

@@ -31,12 +31,6 @@ import java.util.stream.Stream;
  */
 final class RuntimeProperties {
 
-    /**
-     * Names fixed across the team for the roles work (issue 6), declared by the model-service
-     * mapping; listed here until that mapping is on the class path of this branch.
-     */
-    static final Set<String> TEAM_FIXED = Set.of("lightmem.role", "lightmem.models.endpoint");
-
     /** The mapping method behind each lightmem property (for its type and constraints). */
     private final Map<String, java.lang.reflect.Method> lightmemMethods = new LinkedHashMap<>();
     /** Defaults the mappings declare, by property name. */
@@ -55,7 +49,6 @@ final class RuntimeProperties {
         for (Class<?> root : quarkusRuntimeRoots(loader)) {
             properties.addMapping(root);
         }
-        TEAM_FIXED.forEach(properties::add);
         return properties;
     }
 

@@ -19,19 +19,30 @@ public final class PackagedService implements AutoCloseable {
 
     private final Process process;
     private final int grpcPort;
+    private final int httpPort;
 
-    private PackagedService(Process process, int grpcPort) {
+    private PackagedService(Process process, int grpcPort, int httpPort) {
         this.process = process;
         this.grpcPort = grpcPort;
+        this.httpPort = httpPort;
     }
 
-    /** Starts the service with these system properties and waits until it reports ready. */
+    /**
+     * Starts the service with these system properties and waits until it reports ready. Ports are
+     * free ones unless the properties set quarkus.grpc.server.port / quarkus.http.port.
+     */
     public static PackagedService start(Map<String, String> properties, String logName) throws Exception {
-        int grpcPort = freePort();
-        int httpPort = freePort();
+        int grpcPort = properties.containsKey("quarkus.grpc.server.port")
+                ? Integer.parseInt(properties.get("quarkus.grpc.server.port")) : freePort();
+        int httpPort = properties.containsKey("quarkus.http.port")
+                ? Integer.parseInt(properties.get("quarkus.http.port")) : freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + httpPort));
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        properties.forEach((key, value) -> {
+            if (!key.equals("quarkus.grpc.server.port") && !key.equals("quarkus.http.port")) {
+                command.add("-D" + key + "=" + value);
+            }
+        });
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/" + logName + "-" + System.nanoTime() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
@@ -43,11 +54,22 @@ public final class PackagedService implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        return new PackagedService(process, grpcPort);
+        return new PackagedService(process, grpcPort, httpPort);
     }
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** A free port on loopback, e.g. to restart a service where its clients expect it. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Ends the process at once, like kill -9: no shutdown hooks run. */
@@ -71,12 +93,6 @@ public final class PackagedService implements AutoCloseable {
             return connection.getResponseCode() == 200;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How {@code lightmem.pre-compress} and {@code lightmem.pre-compressor.*} turn into a compressor. */
-class CompressorProducerTest {
+class CompressorFactoryTest {
 
     @TempDir
     Path dir;
@@ -57,7 +57,7 @@ class CompressorProducerTest {
 
     @Test
     void preCompressOffGivesTheCompressorThatChangesNothing() {
-        Compressor compressor = CompressorProducer.create(false, Settings.of(files()).withModelPath(Optional.empty()));
+        Compressor compressor = CompressorFactory.create(false, Settings.of(files()).withModelPath(Optional.empty()));
 
         assertThat(compressor).isSameAs(Compressor.NONE);
         assertThat(compressor.enabled()).isFalse();
@@ -69,7 +69,7 @@ class CompressorProducerTest {
 
     @Test
     void preCompressOnLoadsTheConfiguredModel() {
-        Compressor compressor = CompressorProducer.create(true, Settings.of(files()));
+        Compressor compressor = CompressorFactory.create(true, Settings.of(files()));
         try {
             assertThat(compressor.enabled()).isTrue();
             assertThat(compressor.defaultRate()).isEqualTo(0.5);
@@ -83,18 +83,18 @@ class CompressorProducerTest {
     void preCompressOnWithoutModelFilesFailsNamingTheSetting() {
         Settings settings = Settings.of(files());
 
-        assertThatThrownBy(() -> CompressorProducer.create(true, settings.withModelPath(Optional.empty())))
+        assertThatThrownBy(() -> CompressorFactory.create(true, settings.withModelPath(Optional.empty())))
                 .hasMessageContaining("lightmem.pre-compressor.model-path is required when lightmem.pre-compress=true");
-        assertThatThrownBy(() -> CompressorProducer.create(true, settings.withTokenizerPath(Optional.of(" "))))
+        assertThatThrownBy(() -> CompressorFactory.create(true, settings.withTokenizerPath(Optional.of(" "))))
                 .hasMessageContaining("lightmem.pre-compressor.tokenizer-path is required when lightmem.pre-compress=true");
-        assertThatThrownBy(() -> CompressorProducer.create(true, settings.withModelPath(Optional.of("/nonexistent/model.onnx"))))
+        assertThatThrownBy(() -> CompressorFactory.create(true, settings.withModelPath(Optional.of("/nonexistent/model.onnx"))))
                 .hasMessageContaining("lightmem.pre-compressor")
                 .hasMessageContaining("/nonexistent/model.onnx");
     }
 
     @Test
     void cudaOnThisCpuOnlyMachineFailsClearly() {
-        assertThatThrownBy(() -> CompressorProducer.create(true, Settings.of(files()).withProvider(ExecutionProvider.cuda)))
+        assertThatThrownBy(() -> CompressorFactory.create(true, Settings.of(files()).withProvider(ExecutionProvider.cuda)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("lightmem.pre-compressor")
                 .hasMessageContaining("execution provider cuda is not available")
@@ -103,7 +103,7 @@ class CompressorProducerTest {
 
     @Test
     void forceTokenEscapesNameNewlinesAndTabs() {
-        assertThat(CompressorProducer.forceTokens(List.of("\\n", "\\t", ".", "\\\\", "\\,", "\n")))
+        assertThat(CompressorFactory.forceTokens(List.of("\\n", "\\t", ".", "\\\\", "\\,", "\n")))
                 .containsExactly("\n", "\t", ".", "\\", ",", "\n");
     }
 
@@ -117,13 +117,13 @@ class CompressorProducerTest {
         assertThat(compressor.maxWindowTokens()).isEqualTo(512);
         assertThat(compressor.executionProvider()).isEqualTo(ExecutionProvider.cpu);
         assertThat(compressor.modelPath()).isEmpty();
-        assertThat(CompressorProducer.forceTokens(compressor.forceTokens().orElseThrow()))
+        assertThat(CompressorFactory.forceTokens(compressor.forceTokens().orElseThrow()))
                 .containsExactly("\n", ".", "!", "?", ",");
     }
 
     @Test
     void forceTokensCanBeConfiguredOrEmptied() {
-        assertThat(CompressorProducer.forceTokens(mapping(Map.of("lightmem.pre-compressor.force-tokens", "\\\\n,?,;"))
+        assertThat(CompressorFactory.forceTokens(mapping(Map.of("lightmem.pre-compressor.force-tokens", "\\\\n,?,;"))
                 .preCompressor().forceTokens().orElseThrow())).containsExactly("\n", "?", ";");
         assertThat(mapping(Map.of("lightmem.pre-compressor.force-tokens", "")).preCompressor().forceTokens()).isEmpty();
     }

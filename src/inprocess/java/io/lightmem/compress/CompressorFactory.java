@@ -1,43 +1,23 @@
 package io.lightmem.compress;
 
-import io.lightmem.config.LightMemConfig;
 import io.lightmem.config.LightMemConfig.PreCompressorConfig;
 import io.lightmem.model.OnnxSessions;
-import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * The {@link Compressor} bean: {@link Compressor#NONE} unless {@code lightmem.pre-compress=true},
- * then LLMLingua-2 on the configured model, loaded at start-up (a missing file or an unavailable
- * execution provider stops the application with a message naming the setting).
+ * Builds the in-process {@link Compressor} from {@code lightmem.pre-compress} and
+ * {@code lightmem.pre-compressor.*}: {@link Compressor#NONE} unless pre-compression is on, then
+ * LLMLingua-2 on the configured model (a missing file or an unavailable execution provider fails
+ * with a message naming the setting).
  */
-@ApplicationScoped
-public class CompressorProducer {
+public final class CompressorFactory {
 
-    private static final Logger LOG = Logger.getLogger(CompressorProducer.class);
+    private static final Logger LOG = Logger.getLogger(CompressorFactory.class);
 
-    @Produces
-    @Singleton
-    @Startup
-    Compressor compressor(LightMemConfig config) {
-        return create(config.preCompress(), config.preCompressor());
-    }
-
-    void close(@Disposes Compressor compressor) {
-        if (compressor instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.warn("closing the pre-compressor", e);
-            }
-        }
+    private CompressorFactory() {
     }
 
     /** Builds the compressor {@code lightmem.pre-compress} and {@code lightmem.pre-compressor.*} ask for. */

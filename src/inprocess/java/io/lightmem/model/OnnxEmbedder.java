@@ -11,7 +11,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +37,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     private final HuggingFaceTokenizer counter;
     private final boolean needsTokenTypeIds;
     private final int dimension;
+    private final String modelId;
     private final int batchSize;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -44,7 +48,9 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
         this.counter = tokenizer(files, Map.of(
                 "truncation", "false", "padding", "false", "addSpecialTokens", "false"));
         try {
-            this.session = OrtEnvironment.getEnvironment().createSession(files.readModel(), options);
+            byte[] model = files.readModel();
+            this.modelId = files.name() + "@sha256:" + sha256(model);
+            this.session = OrtEnvironment.getEnvironment().createSession(model, options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read embedding model " + files, e);
         } catch (OrtException e) {
@@ -70,6 +76,20 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     @Override
     public int dimension() {
         return dimension;
+    }
+
+    /** The model file's name and the SHA-256 of its bytes: the same on every node that has the same model. */
+    @Override
+    public String modelId() {
+        return modelId;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     @Override
@@ -192,6 +212,11 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
 
         public static ModelFiles of(Path model, Path tokenizer) {
             return new ModelFiles(model.toString(), tokenizer.toString(), false);
+        }
+
+        /** The model's file name, without its directory. */
+        String name() {
+            return Path.of(model).getFileName().toString();
         }
 
         byte[] readModel() throws IOException {

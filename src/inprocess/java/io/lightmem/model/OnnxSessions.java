@@ -1,5 +1,6 @@
 package io.lightmem.model;
 
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lightmem.config.LightMemConfig.ExecutionProvider;
@@ -15,6 +16,9 @@ public final class OnnxSessions {
      * or the CUDA libraries are missing fails here, at start-up, instead of silently using the CPU.
      */
     public static OrtSession.SessionOptions options(ExecutionProvider provider, int deviceId, int intraOpThreads) {
+        // The environment registers ONNX Runtime's logger: without it, a failing addCUDA reports
+        // "Attempt to use DefaultLogger but none has been registered" instead of its reason.
+        OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How {@code lightmem.topic-segmenter.*} and {@code lightmem.precomp-topic-shared} choose the attention source. */
-class TopicSegmenterProducerTest {
+class AttentionFactoryTest {
 
     @TempDir
     Path dir;
@@ -89,12 +89,12 @@ class TopicSegmenterProducerTest {
 
     @Test
     void withoutAModelThereIsNoAttentionSoOnlyFineBoundariesAreUsed() {
-        assertThat(TopicSegmenterProducer.attention(false, false, Segmenter.withoutModel(), PreCompressor.none())).isEmpty();
+        assertThat(AttentionFactory.attention(false, false, Segmenter.withoutModel(), PreCompressor.none())).isEmpty();
     }
 
     @Test
     void aConfiguredModelIsLoadedAsTheAttentionSource() {
-        Optional<SentenceAttention> attention = TopicSegmenterProducer.attention(false, false, Segmenter.of(encoder()),
+        Optional<SentenceAttention> attention = AttentionFactory.attention(false, false, Segmenter.of(encoder()),
                 PreCompressor.none());
 
         assertThat(attention).containsInstanceOf(OnnxSentenceAttention.class);
@@ -104,26 +104,26 @@ class TopicSegmenterProducerTest {
 
     @Test
     void aConfiguredModelWithoutAttentionsStopsStartUpNamingTheSettings() {
-        assertThatThrownBy(() -> TopicSegmenterProducer.attention(false, false, Segmenter.of(classifierWithoutAttentions()),
+        assertThatThrownBy(() -> AttentionFactory.attention(false, false, Segmenter.of(classifierWithoutAttentions()),
                 PreCompressor.none()))
                 .hasMessageContaining("lightmem.topic-segmenter.model-path").hasMessageContaining("no attention outputs");
     }
 
     @Test
     void sharingThePreCompressorsModelNeedsPreCompression() {
-        assertThatThrownBy(() -> TopicSegmenterProducer.attention(true, false, Segmenter.withoutModel(),
+        assertThatThrownBy(() -> AttentionFactory.attention(true, false, Segmenter.withoutModel(),
                 PreCompressor.of(encoder())))
                 .hasMessageContaining("lightmem.precomp-topic-shared=true").hasMessageContaining("lightmem.pre-compress=true");
     }
 
     @Test
     void sharingUsesThePreCompressorsModelWhichMustAlsoExportAttentions() {
-        Optional<SentenceAttention> shared = TopicSegmenterProducer.attention(true, true, Segmenter.withoutModel(),
+        Optional<SentenceAttention> shared = AttentionFactory.attention(true, true, Segmenter.withoutModel(),
                 PreCompressor.of(encoder()));
         assertThat(shared).containsInstanceOf(OnnxSentenceAttention.class);
         ((OnnxSentenceAttention) shared.orElseThrow()).close();
 
-        assertThatThrownBy(() -> TopicSegmenterProducer.attention(true, true, Segmenter.withoutModel(),
+        assertThatThrownBy(() -> AttentionFactory.attention(true, true, Segmenter.withoutModel(),
                 PreCompressor.of(classifierWithoutAttentions())))
                 .hasMessageContaining("lightmem.pre-compressor.model-path").hasMessageContaining("lightmem.precomp-topic-shared=true")
                 .hasMessageContaining("must export attentions as well as logits");
@@ -131,7 +131,7 @@ class TopicSegmenterProducerTest {
 
     @Test
     void sharingAndAnOwnModelTogetherAreAmbiguous() {
-        assertThatThrownBy(() -> TopicSegmenterProducer.attention(true, true, Segmenter.of(encoder()),
+        assertThatThrownBy(() -> AttentionFactory.attention(true, true, Segmenter.of(encoder()),
                 PreCompressor.of(encoder())))
                 .hasMessageContaining("leave lightmem.topic-segmenter.model-path and tokenizer-path unset");
     }

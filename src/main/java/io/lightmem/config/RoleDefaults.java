@@ -1,0 +1,41 @@
+package io.lightmem.config;
+
+import io.smallrye.config.ConfigSourceInterceptor;
+import io.smallrye.config.ConfigSourceInterceptorContext;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.Priorities;
+import jakarta.annotation.Priority;
+import java.util.Map;
+
+/**
+ * Settings that follow from {@code lightmem.role}, so that one variable, LIGHTMEM_ROLE=models, is
+ * enough to run a model service without a database: no migration at start and no datasource in
+ * the health checks. The datasource itself stays active but is never used, so it never connects:
+ * deactivating it ({@code quarkus.datasource.active=false}) would fail the start, since the
+ * repositories inject it directly.
+ */
+@Priority(Priorities.APPLICATION)
+public class RoleDefaults implements ConfigSourceInterceptor {
+
+    static final Map<String, String> MODELS_ROLE = Map.of(
+            "quarkus.flyway.migrate-at-start", "false",
+            "quarkus.datasource.health-exclude", "true");
+
+    @Override
+    public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
+        ConfigValue value = context.proceed(name);
+        String forced = MODELS_ROLE.get(name);
+        if (forced == null) {
+            return value;
+        }
+        ConfigValue role = context.proceed("lightmem.role");
+        if (role == null || !LightMemConfig.InstanceRole.models.name().equals(role.getValue())) {
+            return value;
+        }
+        return ConfigValue.builder()
+                .withName(name)
+                .withValue(forced)
+                .withConfigSourceName("lightmem.role=models (io.lightmem.config.RoleDefaults)")
+                .build();
+    }
+}

@@ -1,0 +1,93 @@
+package io.lightmem.api.grpc;
+
+import static io.lightmem.testing.Conversations.add;
+import static io.lightmem.testing.Conversations.newUser;
+import static io.lightmem.testing.Conversations.user;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lightmem.api.grpc.v1.EmbedRequest;
+import io.lightmem.api.grpc.v1.EmbedResponse;
+import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.api.grpc.v1.ModelServiceGrpc.ModelServiceBlockingStub;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Role models: no database at all, only lightmem.v1.ModelService, ready once its models are loaded. */
+@QuarkusTest
+@TestProfile(ModelsRoleTest.ModelsWithoutDatabase.class)
+class ModelsRoleTest {
+
+    public static class ModelsWithoutDatabase implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // No database: port 1 on loopback refuses every connection, and the role alone keeps
+            // migrations and the datasource health check away from it.
+            return Map.of(
+                    "lightmem.role", "models",
+                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none",
+                    "quarkus.datasource.devservices.enabled", "false");
+        }
+    }
+
+    @GrpcClient("lightmem")
+    MemoryServiceBlockingStub memory;
+
+    @GrpcClient("lightmem")
+    ModelServiceBlockingStub models;
+
+    @Test
+    void readyWithoutADatabase() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'lightmem' }.data.role", equalTo("models"))
+                .body("checks.find { it.name == 'lightmem' }.data.models", equalTo("in process"))
+                .body("checks.find { it.name == 'lightmem' }.data.'embedding.dims'", equalTo(384));
+    }
+
+    @Test
+    void servesEmbeddings() {
+        EmbedResponse answer = models.embed(EmbedRequest.newBuilder().addTexts("My favorite color is blue.").build());
+
+        assertThat(answer.getDimension()).isEqualTo(384);
+        assertThat(answer.getEmbeddings(0).getValuesCount()).isEqualTo(384);
+        assertThat(answer.getModelId()).startsWith("all-minilm-l6-v2.onnx@sha256:");
+    }
+
+    @Test
+    void turnsMemoryCallsAwayWithTheReason() {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
+                () -> memory.addMemory(add(newUser(), user("hello", "2024-01-15T10:30:00"))));
+
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(error.getStatus().getDescription()).isEqualTo("this instance runs lightmem.role=models and serves only "
+                + "lightmem.v1.ModelService; send lightmem.v1.MemoryService calls to an instance in role api or all");
+    }
+
+    @Test
+    void turnsFunctionAndMcpCallsAwayWithTheReason() {
+        for (String path : new String[] {"/AddMemory", "/", "/mcp"}) {
+            given().contentType("application/json").body("{}").when().post(path).then().statusCode(404)
+                    .contentType("application/problem+json")
+                    .body("code", equalTo("UNIMPLEMENTED"))
+                    .body("detail", containsString("lightmem.role=models"));
+        }
+    }
+
+    @Test
+    void metricsHaveNoMessageLogGauge() {
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("lightmem_compression_failures"))
+                .body(not(containsString("lightmem_message_log_pending")));
+    }
+}

@@ -242,6 +242,15 @@ public interface LightMemConfig {
         @Max(10)
         int maxRetries();
 
+        /**
+         * With {@code none}, begin a memory with its speaker's name ("Caroline: I adopted a cat.") so
+         * the embedding, the lexical index and a prompt know who said it, whenever the name tells
+         * memories apart: a name the message gave, or the roles' default names under messages-use
+         * hybrid. original_memory keeps the message text alone; false stores the message text alone.
+         */
+        @WithDefault("true")
+        boolean verbatimSpeaker();
+
         /** Messages of one user taken into one extraction call at most. */
         @WithDefault("200")
         @Min(1)

@@ -444,6 +444,17 @@ public interface LightMemConfig {
         @DecimalMin("0.0")
         @DecimalMax("1.0")
         double b();
+
+        /**
+         * Memories scored per query at most. The query's terms are taken rarest first while the
+         * memories holding them number at most this, so the ranking is exact BM25 whenever the query's
+         * terms occur in no more memories; beyond that the most common terms (a speaker's name in
+         * every other memory) still add to the scores but find no memories (LexicalRepository).
+         */
+        @WithDefault("1000")
+        @Min(10)
+        @Max(10_000_000)
+        int maxCandidates();
     }
 
     /** Reciprocal rank fusion of the {@code hybrid} strategy. */

@@ -37,12 +37,12 @@ start_server() {
   env "$@" QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=$HTTP_PORT \
     java -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 600); do
     grep -q "Listening on\|started in" "$log" 2>/dev/null && return 0
     kill -0 "$SERVER" 2>/dev/null || { tail -n 30 "$log"; exit 1; }
     sleep 1
   done
-  echo "the service did not start within 120 s, see $log" >&2
+  echo "the service did not start within 600 s, see $log" >&2
   exit 1
 }
 

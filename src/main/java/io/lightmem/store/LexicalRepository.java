@@ -29,8 +29,8 @@ import java.util.List;
  *
  * <p>Which memories are scored (the candidate set) is bounded by {@code maxCandidates} = M: the
  * query's lexemes are taken rarest first while the sum of their df stays within M (the rarest always),
- * and the candidates are the memories holding a taken lexeme; if the rarest alone is in more than M
- * memories, its M most recent ones. Every candidate is scored with all query lexemes. So the result is
+ * and the candidates are the memories holding a taken lexeme (and passing the filters); if there are
+ * more than M of them (the rarest lexeme alone is in more than M memories), the M most recent. Every candidate is scored with all query lexemes. So the result is
  * exact BM25 whenever the query's lexemes occur in at most M memories in all; beyond that, memories
  * holding only the query's most common lexemes (a speaker's name, "user") are not considered, which
  * bounds the work by M rather than by the size of the scope.
@@ -67,9 +67,9 @@ public class LexicalRepository {
     /**
      * The BM25 query. The df of each query lexeme is read from memory_lexeme (primary-key lookups);
      * the lexemes chosen as seeds form the tsquery of the candidate scan, served by the GIN index
-     * memory_entry_lexical; only candidates are unnested. Filters mark candidates eligible rather
-     * than removing them, so scores stay properties of the user's scope; only the top {@code limit}
-     * rows are joined back for their columns.
+     * memory_entry_lexical; filters apply to that scan (the statistics come from the tables, so they
+     * stay the whole scope's); only candidates are unnested, and only the top {@code limit} rows are
+     * joined back for their columns.
      */
     public static SqlQuery bm25Query(String userId, String query, int limit, Filter filter, double k1, double b,
             int maxCandidates) {
@@ -78,9 +78,9 @@ public class LexicalRepository {
         parameters.add(userId);
         parameters.add(userId);
         parameters.add(maxCandidates);
-        StringBuilder eligible = new StringBuilder("TRUE");
-        FilterClause.append(eligible, parameters, "c", filter);
         parameters.add(userId);
+        StringBuilder filters = new StringBuilder();
+        FilterClause.append(filters, parameters, "c", filter);
         parameters.add(maxCandidates);
         parameters.add(k1);
         parameters.add(k1);
@@ -105,15 +105,15 @@ public class LexicalRepository {
                           FROM known) k
                      WHERE k.postings <= ? OR k.rarity = 1
                 ), candidates AS (
-                    SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl, (%s) AS eligible
+                    SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl
                       FROM memory_entry c
-                     WHERE c.user_id = ?
+                     WHERE c.user_id = ?%s
                        AND c.memory_tsv @@ (SELECT string_agg('''' || replace(replace(term, '\\', '\\\\'), '''', '''''')
                                                               || '''', ' | ')::tsquery FROM seeds)
                      ORDER BY c.time_stamp DESC, c.id
                      LIMIT ?
                 ), matches AS (
-                    SELECT c.id, c.eligible, c.dl, k.df, coalesce(cardinality(u.positions), 1)::float8 AS tf
+                    SELECT c.id, c.dl, k.df, coalesce(cardinality(u.positions), 1)::float8 AS tf
                       FROM candidates c CROSS JOIN LATERAL unnest(c.memory_tsv) u
                       JOIN known k ON k.term = u.lexeme
                 ), top AS (
@@ -122,13 +122,12 @@ public class LexicalRepository {
                                * mt.tf * (?::float8 + 1)
                                / (mt.tf + ?::float8 * (1 - ?::float8 + ?::float8 * mt.dl / s.avgdl))) AS score
                       FROM matches mt CROSS JOIN stats s
-                     WHERE mt.eligible
                      GROUP BY mt.id
                      ORDER BY score DESC, mt.id
                      LIMIT ?
                 )
                 SELECT %s, top.score FROM top JOIN memory_entry m ON m.id = top.id ORDER BY top.score DESC, m.id
-                """.formatted(eligible, MemoryRepository.M_COLUMNS);
+                """.formatted(filters, MemoryRepository.M_COLUMNS);
         return new SqlQuery(sql, parameters);
     }
 }

@@ -96,7 +96,7 @@ final class FusionSweep {
     private static List<Variant> grid() {
         List<Variant> grid = new ArrayList<>();
         for (int depth : new int[] {20, 50, 100}) {
-            for (int k : new int[] {10, 30, 60, 100}) {
+            for (int k : new int[] {1, 5, 10, 30, 60, 100}) {
                 for (double w : new double[] {0.5, 0.75, 1.0, 1.5, 2.0, 3.0}) {
                     grid.add(new Variant(k, w, depth));
                 }

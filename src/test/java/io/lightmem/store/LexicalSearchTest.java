@@ -110,6 +110,30 @@ class LexicalSearchTest {
     }
 
     @Test
+    void filtersNarrowTheCandidatesBeforeTheBudgetDoesAndLeaveScoresAlone() throws SQLException {
+        String userId = Conversations.newUser();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            texts.add("Bob watered the garden, day " + i + ".");
+        }
+        for (int i = 0; i < 20; i++) {
+            texts.add("Alice planted roses in the garden, week " + i + ".");
+        }
+        List<UUID> ids = insert(userId, texts);
+        execute("UPDATE memory_entry SET speaker_name = 'Bob' WHERE memory LIKE 'Bob%' AND user_id = ?", userId);
+        Map<String, Double> exact = bm25(userId, "garden");
+
+        // "garden" is in 23 memories, over a budget of 10: Bob's 3 are older than Alice's 20, yet
+        // a speaker filter finds them all, scored as in the whole scope.
+        List<Scored> found = lexical.bm25(userId, "garden", 10, new Filter(null, null, "Bob", null), K1, B, 10);
+
+        assertThat(found).extracting(s -> s.entry().id()).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
+        for (Scored s : found) {
+            assertThat(s.similarity()).isCloseTo(exact.get(s.entry().memory()), within(1e-9));
+        }
+    }
+
+    @Test
     void lexemesWithPunctuationAreMatchedAsTheyAre() throws SQLException {
         String userId = Conversations.newUser();
         insert(userId, List.of("O'Neil keeps the backup at x.org/a?b=c and C:\\backup\\2024.",

@@ -1,26 +1,104 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|all] [--key=value ...]   (see io.lightmem.bench.Bench)
+# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
+#   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
+# `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
+# embed, locomo (service defaults, with the LangChain4j baseline), locomo turns with the service's
+# verbatim-speaker off, longmemeval (all questions), scale (10k through AddMemory, 100k replicated),
+# construction and consolidation (each in a database of its own, starting their own services).
 # Uses its own database (LIGHTMEM_PG_DB, default lightmem_retrieval_bench) so bulk data never slows the test
 # database, and its own ports (gRPC 9100, HTTP 8180) so it does not clash with a running dev instance.
+# Environment passed on to the service (e.g. LIGHTMEM_CONTEXT_RETRIEVER_MAX_CANDIDATES=...) changes what is
+# measured; the JSON results record the service's configuration where it matters.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export LIGHTMEM_PG_DB=${LIGHTMEM_PG_DB:-lightmem_retrieval_bench}
-bash deploy/local/postgres.sh up
-eval "$(bash deploy/local/postgres.sh env)"
+COMMAND=${1:-all}
+[[ $# -gt 0 ]] && shift
 GRPC_PORT=${BENCH_GRPC_PORT:-9100}
-# SKIP_BUILD=1 reuses target/quarkus-app (e.g. a second run in parallel on other ports).
-[[ -n ${SKIP_BUILD:-} ]] || ./mvnw -B -q ${MVN_OFFLINE:+-o} -DskipTests package
-mkdir -p target/bench
-QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=${BENCH_HTTP_PORT:-8180} \
-  java -jar target/quarkus-app/quarkus-run.jar >target/bench/server-$GRPC_PORT.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  grep -q "Listening on\|started in" target/bench/server-$GRPC_PORT.log 2>/dev/null && break
-  kill -0 $SERVER 2>/dev/null || { tail -n 30 target/bench/server-$GRPC_PORT.log; exit 1; }
-  sleep 1
-done
-# exec:java only (no test-compile) when skipping the build, so parallel runs never compile into one target/.
-./mvnw -B -q ${MVN_OFFLINE:+-o} -Pbench ${SKIP_BUILD:+-Dmaven.main.skip -Dmaven.test.skip.exec} $([[ -n ${SKIP_BUILD:-} ]] || echo test-compile) exec:java \
-  -Dexec.args="${*:-all} --target=127.0.0.1:$GRPC_PORT"
+HTTP_PORT=${BENCH_HTTP_PORT:-8180}
+MVN=(./mvnw -B -q ${MVN_OFFLINE:+-o})
+SERVER=
+
+stop_server() {
+  [[ -n $SERVER ]] || return 0
+  kill "$SERVER" 2>/dev/null || true
+  wait "$SERVER" 2>/dev/null || true
+  SERVER=
+}
+trap stop_server EXIT
+
+# start_server [NAME=VALUE ...]: the packaged app on the bench ports, with extra environment.
+start_server() {
+  bash deploy/local/postgres.sh up
+  eval "$(bash deploy/local/postgres.sh env)"
+  local log=target/bench/server-$GRPC_PORT.log
+  mkdir -p target/bench
+  env "$@" QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=$HTTP_PORT \
+    java -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 600); do
+    grep -q "Listening on\|started in" "$log" 2>/dev/null && return 0
+    kill -0 "$SERVER" 2>/dev/null || { tail -n 30 "$log"; exit 1; }
+    sleep 1
+  done
+  echo "the service did not start within 600 s, see $log" >&2
+  exit 1
+}
+
+# client ARGS...: the benchmark client (io.lightmem.bench.Bench) against the running service.
+client() {
+  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT"
+}
+
+# served [NAME=VALUE ...] -- ARGS...: one client run against a service started for it.
+served() {
+  local settings=()
+  while [[ $1 != -- ]]; do settings+=("$1"); shift; done
+  shift
+  start_server "${settings[@]}"
+  client "$@"
+  stop_server
+}
+
+# own_database NAME MAIN_CLASS [ARGS...]: a bench that starts its own services, in a fresh database.
+own_database() {
+  local database=$1 main=$2
+  shift 2
+  (
+    export LIGHTMEM_PG_DB=$database
+    bash deploy/local/postgres.sh fresh
+    eval "$(bash deploy/local/postgres.sh env)"
+    "${MVN[@]}" -Pbench exec:java -Dexec.mainClass="$main" ${1:+-Dexec.args="$*"}
+  )
+}
+
+# SKIP_BUILD=1 reuses target/quarkus-app and the compiled benchmark classes (e.g. a second run in
+# parallel on other ports), so parallel runs never compile into one target/. exec:java compiles nothing.
+[[ -n ${SKIP_BUILD:-} ]] || "${MVN[@]}" -DskipTests package
+
+case $COMMAND in
+  locomo|longmemeval|scale|embed)
+    served -- "$COMMAND" "$@"
+    ;;
+  construction)
+    own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench "$@"
+    ;;
+  consolidation)
+    own_database lightmem_consolidation_bench io.lightmem.bench.ConsolidationBench "$@"
+    ;;
+  all)
+    served -- embed --rounds=5 "$@"
+    served -- locomo "$@"
+    served LIGHTMEM_MEMORY_MANAGER_VERBATIM_SPEAKER=false -- locomo --modes=turns --baseline=false \
+      --out=target/bench/unnamed "$@"
+    served -- longmemeval "$@"
+    served -- scale --sizes=10000,100000 --fill=replicate "$@"
+    own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench
+    own_database lightmem_consolidation_bench io.lightmem.bench.ConsolidationBench
+    ;;
+  *)
+    echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    exit 2
+    ;;
+esac

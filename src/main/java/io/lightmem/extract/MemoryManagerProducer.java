@@ -31,7 +31,7 @@ public class MemoryManagerProducer {
             if (config.metadataGenerate()) {
                 LOG.warn("lightmem.metadata-generate needs an LLM; with the none memory manager no metadata is generated");
             }
-            return new VerbatimMemoryManager(config.messagesUse());
+            return new VerbatimMemoryManager(config.messagesUse(), config.memoryManager().verbatimSpeaker());
         }
         return new LlmMemoryManager(llm, metrics, config.messagesUse(), config.textSummary(), config.metadataGenerate());
     }

@@ -72,7 +72,7 @@ public final class MessageNormalizer {
         if (name != null) {
             return name;
         }
-        return message.role() == Role.user ? "User" : "Assistant";
+        return message.role().defaultSpeakerName();
     }
 
     private static String blankToNull(String s) {

@@ -2,5 +2,16 @@ package io.lightmem.ingest;
 
 /** Who sent a message. */
 public enum Role {
-    user, assistant
+    user("User"), assistant("Assistant");
+
+    private final String defaultSpeakerName;
+
+    Role(String defaultSpeakerName) {
+        this.defaultSpeakerName = defaultSpeakerName;
+    }
+
+    /** The speaker name of a message that names none. */
+    public String defaultSpeakerName() {
+        return defaultSpeakerName;
+    }
 }

@@ -14,11 +14,13 @@ public class ContextRetriever implements Retriever {
     private final LexicalRepository lexical;
     private final double k1;
     private final double b;
+    private final int maxCandidates;
 
     public ContextRetriever(LexicalRepository lexical, LightMemConfig config) {
         this.lexical = lexical;
         this.k1 = config.contextRetriever().k1();
         this.b = config.contextRetriever().b();
+        this.maxCandidates = config.contextRetriever().maxCandidates();
     }
 
     @Override
@@ -28,6 +30,7 @@ public class ContextRetriever implements Retriever {
 
     @Override
     public List<Scored> retrieve(SearchRequest request) {
-        return lexical.bm25(request.userId(), request.query(), request.limit(), request.filter(), k1, b);
+        return lexical.bm25(request.userId(), request.query(), request.limit(), request.filter(), k1, b,
+                maxCandidates);
     }
 }

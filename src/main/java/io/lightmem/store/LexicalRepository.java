@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lexical search: Okapi BM25 over the memory text, computed inside PostgreSQL (V3__lexical_search.sql).
+ * Lexical search: Okapi BM25 over the memory text, computed inside PostgreSQL (V3__lexical_search.sql,
+ * V6__lexeme_statistics.sql).
  *
  * <pre>
  * score(D, Q) = sum over distinct query lexemes t present in D of
@@ -21,10 +22,18 @@ import java.util.List;
  * </pre>
  * Lexemes come from {@code to_tsvector('english', ...)} (Snowball-stemmed, stop words dropped) for
  * both the memory and the query. tf(t, D) = occurrences of t in D (its positions in memory_tsv);
- * |D| = distinct lexemes of D (length(memory_tsv), read without unnesting); N and avgdl = documents and mean |D| of the user, from
- * memory_lexical_stats (kept by a trigger); df(t) = the user's documents containing t, counted
- * from the GIN candidate set. Statistics are per user (the tenant scope), before filters, so
- * filters only remove rows and never change the scores of the others.
+ * |D| = distinct lexemes of D (length(memory_tsv), read without unnesting); N and avgdl = documents
+ * and mean |D| of the user, from memory_lexical_stats; df(t) = the user's documents containing t,
+ * from memory_lexeme (both kept by triggers). Statistics are per user (the tenant scope), before
+ * filters, so filters only remove rows and never change the scores of the others.
+ *
+ * <p>Which memories are scored (the candidate set) is bounded by {@code maxCandidates} = M: the
+ * query's lexemes are taken rarest first while the sum of their df stays within M (the rarest always),
+ * and the candidates are the memories holding a taken lexeme (and passing the filters); if there are
+ * more than M of them (the rarest lexeme alone is in more than M memories), the M most recent. Every candidate is scored with all query lexemes. So the result is
+ * exact BM25 whenever the query's lexemes occur in at most M memories in all; beyond that, memories
+ * holding only the query's most common lexemes (a speaker's name, "user") are not considered, which
+ * bounds the work by M rather than by the size of the scope.
  */
 @ApplicationScoped
 public class LexicalRepository {
@@ -35,9 +44,13 @@ public class LexicalRepository {
         this.dataSource = dataSource;
     }
 
-    /** The {@code limit} best BM25 matches of one user, best first; entries sharing no lexeme with the query are never returned. */
-    public List<Scored> bm25(String userId, String query, int limit, Filter filter, double k1, double b) {
-        SqlQuery search = bm25Query(userId, query, limit, filter, k1, b);
+    /**
+     * The {@code limit} best BM25 matches of one user, best first, among at most {@code maxCandidates}
+     * scored memories; entries sharing no lexeme with the query are never returned.
+     */
+    public List<Scored> bm25(String userId, String query, int limit, Filter filter, double k1, double b,
+            int maxCandidates) {
+        SqlQuery search = bm25Query(userId, query, limit, filter, k1, b, maxCandidates);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = search.prepare(connection, "");
                 ResultSet rs = statement.executeQuery()) {
@@ -52,55 +65,69 @@ public class LexicalRepository {
     }
 
     /**
-     * The BM25 query. Its candidate set (memory_tsv @@ t1 | t2 | ...) is served by the GIN index
-     * memory_entry_lexical; only candidates are unnested. Filters mark candidates eligible rather
-     * than removing them, so df stays a property of the user's scope; only the top {@code limit}
-     * rows are joined back for their columns.
+     * The BM25 query. The df of each query lexeme is read from memory_lexeme (primary-key lookups);
+     * the lexemes chosen as seeds form the tsquery of the candidate scan, served by the GIN index
+     * memory_entry_lexical; filters apply to that scan (the statistics come from the tables, so they
+     * stay the whole scope's); only candidates are unnested, and only the top {@code limit} rows are
+     * joined back for their columns.
      */
-    public static SqlQuery bm25Query(String userId, String query, int limit, Filter filter, double k1, double b) {
+    public static SqlQuery bm25Query(String userId, String query, int limit, Filter filter, double k1, double b,
+            int maxCandidates) {
         List<Object> parameters = new ArrayList<>();
         parameters.add(query);
         parameters.add(userId);
-        StringBuilder eligible = new StringBuilder("TRUE");
-        FilterClause.append(eligible, parameters, "c", filter);
         parameters.add(userId);
-        parameters.add(query);
+        parameters.add(maxCandidates);
+        parameters.add(userId);
+        StringBuilder filters = new StringBuilder();
+        FilterClause.append(filters, parameters, "c", filter);
+        parameters.add(maxCandidates);
         parameters.add(k1);
         parameters.add(k1);
         parameters.add(b);
         parameters.add(b);
         parameters.add(limit);
-        // plainto_tsquery parses free text safely into 'a' & 'b' & ...; any-term matching needs |.
+        // Each seed goes into the tsquery quoted, with quotes doubled and backslashes escaped, so it is
+        // taken as the lexeme it is and never parsed or stemmed again.
         String sql = """
                 WITH terms AS (
                     SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('english', ?))
                 ), stats AS (
                     SELECT documents::float8 AS n, greatest(lexemes::float8 / greatest(documents, 1), 1) AS avgdl
                       FROM memory_lexical_stats WHERE user_id = ?
+                ), known AS (
+                    SELECT t.term, l.df::float8 AS df
+                      FROM terms t JOIN memory_lexeme l ON l.user_id = ? AND l.lexeme = t.term
+                ), seeds AS (
+                    SELECT term FROM (
+                        SELECT term, sum(df) OVER (ORDER BY df, term) AS postings,
+                               row_number() OVER (ORDER BY df, term) AS rarity
+                          FROM known) k
+                     WHERE k.postings <= ? OR k.rarity = 1
                 ), candidates AS (
-                    SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl, (%s) AS eligible
+                    SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl
                       FROM memory_entry c
-                     WHERE c.user_id = ?
-                       AND c.memory_tsv @@ replace(plainto_tsquery('english', ?)::text, ' & ', ' | ')::tsquery
+                     WHERE c.user_id = ?%s
+                       AND c.memory_tsv @@ (SELECT string_agg('''' || replace(replace(term, '\\', '\\\\'), '''', '''''')
+                                                              || '''', ' | ')::tsquery FROM seeds)
+                     ORDER BY c.time_stamp DESC, c.id
+                     LIMIT ?
                 ), matches AS (
-                    SELECT c.id, c.eligible, c.dl, u.lexeme AS term, coalesce(cardinality(u.positions), 1)::float8 AS tf
+                    SELECT c.id, c.dl, k.df, coalesce(cardinality(u.positions), 1)::float8 AS tf
                       FROM candidates c CROSS JOIN LATERAL unnest(c.memory_tsv) u
-                      JOIN terms t ON t.term = u.lexeme
-                ), df AS (
-                    SELECT term, count(*)::float8 AS df FROM matches GROUP BY term
+                      JOIN known k ON k.term = u.lexeme
                 ), top AS (
                     SELECT mt.id,
-                           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+                           sum(ln(1 + (s.n - mt.df + 0.5) / (mt.df + 0.5))
                                * mt.tf * (?::float8 + 1)
                                / (mt.tf + ?::float8 * (1 - ?::float8 + ?::float8 * mt.dl / s.avgdl))) AS score
-                      FROM matches mt JOIN df USING (term) CROSS JOIN stats s
-                     WHERE mt.eligible
+                      FROM matches mt CROSS JOIN stats s
                      GROUP BY mt.id
                      ORDER BY score DESC, mt.id
                      LIMIT ?
                 )
                 SELECT %s, top.score FROM top JOIN memory_entry m ON m.id = top.id ORDER BY top.score DESC, m.id
-                """.formatted(eligible, MemoryRepository.M_COLUMNS);
+                """.formatted(filters, MemoryRepository.M_COLUMNS);
         return new SqlQuery(sql, parameters);
     }
 }

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * --models=host:port, default 127.0.0.1:9100, and takes --texts, --rounds, --batch). Options (--key=value):
  * target (gRPC of a running LightMem, 127.0.0.1:9000), jdbc-url/jdbc-user/jdbc-password (its
  * database; default from QUARKUS_DATASOURCE_*), file (LoCoMo json), modes, strategies, baseline,
- * dir (LongMemEval question files, ../shared/data/longmemeval/s-dev), limit-questions, sizes, fill (grpc | replicate: sizes above 10k copied from the 10k scope, see ScaleBench), threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
+ * dir (LongMemEval question files, ../shared/data/longmemeval/s-dev), limit-questions, fusion-sweep (true: locomo
+ * and longmemeval also replay weighted RRF variants offline, see FusionSweep), sizes, fill (grpc | replicate: sizes above 10k copied from the 10k scope, see ScaleBench), threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
  */
 public final class Bench {
 
@@ -62,7 +63,8 @@ public final class Bench {
                         : null;
                 StringBuilder md = new StringBuilder();
                 String runId = Long.toString(Instant.now().getEpochSecond(), 36);
-                Map<String, Object> json = new LocomoBench(service, tokens, baseline, runId).run(
+                Map<String, Object> json = new LocomoBench(service, tokens, baseline, runId,
+                        args.get("fusion-sweep", "true").equals("true")).run(
                         Path.of(args.get("file", "/work/shared/data/locomo/locomo-dev.json")),
                         args.list("modes", "turns,observations"), strategies, md);
                 report.write("locomo", withMachine(json, machine), md.toString());
@@ -73,7 +75,8 @@ public final class Bench {
                     Tokens tokens = new Tokens()) {
                 StringBuilder md = new StringBuilder();
                 String runId = Long.toString(Instant.now().getEpochSecond(), 36);
-                Map<String, Object> json = new LongMemEvalBench(service, tokens, runId).run(
+                Map<String, Object> json = new LongMemEvalBench(service, tokens, runId,
+                        args.get("fusion-sweep", "true").equals("true")).run(
                         Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")),
                         args.getInt("limit-questions", Integer.MAX_VALUE), strategies, md);
                 report.write("longmemeval", withMachine(json, machine), md.toString());

@@ -25,9 +25,11 @@ import java.util.Set;
  * LoCoMo evidence recall through the running service: each conversation goes into its own user
  * scope via AddMemory (the `none` memory manager: one memory per message), then every question
  * with evidence (category 5 excluded) is retrieved with each strategy, top 50, and scored at
- * k = 1 … 50. Mode `turns`: one message per dialogue turn; `named-turns`: the same prefixed with the
- * speaker's name ("Caroline: ..."); mode `observations`: LoCoMo's
- * observation facts stand in for LLM-extracted memories. Provenance: AddMemory returns the
+ * k = 1 … 50. Mode `turns`: one message per dialogue turn, with its speaker's name (whether the memory
+ * begins with it is the service's lightmem.memory-manager.verbatim-speaker; results of a service with it
+ * off are labelled `turns-unnamed`); mode `observations`: LoCoMo's observation facts stand in for
+ * LLM-extracted memories. With a {@link FusionSweep}, each question's embedding and context lists are
+ * also fused offline with every variant of its grid. Provenance: AddMemory returns the
  * message-log id of each message, and every memory's `sources` holds its message id, which this
  * class maps back to the dialogue ids.
  */
@@ -39,12 +41,14 @@ final class LocomoBench {
     private final Tokens tokens;
     private final Lc4jBaseline baseline;
     private final String runId;
+    private final boolean sweep;
 
-    LocomoBench(ServiceClient service, Tokens tokens, Lc4jBaseline baseline, String runId) {
+    LocomoBench(ServiceClient service, Tokens tokens, Lc4jBaseline baseline, String runId, boolean sweep) {
         this.service = service;
         this.tokens = tokens;
         this.baseline = baseline;
         this.runId = runId;
+        this.sweep = sweep;
     }
 
     Map<String, Object> run(Path file, List<String> modes, List<String> strategies, StringBuilder md) throws Exception {
@@ -56,17 +60,22 @@ final class LocomoBench {
         json.put("unknown_evidence_ids_skipped", data.missingEvidence());
         Map<String, RecallMetrics> results = new LinkedHashMap<>();
         Map<String, Object> ingest = new LinkedHashMap<>();
-        for (String mode : modes) {
+        boolean named = service.speakerNamed();
+        json.put("verbatim_speaker", named);
+        Map<String, Map<FusionSweep.Variant, List<RecallMetrics>>> sweeps = new LinkedHashMap<>();
+        for (String requested : modes) {
+            String mode = requested.equals("turns") && !named ? "turns-unnamed" : requested;
             long started = System.nanoTime();
             int messages = 0;
             Map<String, Provenance> provenance = new HashMap<>();
             for (Conversation c : data.conversations()) {
                 Provenance ids = new Provenance();
-                messages += switch (mode) {
-                    case "turns" -> ingestTurns(c, ids, false);
-                    case "named-turns" -> ingestTurns(c, ids, true);
-                    case "observations" -> ingestObservations(c, ids);
-                    default -> throw new IllegalArgumentException("mode must be turns, named-turns or observations: " + mode);
+                messages += switch (requested) {
+                    case "turns" -> ingestTurns(mode, c, ids);
+                    case "observations" -> ingestObservations(mode, c, ids);
+                    default -> throw new IllegalArgumentException("mode must be turns or observations: " + requested
+                            + " (the service names speakers itself now; run it with"
+                            + " LIGHTMEM_MEMORY_MANAGER_VERBATIM_SPEAKER=false for unnamed turns)");
                 };
                 provenance.put(c.sampleId(), ids);
             }
@@ -91,8 +100,11 @@ final class LocomoBench {
                 System.out.printf("%s/%s: recall_any@5 %.3f @20 %.3f%n", mode, strategy,
                         metrics.recallAny(RecallMetrics.ALL, 5), metrics.recallAny(RecallMetrics.ALL, 20));
             }
-            if (mode.equals("turns") && baseline != null) {
+            if (requested.equals("turns") && baseline != null) {
                 results.put("turns/lc4j-pgvector-baseline", baseline(data));
+            }
+            if (sweep) {
+                sweeps.put(mode, sweep(mode, data, provenance));
             }
         }
         json.put("ingest", ingest);
@@ -100,7 +112,61 @@ final class LocomoBench {
         results.forEach((name, metrics) -> recall.put(name, metrics.toMap()));
         json.put("recall", recall);
         markdown(results, md);
+        if (sweep) {
+            json.put("fusion_sweep", sweepJson(sweeps));
+            sweepMarkdown(sweeps, md);
+        }
         return json;
+    }
+
+    private Map<FusionSweep.Variant, List<RecallMetrics>> sweep(String mode, LocomoData data,
+            Map<String, Provenance> provenance) {
+        FusionSweep sweep = new FusionSweep(1);
+        for (Conversation c : data.conversations()) {
+            Provenance ids = provenance.get(c.sampleId());
+            for (Qa qa : questions(c)) {
+                List<List<FusionSweep.Item>> lists = new ArrayList<>();
+                for (String strategy : List.of("embedding", "context")) {
+                    lists.add(FusionSweep.items(service.retrieve(userId(mode, c), qa.question(), FusionSweep.MAX_DEPTH,
+                            ServiceClient.strategy(strategy), 0).getMemoriesList(),
+                            m -> new Hit(ids.turns(m), tokens.count(m.getEntry().getFormatted()))));
+                }
+                sweep.add(lists.get(0), lists.get(1), (fused, metrics) -> metrics.get(0).add(
+                        Integer.toString(qa.category()), qa.evidence(), fused));
+            }
+        }
+        return sweep.run();
+    }
+
+    static Map<String, Object> sweepJson(Map<String, Map<FusionSweep.Variant, List<RecallMetrics>>> sweeps) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        sweeps.forEach((mode, variants) -> {
+            Map<String, Object> byVariant = new LinkedHashMap<>();
+            variants.forEach((v, metrics) -> byVariant.put(v.name(), metrics.get(0).toMap().get(RecallMetrics.ALL)));
+            out.put(mode, byVariant);
+        });
+        return out;
+    }
+
+    private static void sweepMarkdown(Map<String, Map<FusionSweep.Variant, List<RecallMetrics>>> sweeps,
+            StringBuilder md) {
+        md.append("### Fusion sweep: recall_any@5 / @10 / @20 of weighted RRF variants (all categories)\n\n");
+        md.append("| variant |");
+        sweeps.keySet().forEach(mode -> md.append(' ').append(mode).append(" |"));
+        md.append("\n|---|");
+        sweeps.keySet().forEach(mode -> md.append("---|"));
+        md.append('\n');
+        for (FusionSweep.Variant v : FusionSweep.GRID) {
+            md.append("| ").append(v.name()).append(" |");
+            sweeps.values().forEach(variants -> {
+                RecallMetrics m = variants.get(v).get(0);
+                String g = RecallMetrics.ALL;
+                md.append(String.format(" %.3f / %.3f / %.3f |", m.recallAny(g, 5), m.recallAny(g, 10),
+                        m.recallAny(g, 20)));
+            });
+            md.append('\n');
+        }
+        md.append('\n');
     }
 
     private RecallMetrics baseline(LocomoData data) {
@@ -142,14 +208,12 @@ final class LocomoBench {
         return "bench-locomo-" + runId + "-" + mode + "-" + c.sampleId();
     }
 
-    /** @param named prefix each turn with its speaker ("Caroline: ..."), as LoCoMo's own RAG baselines do */
-    private int ingestTurns(Conversation c, Provenance provenance, boolean named) {
+    private int ingestTurns(String mode, Conversation c, Provenance provenance) {
         int count = 0;
         for (Session s : c.sessions()) {
-            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder()
-                    .setUserId(userId(named ? "named-turns" : "turns", c));
+            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId(mode, c));
             for (Turn t : s.turns()) {
-                request.addMessages(message(t.speaker(), named ? t.speaker() + ": " + t.text() : t.text(), s.isoTime()));
+                request.addMessages(message(t.speaker(), t.text(), s.isoTime()));
             }
             provenance.record(service.add(request.build()), s.turns().stream().map(t -> List.of(t.diaId())).toList());
             count += s.turns().size();
@@ -157,14 +221,14 @@ final class LocomoBench {
         return count;
     }
 
-    private int ingestObservations(Conversation c, Provenance provenance) {
+    private int ingestObservations(String mode, Conversation c, Provenance provenance) {
         Map<Integer, String> times = new HashMap<>();
         c.sessions().forEach(s -> times.put(s.index(), s.isoTime()));
         Map<Integer, List<Observation>> bySession = new LinkedHashMap<>();
         c.observations().forEach(o -> bySession.computeIfAbsent(o.session(), k -> new ArrayList<>()).add(o));
         int count = 0;
         for (Map.Entry<Integer, List<Observation>> session : bySession.entrySet()) {
-            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId("observations", c));
+            AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId(mode, c));
             for (Observation o : session.getValue()) {
                 request.addMessages(message(o.speaker(), o.fact(), times.get(session.getKey())));
             }

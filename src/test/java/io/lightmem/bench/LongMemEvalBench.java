@@ -31,11 +31,13 @@ final class LongMemEvalBench {
     private final ServiceClient service;
     private final Tokens tokens;
     private final String runId;
+    private final boolean sweep;
 
-    LongMemEvalBench(ServiceClient service, Tokens tokens, String runId) {
+    LongMemEvalBench(ServiceClient service, Tokens tokens, String runId, boolean sweep) {
         this.service = service;
         this.tokens = tokens;
         this.runId = runId;
+        this.sweep = sweep;
     }
 
     /**
@@ -84,6 +86,7 @@ final class LongMemEvalBench {
             sessionLevel.put(s, new RecallMetrics());
             turnLevel.put(s, new RecallMetrics());
         });
+        FusionSweep fusion = new FusionSweep(2);
         List<Path> files = LongMemEvalData.files(directory);
         int abstentions = 0;
         int scored = 0;
@@ -117,6 +120,16 @@ final class LongMemEvalBench {
                 }
                 score(q, hits, sessionLevel.get(strategy), turnLevel.get(strategy));
             }
+            if (sweep) {
+                List<List<FusionSweep.Item>> lists = new ArrayList<>();
+                for (String strategy : List.of("embedding", "context")) {
+                    lists.add(FusionSweep.items(service.retrieve(userId, q.question(), FusionSweep.MAX_DEPTH,
+                            ServiceClient.strategy(strategy), 0).getMemoriesList(),
+                            m -> new Hit(provenance.turns(m), tokens.count(m.getEntry().getFormatted()))));
+                }
+                fusion.add(lists.get(0), lists.get(1), (fused, metrics) -> score(q, fused, metrics.get(0),
+                        metrics.get(1)));
+            }
             scored++;
             System.out.printf("%d %s (%s): %d sessions ingested in %.1f s%n", scored, q.questionId(), q.questionType(),
                     q.sessions().size(), seconds);
@@ -136,7 +149,25 @@ final class LongMemEvalBench {
         }
         json.put("recall", recall);
         markdown(sessionLevel, turnLevel, scored, abstentions, md);
+        if (sweep) {
+            Map<FusionSweep.Variant, List<RecallMetrics>> variants = fusion.run();
+            Map<String, Object> out = new LinkedHashMap<>();
+            variants.forEach((v, m) -> out.put(v.name(), Map.of("session", m.get(0).toMap().get(RecallMetrics.ALL),
+                    "turn", m.get(1).toMap().get(RecallMetrics.ALL))));
+            json.put("fusion_sweep", out);
+            sweepMarkdown(variants, md);
+        }
         return json;
+    }
+
+    private static void sweepMarkdown(Map<FusionSweep.Variant, List<RecallMetrics>> variants, StringBuilder md) {
+        String all = RecallMetrics.ALL;
+        md.append("### Fusion sweep (weighted RRF variants): session any@5, turn r@5 / r@10 / r@20\n\n");
+        md.append("| variant | session any@5 | turn r@5 | turn r@10 | turn r@20 |\n|---|---|---|---|---|\n");
+        variants.forEach((v, m) -> md.append(String.format("| %s | %.3f | %.3f | %.3f | %.3f |%n", v.name(),
+                m.get(0).recallAny(all, 5), m.get(1).recall(all, 5), m.get(1).recall(all, 10),
+                m.get(1).recall(all, 20))));
+        md.append('\n');
     }
 
     private static void markdown(Map<String, RecallMetrics> sessions, Map<String, RecallMetrics> turns, int scored,

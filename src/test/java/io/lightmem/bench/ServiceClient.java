@@ -9,6 +9,7 @@ import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.api.grpc.v1.RetrieveRequest;
 import io.lightmem.api.grpc.v1.RetrieveResponse;
 import io.lightmem.api.grpc.v1.RetrieveStrategy;
+import io.lightmem.api.grpc.v1.ShowInstanceRequest;
 import java.util.concurrent.TimeUnit;
 
 /** A gRPC client of a running LightMem (plaintext, e.g. 127.0.0.1:9000). */
@@ -31,6 +32,13 @@ final class ServiceClient implements AutoCloseable {
     RetrieveResponse retrieve(String userId, String query, int limit, RetrieveStrategy strategy, int efSearch) {
         return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(RetrieveRequest.newBuilder().setUserId(userId)
                 .setQuery(query).setLimit(limit).setStrategy(strategy).setEfSearch(efSearch).build());
+    }
+
+    /** Whether the service begins verbatim memories with their speaker's name (ShowInstance). */
+    boolean speakerNamed() {
+        return !"false".equals(stub.withDeadlineAfter(30, TimeUnit.SECONDS).showInstance(
+                ShowInstanceRequest.getDefaultInstance()).getConfigMap()
+                .get("lightmem.memory-manager.verbatim-speaker"));
     }
 
     static RetrieveStrategy strategy(String name) {

@@ -71,6 +71,25 @@ class RetrievalStrategiesTest {
         assertThat(first(userId, "hospital job in Boston", context)).contains("nurse");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = RetrieveStrategy.class, names = {"RETRIEVE_STRATEGY_EMBEDDING", "RETRIEVE_STRATEGY_CONTEXT",
+            "RETRIEVE_STRATEGY_HYBRID"})
+    void aQuestionNamingTheSpeakerFindsWhatThatSpeakerSaid(RetrieveStrategy strategy) {
+        // Verbatim turns rarely name their speaker; the memory does ("Bob: ..."), so a question about
+        // Bob tells his turn from Alice's near-identical one.
+        String userId = newUser();
+        memory.addMemory(add(userId,
+                spoken("Alice", "I finally adopted a pet last weekend!", "2024-02-03T10:00:00"),
+                spoken("Bob", "I finally adopted a pet last weekend too!", "2024-02-03T10:05:00"),
+                spoken("Alice", "Work has been exhausting lately.", "2024-02-03T10:10:00"),
+                spoken("Bob", "I started learning the guitar.", "2024-02-03T10:15:00")));
+
+        assertThat(first(userId, "When did Bob adopt a pet?", strategy))
+                .isEqualTo("Bob: I finally adopted a pet last weekend too!");
+        assertThat(first(userId, "When did Alice adopt a pet?", strategy))
+                .isEqualTo("Alice: I finally adopted a pet last weekend!");
+    }
+
     @Test
     void contextReturnsNothingWhenNoWordIsShared() {
         String userId = userWithFacts();
@@ -99,13 +118,13 @@ class RetrievalStrategiesTest {
         String query = "love hiking";
 
         assertThat(memories(userId, query, strategy, RetrieveFilter.newBuilder().setSpeakerName("Bob").build()))
-                .containsExactly("I love hiking in the Rockies.");
+                .containsExactly("Bob: I love hiking in the Rockies.");
         assertThat(memories(userId, query, strategy, RetrieveFilter.newBuilder()
                 .setTimeFrom(ts("2024-03-01T00:00:00Z")).setTimeTo(ts("2024-08-01T00:00:00Z")).build()))
-                .containsExactly("I love hiking in the Rockies.");
+                .containsExactly("Bob: I love hiking in the Rockies.");
         assertThat(memories(userId, query, strategy, RetrieveFilter.newBuilder()
                 .setSpeakerName("Alice").setTimeFrom(ts("2024-03-01T00:00:00Z")).build()))
-                .containsExactly("I love hiking in Patagonia.");
+                .containsExactly("Alice: I love hiking in Patagonia.");
         // Categories come from metadata generation; verbatim memories have none.
         assertThat(memories(userId, query, strategy, RetrieveFilter.newBuilder().setCategory("travel").build()))
                 .isEmpty();

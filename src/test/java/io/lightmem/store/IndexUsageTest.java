@@ -94,7 +94,7 @@ class IndexUsageTest {
     void lexicalSearchUsesTheGinIndex() throws SQLException {
         // A selective query (1 % of the user's memories), as most are: common terms may rightly
         // be served by the user_id index instead.
-        String plan = explain(LexicalRepository.bm25Query(userId, "vintage typewriter", 10, Filter.NONE, 1.2, 0.75), 0);
+        String plan = explain(LexicalRepository.bm25Query(userId, "vintage typewriter", 10, Filter.NONE, 1.2, 0.75, 1000), 0);
 
         assertThat(plan).contains("Bitmap Index Scan on memory_entry_lexical");
     }

@@ -116,7 +116,7 @@ class MemoryCatalogTest {
         assertThat(response.getDeletedMemories()).isEqualTo(5);
         assertThat(response.getDeletedMessages()).isEqualTo(5);
         for (String table : List.of("memory_entry", "memory_history", "message_log", "memory_lexical_stats",
-                "update_queue", "llm_usage", "consolidation_run", "consolidation_decision")) {
+                "memory_lexeme", "update_queue", "llm_usage", "consolidation_run", "consolidation_decision")) {
             assertThat(count(table, erased)).as(table + " rows of the erased user").isZero();
         }
         assertThat(count("memory_entry", kept)).isEqualTo(5);

@@ -61,13 +61,14 @@ served() {
   stop_server
 }
 
-# own_database NAME MAIN_CLASS [ARGS...]: a bench that starts its own services, in a fresh database.
+# own_database NAME MAIN_CLASS [ARGS...]: a bench that starts its own services, in a database of its own
+# (kept between runs: each run uses new user ids; ConsolidationBench reuses its earlier 10k vectors).
 own_database() {
   local database=$1 main=$2
   shift 2
   (
     export LIGHTMEM_PG_DB=$database
-    bash deploy/local/postgres.sh fresh
+    bash deploy/local/postgres.sh up
     eval "$(bash deploy/local/postgres.sh env)"
     "${MVN[@]}" -Pbench exec:java -Dexec.mainClass="$main" ${1:+-Dexec.args="$*"}
   )
@@ -85,7 +86,7 @@ case $COMMAND in
     own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench "$@"
     ;;
   consolidation)
-    own_database lightmem_consolidation_bench io.lightmem.bench.ConsolidationBench "$@"
+    own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench "$@"
     ;;
   all)
     served -- embed --rounds=5 "$@"
@@ -95,7 +96,7 @@ case $COMMAND in
     served -- longmemeval "$@"
     served -- scale --sizes=10000,100000 --fill=replicate "$@"
     own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench
-    own_database lightmem_consolidation_bench io.lightmem.bench.ConsolidationBench
+    own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
     ;;
   *)
     echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2

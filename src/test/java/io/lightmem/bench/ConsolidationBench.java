@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  * <li>Queue construction for one user with N synthetic entries (template sentences, real
  * all-MiniLM-L6-v2 vectors, inserted directly), through the ConstructUpdateQueue RPC.</li>
  * <li>LLM calls of OfflineUpdate on the first LoCoMo dev conversation ingested with the {@code none}
- * manager (one memory per turn, messages-use=hybrid), against a scripted LLM answering "ignore".</li>
+ * manager (one memory per turn, messages-use=hybrid), against a scripted LLM answering "ignore", once
+ * with verbatim-speaker off and once on (the speaker's name in each memory, the default).</li>
  * </ol>
  * Run: {@code ./mvnw -Pbench test-compile exec:java -Dexec.mainClass=io.lightmem.bench.ConsolidationBench
  * [-Dentries=10000] [-Dlocomo=/work/shared/data/locomo/locomo-dev.json]}
@@ -133,53 +134,62 @@ public final class ConsolidationBench {
                 stop(app);
             }
 
-            // ---- 2. LoCoMo conversation 1, ingested with `none` (one memory per turn)
-            String locomoUser = "bench-locomo-" + run;
-            Process none = start(List.of("-Dlightmem.memory-manager.model-name=none", "-Dlightmem.messages-use=hybrid"),
-                    "app-none");
-            channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
-            int turns;
-            try {
-                turns = ingest(awaitReady(MemoryServiceGrpc.newBlockingStub(channel)), locomoUser, locomo);
-            } finally {
-                channel.shutdownNow();
-                stop(none);
+            // ---- 2. LoCoMo conversation 1, ingested with `none` (one memory per turn), with the speaker's
+            // name in each memory (verbatim-speaker, the default) and without it.
+            for (boolean named : new boolean[] {false, true}) {
+                locomo(llm, url, dbUser, dbPassword, run + (named ? "-named" : ""), locomo, named);
             }
-            app = start(List.of("-Dlightmem.memory-manager.model-name=openai",
-                    "-Dlightmem.memory-manager.configs.api-key=bench",
-                    "-Dlightmem.memory-manager.configs.base-url=" + llm.baseUrl(),
-                    "-Dlightmem.memory-manager.configs.model=scripted"), "app-llm2");
-            channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
-            try {
-                MemoryServiceBlockingStub memory = awaitReady(MemoryServiceGrpc.newBlockingStub(channel));
-                ConstructUpdateQueueResponse built = memory.constructUpdateQueue(ConstructUpdateQueueRequest
-                        .newBuilder().setUserId(locomoUser).build());
-                System.out.printf("LoCoMo conv 1: %d turns -> %d entries; queue %d rows in %d ms%n", turns,
-                        built.getEntries(), built.getQueueRows(), built.getElapsedMs());
-                try (Connection db = DriverManager.getConnection(url, dbUser, dbPassword)) {
-                    for (double t : new double[] {0.7, 0.8, 0.9}) {
-                        System.out.printf("  targets at threshold %.1f (SQL): %d%n", t, targets(db, locomoUser, t));
-                    }
+        }
+    }
+
+    private static void locomo(ScriptedLlmServer llm, String url, String dbUser, String dbPassword, String run,
+            Path locomo, boolean named) throws Exception {
+        String locomoUser = "bench-locomo-" + run;
+        Process none = start(List.of("-Dlightmem.memory-manager.model-name=none", "-Dlightmem.messages-use=hybrid",
+                "-Dlightmem.memory-manager.verbatim-speaker=" + named), "app-none");
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+        int turns;
+        try {
+            turns = ingest(awaitReady(MemoryServiceGrpc.newBlockingStub(channel)), locomoUser, locomo);
+        } finally {
+            channel.shutdownNow();
+            stop(none);
+        }
+        System.out.printf("verbatim-speaker=%s:%n", named);
+        Process app = start(List.of("-Dlightmem.memory-manager.model-name=openai",
+                "-Dlightmem.memory-manager.configs.api-key=bench",
+                "-Dlightmem.memory-manager.configs.base-url=" + llm.baseUrl(),
+                "-Dlightmem.memory-manager.configs.model=scripted"), "app-llm2");
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+        try {
+            MemoryServiceBlockingStub memory = awaitReady(MemoryServiceGrpc.newBlockingStub(channel));
+            ConstructUpdateQueueResponse built = memory.constructUpdateQueue(ConstructUpdateQueueRequest
+                    .newBuilder().setUserId(locomoUser).build());
+            System.out.printf("LoCoMo conv 1: %d turns -> %d entries; queue %d rows in %d ms%n", turns,
+                    built.getEntries(), built.getQueueRows(), built.getElapsedMs());
+            try (Connection db = DriverManager.getConnection(url, dbUser, dbPassword)) {
+                for (double t : new double[] {0.7, 0.8, 0.9}) {
+                    System.out.printf("  targets at threshold %.1f (SQL): %d%n", t, targets(db, locomoUser, t));
                 }
-                llm.reset();
-                llm.fallback(Reply.answer("{\"action\": \"ignore\", \"new_memory\": \"\"}"));
-                long start = System.nanoTime();
-                OfflineUpdateResponse update = memory.offlineUpdate(OfflineUpdateRequest.newBuilder()
-                        .setUserId(locomoUser).build());
-                System.out.printf("OfflineUpdate (threshold 0.8): %d targets, %d LLM calls (%d requests seen by the"
-                        + " scripted server), %d decisions, %.1f s%n", update.getTargets(), update.getLlmCalls(),
-                        llm.requests().size(), update.getDecisionsCount(), (System.nanoTime() - start) / 1e9);
-                try (Connection db = DriverManager.getConnection(url, dbUser, dbPassword)) {
-                    System.out.println("  llm_usage(update): " + usage(db, locomoUser));
-                }
-                OfflineUpdateResponse again = memory.offlineUpdate(OfflineUpdateRequest.newBuilder()
-                        .setUserId(locomoUser).build());
-                System.out.printf("OfflineUpdate rerun: %d targets, %d already decided, %d LLM calls%n",
-                        again.getTargets(), again.getAlreadyDecided(), again.getLlmCalls());
-            } finally {
-                channel.shutdownNow();
-                stop(app);
             }
+            llm.reset();
+            llm.fallback(Reply.answer("{\"action\": \"ignore\", \"new_memory\": \"\"}"));
+            long start = System.nanoTime();
+            OfflineUpdateResponse update = memory.offlineUpdate(OfflineUpdateRequest.newBuilder()
+                    .setUserId(locomoUser).build());
+            System.out.printf("OfflineUpdate (threshold 0.8): %d targets, %d LLM calls (%d requests seen by the"
+                    + " scripted server), %d decisions, %.1f s%n", update.getTargets(), update.getLlmCalls(),
+                    llm.requests().size(), update.getDecisionsCount(), (System.nanoTime() - start) / 1e9);
+            try (Connection db = DriverManager.getConnection(url, dbUser, dbPassword)) {
+                System.out.println("  llm_usage(update): " + usage(db, locomoUser));
+            }
+            OfflineUpdateResponse again = memory.offlineUpdate(OfflineUpdateRequest.newBuilder()
+                    .setUserId(locomoUser).build());
+            System.out.printf("OfflineUpdate rerun: %d targets, %d already decided, %d LLM calls%n",
+                    again.getTargets(), again.getAlreadyDecided(), again.getLlmCalls());
+        } finally {
+            channel.shutdownNow();
+            stop(app);
         }
     }
 

@@ -1,22 +1,16 @@
 package io.lightmem.api.mcp;
 
-import io.lightmem.BusyException;
-import io.lightmem.FailedPreconditionException;
-import io.lightmem.InvalidArgumentException;
-import io.lightmem.NotFoundException;
-import io.lightmem.store.StorageException;
+import io.lightmem.api.ApiError;
 import io.quarkiverse.mcp.server.ToolResponse;
 import java.util.Map;
-import org.jboss.logging.Logger;
 
 /**
  * Maps service failures to MCP tool errors ({@code isError: true}): the MCP spec puts execution and
  * input errors in the tool result, where the model sees them and can correct its call, not in a
- * JSON-RPC error. Same categories as the gRPC statuses (api.grpc.GrpcErrors).
+ * JSON-RPC error. The failure is classified (and logged) by {@link ApiError}, as for gRPC and HTTP;
+ * only the wording is the agent's.
  */
 final class ToolErrors {
-
-    private static final Logger LOG = Logger.getLogger(ToolErrors.class);
 
     private ToolErrors() {
     }
@@ -27,30 +21,24 @@ final class ToolErrors {
      *        so the message names what the agent actually sent
      */
     static ToolResponse toResponse(Throwable failure, Map<String, String> arguments) {
-        if (failure instanceof InvalidArgumentException invalid) {
-            String field = invalid.field();
-            String problem = invalid.getMessage().substring(field.length() + 2);
-            for (Map.Entry<String, String> name : arguments.entrySet()) {
-                problem = problem.replace(name.getKey(), name.getValue()); // "must be before filter.time_to"
-            }
-            return ToolResponse.error("Invalid argument " + arguments.getOrDefault(field, field) + ": " + problem
-                    + ". Nothing was changed; correct the argument and call again.");
+        ApiError error = ApiError.of(failure);
+        return ToolResponse.error(switch (error.kind()) {
+            case INVALID_ARGUMENT -> invalidArgument(error, arguments);
+            case FAILED_PRECONDITION -> "Not possible on this instance: " + error.message();
+            case NOT_FOUND -> "Not found: " + error.message();
+            case BUSY -> "Busy, retry in a moment: " + error.message();
+            case UNAVAILABLE -> Character.toUpperCase(error.message().charAt(0)) + error.message().substring(1);
+            case INTERNAL -> "Internal error: " + error.message();
+        });
+    }
+
+    private static String invalidArgument(ApiError error, Map<String, String> arguments) {
+        String field = error.field();
+        String problem = error.message().substring(field.length() + 2);
+        for (Map.Entry<String, String> name : arguments.entrySet()) {
+            problem = problem.replace(name.getKey(), name.getValue()); // "must be before filter.time_to"
         }
-        if (failure instanceof FailedPreconditionException precondition) {
-            return ToolResponse.error("Not possible on this instance: " + precondition.getMessage());
-        }
-        if (failure instanceof NotFoundException notFound) {
-            return ToolResponse.error("Not found: " + notFound.getMessage());
-        }
-        if (failure instanceof BusyException busy) {
-            return ToolResponse.error("Busy, retry in a moment: " + busy.getMessage());
-        }
-        if (failure instanceof StorageException storage && storage.unavailable()) {
-            LOG.warn(storage.getMessage());
-            return ToolResponse.error("Storage is unavailable, retry later: " + storage.getMessage());
-        }
-        LOG.error("MCP tool call failed", failure);
-        return ToolResponse.error("Internal error: " + failure.getClass().getSimpleName() + ": "
-                + failure.getMessage());
+        return "Invalid argument " + arguments.getOrDefault(field, field) + ": " + problem
+                + ". Nothing was changed; correct the argument and call again.";
     }
 }

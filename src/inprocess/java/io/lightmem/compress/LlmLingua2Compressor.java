@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.lightmem.model.NativeModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
     /** Characters of the whitespace force tokens, kept in the gaps between words. */
     private final String gapForceChars;
     private final AtomicLong failures = new AtomicLong();
-    private volatile boolean closed;
+    private final NativeModel lifecycle = new NativeModel("compressor");
 
     public LlmLingua2Compressor(Path modelFile, Path tokenizerFile, OrtSession.SessionOptions options, Settings settings) {
         this.model = modelFile.toString();
@@ -227,9 +228,10 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
     }
 
     private List<Compression> compressAll(List<String> texts, double rate) {
-        if (closed) {
-            throw new IllegalStateException("the compressor is closed");
-        }
+        return lifecycle.use(() -> compressOpen(texts, rate));
+    }
+
+    private List<Compression> compressOpen(List<String> texts, double rate) {
         Text[] docs = new Text[texts.size()];
         List<Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < docs.length; i++) {
@@ -560,8 +562,7 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        closeQuietly(session, wholeTokenizer, windowTokenizer);
+        lifecycle.close(() -> closeQuietly(session, wholeTokenizer, windowTokenizer));
     }
 
     private static void closeQuietly(OrtSession session, HuggingFaceTokenizer... tokenizers) {

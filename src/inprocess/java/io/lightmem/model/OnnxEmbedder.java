@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A sentence-transformers style encoder on ONNX Runtime: tokenize with the model's HF
@@ -39,8 +38,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     private final int dimension;
     private final String modelId;
     private final int batchSize;
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final NativeModel lifecycle = new NativeModel("embedder");
 
     public OnnxEmbedder(ModelFiles files, OrtSession.SessionOptions options, int batchSize, int maxLength) {
         this.tokenizer = tokenizer(files, Map.of(
@@ -94,7 +92,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
 
     @Override
     public int countTokens(String text) {
-        return counter.encode(text, false, false).getIds().length;
+        return lifecycle.use(() -> counter.encode(text, false, false).getIds().length);
     }
 
     @Override
@@ -107,17 +105,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     }
 
     private List<float[]> embedBatch(List<String> texts) {
-        // Native memory: a run still in flight when the application shuts down must finish
-        // before the session is freed, or the JVM crashes instead of failing the request.
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("the embedder is closed (the application is shutting down)");
-            }
-            return run(texts);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        return lifecycle.use(() -> run(texts));
     }
 
     private List<float[]> run(List<String> texts) {
@@ -187,20 +175,11 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        lifecycle.close(() -> {
             session.close();
             tokenizer.close();
             counter.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        });
     }
 
     /** Where an ONNX model and its tokenizer come from: files, or resources on the classpath. */

@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.lightmem.model.NativeModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,6 +67,7 @@ public final class OnnxSentenceAttention implements SentenceAttention, AutoClose
     private final Set<String> selected;
     private final boolean feedsAttentionMask;
     private final boolean feedsTokenTypeIds;
+    private final NativeModel lifecycle = new NativeModel("attention model");
 
     public OnnxSentenceAttention(Path modelFile, Path tokenizerFile, OrtSession.SessionOptions options, Settings settings) {
         this.model = modelFile.toString();
@@ -134,6 +136,10 @@ public final class OnnxSentenceAttention implements SentenceAttention, AutoClose
 
     @Override
     public double[][] of(List<String> sentences) {
+        return lifecycle.use(() -> attentionOf(sentences));
+    }
+
+    private double[][] attentionOf(List<String> sentences) {
         int n = sentences.size();
         if (n == 0) {
             return new double[0][0];
@@ -220,7 +226,7 @@ public final class OnnxSentenceAttention implements SentenceAttention, AutoClose
 
     @Override
     public void close() {
-        closeQuietly(session, tokenizer);
+        lifecycle.close(() -> closeQuietly(session, tokenizer));
     }
 
     private static void closeQuietly(OrtSession session, HuggingFaceTokenizer tokenizer) {

@@ -125,6 +125,17 @@ class LlmLingua2CompressorTest {
     }
 
     @Test
+    void aClosedCompressorKeepsTheTextInsteadOfTouchingFreedMemory() {
+        compressor = open();
+        compressor.close();
+
+        Compression kept = compressor.compress("Alice moved to Lisbon.", 0.5);
+
+        assertThat(kept.failed()).isTrue();
+        assertThat(kept.text()).isEqualTo("Alice moved to Lisbon.");
+    }
+
+    @Test
     void newlinesBetweenKeptWordsAreKeptWhenForced() {
         compressor = open();
         String text = "Alice moved to Lisbon.\n\nuser said";

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Settings that follow from {@code lightmem.role}, so that one variable, LIGHTMEM_ROLE=models, is
- * enough to run a model service without a database: no migration at start and no datasource in
- * the health checks. The datasource itself stays active but is never used, so it never connects:
+ * enough to run a model service without a database: no migration at start, no datasource in
+ * the health checks, no scheduled consolidation. The datasource itself stays active but is never used, so it never connects:
  * deactivating it ({@code quarkus.datasource.active=false}) would fail the start, since the
  * repositories inject it directly.
  */
@@ -19,7 +19,11 @@ public class RoleDefaults implements ConfigSourceInterceptor {
 
     static final Map<String, String> MODELS_ROLE = Map.of(
             "quarkus.flyway.migrate-at-start", "false",
-            "quarkus.datasource.health-exclude", "true");
+            "quarkus.datasource.health-exclude", "true",
+            // Consolidation needs the database: a schedule in a ConfigMap shared by all roles stays
+            // with the api instances.
+            "lightmem.consolidation.schedule.every", "off",
+            "lightmem.consolidation.schedule.cron", "off");
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
@@ -35,6 +39,8 @@ public class RoleDefaults implements ConfigSourceInterceptor {
         return ConfigValue.builder()
                 .withName(name)
                 .withValue(forced)
+                // Quarkus records build-time-read values by their raw form.
+                .withRawValue(forced)
                 .withConfigSourceName("lightmem.role=models (io.lightmem.config.RoleDefaults)")
                 .build();
     }

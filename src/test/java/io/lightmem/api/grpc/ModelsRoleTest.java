@@ -17,9 +17,12 @@ import io.lightmem.api.grpc.v1.EmbedResponse;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.api.grpc.v1.ModelServiceGrpc.ModelServiceBlockingStub;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +39,9 @@ class ModelsRoleTest {
             return Map.of(
                     "lightmem.role", "models",
                     "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none",
-                    "quarkus.datasource.devservices.enabled", "false");
+                    "quarkus.datasource.devservices.enabled", "false",
+                    // As a ConfigMap shared with the api role would set it.
+                    "lightmem.consolidation.schedule.every", "1s");
         }
     }
 
@@ -45,6 +50,9 @@ class ModelsRoleTest {
 
     @GrpcClient("lightmem")
     ModelServiceBlockingStub models;
+
+    @Inject
+    Scheduler scheduler;
 
     @Test
     void readyWithoutADatabase() {
@@ -82,6 +90,12 @@ class ModelsRoleTest {
                     .body("code", equalTo("UNIMPLEMENTED"))
                     .body("detail", containsString("lightmem.role=models"));
         }
+    }
+
+    @Test
+    void schedulesNoConsolidation() {
+        assertThat(scheduler.getScheduledJobs()).extracting(Trigger::getId)
+                .doesNotContain("lightmem-consolidation-every", "lightmem-consolidation-cron");
     }
 
     @Test

@@ -17,11 +17,13 @@ import io.lightmem.model.TokenCounter;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
 import io.lightmem.segment.TopicSegmenter;
+import io.lightmem.store.Acceptance;
 import io.lightmem.store.LoggedMessage;
 import io.lightmem.store.MemoryEntry;
 import io.lightmem.store.MessageLogRepository;
 import io.lightmem.store.NewMemory;
 import io.lightmem.store.NewMessage;
+import io.lightmem.store.RequestKey;
 import io.lightmem.store.StorageException;
 import io.lightmem.store.UserLocks;
 import io.opentelemetry.api.common.Attributes;
@@ -90,20 +92,31 @@ public class MemoryIngestor {
     /**
      * Validates and accepts the messages, then extracts what the buffer releases.
      *
+     * @param requestId the caller's id for this request, or null; a retry with the same id and
+     *        messages is answered with the first acceptance's message ids and accepts nothing again
      * @param forceSegment segment everything in the sensory buffer now, closing the open topic
      * @param forceExtract extract everything buffered now (segmenting it first)
      *
      * @throws io.lightmem.InvalidArgumentException for bad input (nothing is stored)
      * @throws StorageException when the messages cannot be accepted (nothing is stored)
      */
-    public AddResult add(String userId, List<MessageInput> messages, boolean forceSegment, boolean forceExtract) {
+    public AddResult add(String userId, String requestId, List<MessageInput> messages, boolean forceSegment,
+            boolean forceExtract) {
         return metrics.timeAdd(() -> spans.run("add", Attributes.builder()
                 .put("lightmem.messages", messages == null ? 0 : messages.size()).build(), () -> {
                     UserIds.require("user_id", userId);
                     List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
-                    List<NewMessage> accepted = compressed(normalized);
-                    List<Long> ids = spans.run("accept", () -> messageLog.append(userId, accepted, segmenter.isEmpty()));
-                    return process(userId, ids, forceSegment, forceExtract);
+                    RequestKey request = RequestIds.key(requestId, normalized);
+                    // A retry is recognized before the models are asked to compress and count again.
+                    Optional<Acceptance> earlier = request == null ? Optional.empty()
+                            : messageLog.accepted(userId, request.requestId());
+                    Acceptance acceptance = earlier.orElseGet(() -> spans.run("accept",
+                            () -> messageLog.append(userId, request, compressed(normalized), segmenter.isEmpty())));
+                    List<Long> ids = RequestIds.messageIds(request, acceptance);
+                    if (acceptance.repeated()) {
+                        metrics.repeatedRequest();
+                    }
+                    return process(userId, ids, acceptance.repeated(), forceSegment, forceExtract);
                 }));
     }
 
@@ -134,10 +147,11 @@ public class MemoryIngestor {
     /** Extracts everything buffered for the user now, e.g. after a batch was deferred. */
     public AddResult flush(String userId) {
         UserIds.require("user_id", userId);
-        return spans.run("flush", () -> process(userId, List.of(), true, true));
+        return spans.run("flush", () -> process(userId, List.of(), false, true, true));
     }
 
-    private AddResult process(String userId, List<Long> acceptedIds, boolean forceSegment, boolean forceExtract) {
+    private AddResult process(String userId, List<Long> acceptedIds, boolean repeatedRequest, boolean forceSegment,
+            boolean forceExtract) {
         // Without an LLM there is no call to save, so nothing waits in the buffers; extracting
         // "everything buffered" includes what still waits for segmentation.
         boolean flushAll = forceExtract || !memoryManager.callsLlm();
@@ -197,7 +211,7 @@ public class MemoryIngestor {
             LOG.errorf(e, "processing for user %s failed; messages stay pending", userId);
         }
         llmCalls += consolidateOnline(userId, stored);
-        return new AddResult(acceptedIds, stored, llmCalls, pendingOrUnknown(userId), deferred);
+        return new AddResult(acceptedIds, repeatedRequest, stored, llmCalls, pendingOrUnknown(userId), deferred);
     }
 
     /** lightmem.update=online: decide on the new entries now; a failure leaves them to the next offline run. */

@@ -46,6 +46,12 @@ public class ServiceMetrics {
                 .register(registry).increment();
     }
 
+    /** An AddMemory whose request id had been accepted before (a client retry, a redelivered event). */
+    public void repeatedRequest() {
+        Counter.builder("lightmem.add.repeated").description("AddMemory requests recognized as retries by request_id")
+                .register(registry).increment();
+    }
+
     /** Extracted facts whose source_id pointed outside their batch. */
     public void sourceIdsClamped(int count) {
         Counter.builder("lightmem.extraction.clamped.source.ids")

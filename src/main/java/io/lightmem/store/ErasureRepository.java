@@ -17,7 +17,8 @@ public class ErasureRepository {
 
     /** Everything stored per user, children before parents. */
     private static final List<String> USER_TABLES = List.of("consolidation_decision", "memory_history",
-            "consolidation_run", "update_queue", "memory_entry", "memory_lexical_stats", "memory_lexeme", "message_log", "llm_usage");
+            "consolidation_run", "update_queue", "memory_entry", "memory_lexical_stats", "memory_lexeme",
+            "message_log", "add_request", "llm_usage");
 
     private final AgroalDataSource dataSource;
 

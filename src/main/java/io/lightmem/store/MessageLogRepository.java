@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The message log: every accepted message, with its processing status. */
 @ApplicationScoped
@@ -23,41 +24,98 @@ public class MessageLogRepository {
     }
 
     /**
-     * Appends the messages in one transaction: all are accepted or none. Returns their ids in order.
+     * Appends the messages in one transaction: all are accepted or none.
      *
+     * @param request the caller's request id and the fingerprint of its messages, or null; when this
+     *        user's request id was accepted before, nothing is written and that acceptance is returned
      * @param asSegment make them one topic segment now; otherwise they wait for segmentation
      */
     @Transactional
-    public List<Long> append(String userId, List<NewMessage> messages, boolean asSegment) {
+    public Acceptance append(String userId, RequestKey request, List<NewMessage> messages, boolean asSegment) {
         String sql = """
                 INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name, tokens,
                                          compressed_content)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection()) {
+            // Claimed first: a concurrent twin waits on the primary key here until this commits, then
+            // finds the row and writes nothing.
+            if (request != null && !claim(connection, userId, request)) {
+                return accepted(connection, userId, request.requestId()).orElseThrow();
+            }
             List<Long> ids = new ArrayList<>(messages.size());
-            for (NewMessage accepted : messages) {
-                NormalizedMessage message = accepted.message();
-                insert.setString(1, userId);
-                insert.setString(2, message.role().name());
-                insert.setString(3, message.content());
-                insert.setTimestamp(4, Jdbc.timestamp(message.timeStamp()));
-                insert.setString(5, message.weekday());
-                insert.setString(6, message.speakerId());
-                insert.setString(7, message.speakerName());
-                insert.setInt(8, accepted.tokens());
-                insert.setString(9, accepted.compressedContent());
-                try (ResultSet rs = insert.executeQuery()) {
-                    rs.next();
-                    ids.add(rs.getLong(1));
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                for (NewMessage accepted : messages) {
+                    NormalizedMessage message = accepted.message();
+                    insert.setString(1, userId);
+                    insert.setString(2, message.role().name());
+                    insert.setString(3, message.content());
+                    insert.setTimestamp(4, Jdbc.timestamp(message.timeStamp()));
+                    insert.setString(5, message.weekday());
+                    insert.setString(6, message.speakerId());
+                    insert.setString(7, message.speakerName());
+                    insert.setInt(8, accepted.tokens());
+                    insert.setString(9, accepted.compressedContent());
+                    try (ResultSet rs = insert.executeQuery()) {
+                        rs.next();
+                        ids.add(rs.getLong(1));
+                    }
                 }
             }
             if (asSegment) {
                 assignSegment(connection, userId, ids);
             }
-            return ids;
+            if (request != null) {
+                recordIds(connection, userId, request.requestId(), ids);
+            }
+            return new Acceptance(ids, request == null ? null : request.fingerprint(), false);
         } catch (SQLException e) {
             throw new StorageException("cannot append to the message log", e);
+        }
+    }
+
+    /** How the user's request with this id was accepted, if it was. */
+    public Optional<Acceptance> accepted(String userId, String requestId) {
+        try (Connection connection = dataSource.getConnection()) {
+            return accepted(connection, userId, requestId);
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the message log", e);
+        }
+    }
+
+    private static boolean claim(Connection connection, String userId, RequestKey request) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO add_request (user_id, request_id, fingerprint, message_ids) VALUES (?, ?, ?, '{}')
+                ON CONFLICT (user_id, request_id) DO NOTHING""")) {
+            insert.setString(1, userId);
+            insert.setString(2, request.requestId());
+            insert.setBytes(3, request.fingerprint());
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    private static void recordIds(Connection connection, String userId, String requestId, List<Long> ids)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE add_request SET message_ids = ? WHERE user_id = ? AND request_id = ?")) {
+            update.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            update.setString(2, userId);
+            update.setString(3, requestId);
+            update.executeUpdate();
+        }
+    }
+
+    private static Optional<Acceptance> accepted(Connection connection, String userId, String requestId)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT fingerprint, message_ids FROM add_request WHERE user_id = ? AND request_id = ?")) {
+            query.setString(1, userId);
+            query.setString(2, requestId);
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Acceptance(List.of((Long[]) rs.getArray(2).getArray()), rs.getBytes(1), true));
+            }
         }
     }
 

@@ -6,7 +6,10 @@ import io.lightmem.api.funqy.Messages.FlushRequest;
 import io.lightmem.api.funqy.Messages.FlushResponse;
 import io.lightmem.ingest.AddResult;
 import io.lightmem.ingest.MemoryIngestor;
+import io.lightmem.ingest.RequestIds;
+import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEvent;
 import jakarta.inject.Singleton;
 
 /** AddMemory and Flush as functions (plain HTTP JSON and CloudEvents); the work is MemoryIngestor's. */
@@ -19,13 +22,21 @@ public class IngestFunctions {
         this.ingestor = ingestor;
     }
 
+    /**
+     * @param event the CloudEvent that carried the request, null over plain HTTP. Knative delivers at
+     *        least once, so without a request_id of its own the event's source and id serve as one:
+     *        a redelivered event is not accepted twice.
+     */
     @Funq("AddMemory")
-    public AddMemoryResponse addMemory(AddMemoryRequest request) {
+    public AddMemoryResponse addMemory(AddMemoryRequest request, @Context CloudEvent<?> event) {
         JsonMapping.required(request, "AddMemory");
-        AddResult result = ingestor.add(request.userId(), JsonMapping.messages(request.messages()),
+        String requestId = request.requestId() == null && event != null
+                ? RequestIds.ofCloudEvent(event.source(), event.id())
+                : request.requestId();
+        AddResult result = ingestor.add(request.userId(), requestId, JsonMapping.messages(request.messages()),
                 request.forceSegment(), request.forceExtract());
         return new AddMemoryResponse(result.messageIds(), JsonMapping.entries(result.stored()), result.llmCalls(),
-                result.pendingMessages(), result.deferredReason());
+                result.pendingMessages(), result.deferredReason(), result.repeatedRequest());
     }
 
     @Funq("Flush")

@@ -25,13 +25,13 @@ public final class Messages {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record AddMemoryRequest(String userId, List<Message> messages, boolean forceSegment,
-            boolean forceExtract) {
+            boolean forceExtract, String requestId) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AddMemoryResponse(List<Long> messageIds, List<MemoryEntry> entries, int llmCalls,
-            int pendingMessages, String deferredReason) {
+            int pendingMessages, String deferredReason, boolean repeatedRequest) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

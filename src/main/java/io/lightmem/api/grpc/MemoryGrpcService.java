@@ -91,10 +91,11 @@ public class MemoryGrpcService implements MemoryService {
             for (int i = 0; i < request.getMessagesCount(); i++) {
                 messages.add(GrpcMapping.message(request.getMessages(i), i));
             }
-            AddResult result = ingestor.add(request.getUserId(), messages, request.getForceSegment(),
-                    request.getForceExtract());
+            AddResult result = ingestor.add(request.getUserId(), request.getRequestId(), messages,
+                    request.getForceSegment(), request.getForceExtract());
             AddMemoryResponse.Builder response = AddMemoryResponse.newBuilder()
                     .addAllMessageIds(result.messageIds())
+                    .setRepeatedRequest(result.repeatedRequest())
                     .setLlmCalls(result.llmCalls())
                     .setPendingMessages(result.pendingMessages())
                     .setDeferredReason(Objects.requireNonNullElse(result.deferredReason(), ""));

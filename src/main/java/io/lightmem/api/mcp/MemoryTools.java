@@ -92,13 +92,17 @@ public class MemoryTools {
                     + " instance segments by topic. Default false.") Boolean forceSegment,
             @ToolArg(name = "force_extract", required = false, description = "true extracts memories now from"
                     + " everything buffered for this user instead of waiting until the buffer fills (with an"
-                    + " LLM this costs a call). Default false.") Boolean forceExtract) {
+                    + " LLM this costs a call). Default false.") Boolean forceExtract,
+            @ToolArg(name = "request_id", required = false, description = "Makes a retry safe: a fresh id (e.g. a"
+                    + " UUID) per turn; calling again with the same request_id and the same turn does not save it"
+                    + " twice. 1 to 128 visible ASCII characters. Omit it and every call saves the turn.")
+            String requestId) {
         return call(ADD_ARGUMENTS, () -> {
             String time = timestamp == null || timestamp.isBlank() ? SessionTimes.format(clock.instant()) : timestamp;
             List<MessageInput> turn = List.of(
                     new MessageInput(Role.user, userInput, time, null, null),
                     new MessageInput(Role.assistant, assistantReply, time, null, null));
-            return ToolResults.added(ingestor.add(userId, turn, isTrue(forceSegment), isTrue(forceExtract)));
+            return ToolResults.added(ingestor.add(userId, requestId, turn, isTrue(forceSegment), isTrue(forceExtract)));
         }, ToolResults::text);
     }
 

@@ -54,7 +54,9 @@ public final class ToolResults {
             @JsonPropertyDescription("LLM calls this call made.") int llmCalls,
             @JsonPropertyDescription("Messages of this user still waiting in the buffer for extraction.") int pendingMessages,
             @JsonPropertyDescription("Why extraction stopped early; the messages are kept and retried by the next"
-                    + " add_memory.") String deferredReason) {
+                    + " add_memory.") String deferredReason,
+            @JsonPropertyDescription("True when request_id had been saved before: the turn was not saved again.")
+            boolean repeatedRequest) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -117,12 +119,19 @@ public final class ToolResults {
 
     static Added added(AddResult result) {
         return new Added(result.messageIds(), memories(result.stored()), result.llmCalls(),
-                result.pendingMessages(), result.deferredReason());
+                result.pendingMessages(), result.deferredReason(), result.repeatedRequest());
     }
 
     static String text(Added added) {
         StringBuilder text = new StringBuilder();
-        if (added.memories().isEmpty()) {
+        if (added.repeatedRequest()) {
+            text.append("This request_id was saved before (messages ").append(ids(added.messageIds()))
+                    .append("); the turn was not saved again.");
+            if (!added.memories().isEmpty()) {
+                text.append(" Stored ").append(count(added.memories().size(), "memory", "memories"))
+                        .append(" from buffered turns:\n").append(lines(added.memories()));
+            }
+        } else if (added.memories().isEmpty()) {
             text.append("Saved the turn (messages ").append(ids(added.messageIds())).append("); no memory stored yet: ")
                     .append(added.pendingMessages()).append(" messages wait in the buffer and are extracted when it"
                             + " fills, or now with force_extract=true.");

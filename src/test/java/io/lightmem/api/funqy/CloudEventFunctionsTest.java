@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.lightmem.api.funqy.CloudEventsClient.Mode;
 import io.lightmem.api.funqy.CloudEventsClient.Reply;
 import io.lightmem.testing.Rows;
@@ -67,6 +68,32 @@ class CloudEventFunctionsTest {
         assertThat(found.data().at("/memories/0/entry/memory").asText()).isEqualTo("My cat is called Miso.");
         assertThat(found.data().at("/formatted/0").asText()).isEqualTo("2024-03-02T18:00:00.000 Sat My cat is called Miso.");
         assertThat(found.data().at("/strategy").asText()).isEqualTo("RETRIEVE_STRATEGY_EMBEDDING");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aRedeliveredEventIsNotStoredTwice(Mode mode) {
+        Mode other = mode == Mode.BINARY ? Mode.STRUCTURED : Mode.BINARY;
+        String userId = newUser();
+        CloudEvent sent = event("io.lightmem.v1.AddMemory", """
+                {"user_id": "%s", "messages": [
+                  {"role": "user", "content": "My cat is called Miso.", "time_stamp": "2024-03-02T18:00:00"}]}
+                """.formatted(userId));
+
+        Reply first = events.send(sent, mode);
+        // At-least-once delivery: the broker sends the same event (same source and id) again.
+        Reply redelivered = events.send(sent, other);
+        // Another event with the same data is another request.
+        Reply another = events.send(CloudEventBuilder.v1(sent).withId(sent.getId() + "-2").build(), mode);
+
+        assertThat(first.data().get("repeated_request").asBoolean()).isFalse();
+        assertThat(redelivered.status()).isEqualTo(200);
+        assertReply(redelivered.event(), "io.lightmem.v1.AddMemory.response", "/lightmem/AddMemory");
+        assertThat(redelivered.data().get("repeated_request").asBoolean()).isTrue();
+        assertThat(redelivered.data().get("message_ids")).isEqualTo(first.data().get("message_ids"));
+        assertThat(another.data().get("repeated_request").asBoolean()).isFalse();
+        assertThat(Rows.strings(dataSource, "SELECT content FROM message_log WHERE user_id = ?", userId))
+                .containsExactly("My cat is called Miso.", "My cat is called Miso.");
     }
 
     @ParameterizedTest

@@ -167,6 +167,23 @@ class HttpFunctionsTest {
         call("RunConsolidation", "{}").statusCode(200).body("failed", equalTo(0)).body("$", hasKey("more_due"));
     }
 
+    @Test
+    void aRetryWithTheSameRequestIdIsAnsweredWithoutStoringAgain() {
+        String userId = newUser();
+        String body = """
+                {"user_id": "%s", "request_id": "7f1c2e9a", "messages": [
+                  {"role": "user", "content": "%s", "time_stamp": "2024-01-15T10:30:00"}]}""";
+        List<Integer> first = call("AddMemory", body.formatted(userId, "I collect stamps.")).statusCode(200)
+                .body("repeated_request", equalTo(false)).extract().path("message_ids");
+
+        call("AddMemory", body.formatted(userId, "I collect stamps.")).statusCode(200)
+                .body("repeated_request", equalTo(true)).body("message_ids", equalTo(first));
+        problem(call("AddMemory", body.formatted(userId, "I collect coins.")), 400, "invalid-argument", "request_id")
+                .body("detail", containsString("already used by this user for different messages"));
+
+        assertThat(storedMemories(userId)).containsExactly("I collect stamps.");
+    }
+
     // ---- invalid input: 400 naming the field, nothing stored
 
     @Test
@@ -208,6 +225,9 @@ class HttpFunctionsTest {
     void aBodyOfTheWrongShapeNamesTheField() {
         problem(call("Retrieve", "{\"user_id\": \"%s\", \"query\": \"q\", \"limit\": \"ten\"}".formatted(newUser())),
                 400, "invalid-argument", "limit").body("detail", equalTo("limit: 'ten' is not an integer"));
+        // Not cut to 2: a fraction where a whole number belongs is a mistake worth naming.
+        problem(call("Retrieve", "{\"user_id\": \"%s\", \"query\": \"q\", \"limit\": 2.5}".formatted(newUser())),
+                400, "invalid-argument", "limit").body("detail", equalTo("limit: '2.5' is not an integer"));
         problem(call("AddMemory", "{\"user_id\": \"%s\", \"messages\": \"hello\"}".formatted(newUser())), 400,
                 "invalid-argument", "messages").body("detail", equalTo("messages: must be an array"));
         problem(call("AddMemory", "{\"user_id\": \"u\", \"messages\": [{\"role\": \"user\", \"content\": {}}]}"), 400,

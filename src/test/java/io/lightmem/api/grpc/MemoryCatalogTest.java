@@ -42,7 +42,7 @@ class MemoryCatalogTest {
                 user("My sister lives in Porto.", "2024-01-02T07:00:00"),
                 user("I am learning the cello.", "2024-01-03T07:00:00"),
                 user("I bought a red bicycle.", "2024-01-04T07:00:00"),
-                user("I work night shifts.", "2024-01-05T07:00:00")));
+                user("I work night shifts.", "2024-01-05T07:00:00")).toBuilder().setRequestId("five-memories").build());
         return added.getEntriesList();
     }
 
@@ -115,10 +115,16 @@ class MemoryCatalogTest {
 
         assertThat(response.getDeletedMemories()).isEqualTo(5);
         assertThat(response.getDeletedMessages()).isEqualTo(5);
-        for (String table : List.of("memory_entry", "memory_history", "message_log", "memory_lexical_stats",
-                "memory_lexeme", "update_queue", "llm_usage", "consolidation_run", "consolidation_decision")) {
+        // Every table that keeps something per user, so a table added later cannot be forgotten here.
+        List<String> userTables = Rows.strings(dataSource, """
+                SELECT table_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND column_name = ? AND table_name NOT LIKE 'flyway%'""",
+                "user_id");
+        assertThat(userTables).contains("memory_entry", "message_log", "add_request", "llm_usage");
+        for (String table : userTables) {
             assertThat(count(table, erased)).as(table + " rows of the erased user").isZero();
         }
+        assertThat(count("add_request", kept)).isEqualTo(1);
         assertThat(count("memory_entry", kept)).isEqualTo(5);
         assertThat(count("message_log", kept)).isEqualTo(5);
     }

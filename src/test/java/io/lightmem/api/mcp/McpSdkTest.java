@@ -85,7 +85,7 @@ class McpSdkTest {
 
         JsonNode add = tool(tools, "add_memory").get("inputSchema");
         assertThat(fieldNames(add.get("properties"))).containsExactly("user_id", "user_input", "assistant_reply",
-                "timestamp", "force_segment", "force_extract");
+                "timestamp", "force_segment", "force_extract", "request_id");
         assertThat(names(add.get("required"))).containsExactly("user_id", "user_input", "assistant_reply");
         assertThat(add.at("/properties/force_extract/type").asText()).isEqualTo("boolean");
         assertThat(add.at("/properties/timestamp/description").asText()).contains("ISO-8601", "2024-01-15T10:30:00");

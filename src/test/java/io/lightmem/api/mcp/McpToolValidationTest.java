@@ -54,6 +54,24 @@ class McpToolValidationTest {
     }
 
     @Test
+    void aTurnSentTwiceWithOneRequestIdIsSavedOnce() {
+        // No timestamp: each call stamps the server's time, and the retry is still recognized.
+        Map<String, String> turn = Map.of("user_id", userId, "user_input", "I was born in Porto.",
+                "assistant_reply", "Nice.", "request_id", "turn-0001");
+        JsonNode first = mcp.toolResult("add_memory", turn);
+        JsonNode retry = mcp.toolResult("add_memory", turn);
+
+        assertThat(first.at("/structuredContent/repeated_request").asBoolean()).isFalse();
+        assertThat(retry.at("/structuredContent/repeated_request").asBoolean()).isTrue();
+        assertThat(retry.at("/structuredContent/message_ids")).isEqualTo(first.at("/structuredContent/message_ids"));
+        assertThat(text(retry)).startsWith("This request_id was saved before (messages ");
+        assertThat(Rows.strings(dataSource, "SELECT content FROM message_log WHERE user_id = ?", userId)).hasSize(2);
+        assertToolError(mcp.toolResult("add_memory", Map.of("user_id", userId, "user_input", "Hello.",
+                "assistant_reply", "Hi.", "request_id", "turn 2")),
+                "Invalid argument request_id: must be 1 to 128 visible ASCII characters");
+    }
+
+    @Test
     void aMalformedUserIdIsRefused() {
         assertToolError(mcp.toolResult("add_memory", Map.of("user_id", "alice smith",
                 "user_input", "Hello.", "assistant_reply", "Hi.")),
@@ -67,6 +85,8 @@ class McpToolValidationTest {
         assertToolError(mcp.toolResult("add_memory", Map.of("user_id", userId, "user_input", "Hello.")),
                 "Missing required argument: assistant_reply");
         assertToolError(mcp.toolResult("retrieve_memory", Map.of("user_id", userId, "query", "x", "limit", "many")),
+                "Invalid argument [limit]");
+        assertToolError(mcp.toolResult("retrieve_memory", Map.of("user_id", userId, "query", "x", "limit", 2.5)),
                 "Invalid argument [limit]");
         assertNothingStored();
     }

@@ -6,6 +6,7 @@ import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,16 @@ public final class PackagedService implements AutoCloseable {
     /** Ends the process at once, like kill -9: no shutdown hooks run. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends SIGTERM, as Kubernetes does to a pod it scales away; the process shuts down in its own time. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process ended within the timeout. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -3,28 +3,39 @@ package io.lightmem.api.grpc;
 import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.lightmem.api.grpc.v1.AddMemoryRequest;
+import io.lightmem.api.grpc.v1.AddMemoryResponse;
+import io.lightmem.api.grpc.v1.FlushRequest;
+import io.lightmem.api.grpc.v1.FlushResponse;
+import io.lightmem.api.grpc.v1.ListMemoriesRequest;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
+import io.lightmem.testing.ScriptedLlmServer.Reply;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Killing the packaged service in the middle of a conversation loses nothing: the buffered
- * messages wait in PostgreSQL, and the restarted service makes exactly the extraction calls an
- * uninterrupted one makes.
+ * Killing the packaged service in the middle of a conversation, or of an extraction, loses nothing:
+ * the buffered messages wait in PostgreSQL, and the restarted service makes exactly the extraction
+ * calls an uninterrupted one makes.
  */
 class RestartIT {
 
@@ -41,6 +52,7 @@ class RestartIT {
     private ScriptedLlmServer llm;
     private PackagedService service;
     private int grpcPort;
+    private final List<ManagedChannel> channels = new ArrayList<>();
 
     @BeforeEach
     void startLlm() throws IOException {
@@ -49,10 +61,34 @@ class RestartIT {
 
     @AfterEach
     void stopEverything() throws InterruptedException {
+        channels.forEach(ManagedChannel::shutdownNow);
         if (service != null) {
             service.kill();
         }
         llm.close();
+    }
+
+    /** A channel to the running service, closed after the test. */
+    private ManagedChannel channel() {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        channels.add(channel);
+        return channel;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -75,6 +111,42 @@ class RestartIT {
         assertThat(promptsInOneRun).isNotEmpty();
         assertThat(promptsInOneRun.size()).isLessThan(TURNS.size()); // turns were batched, not one call each
         assertThat(promptsAcrossTheRestart).isEqualTo(promptsInOneRun);
+    }
+
+    @Test
+    void aServiceKilledInTheMiddleOfAnExtractionExtractsTheBatchOnceAfterItsRestart() throws Exception {
+        String userId = newUser();
+        CountDownLatch killed = new CountDownLatch(1);
+        llm.respond(request -> {
+            await(killed); // still thinking when the process dies
+            return null;
+        });
+        start();
+        MemoryServiceBlockingStub memory = MemoryServiceGrpc.newBlockingStub(channel());
+        CompletableFuture<AddMemoryResponse> call = CompletableFuture.supplyAsync(() -> memory
+                .withDeadlineAfter(60, TimeUnit.SECONDS).addMemory(AddMemoryRequest.newBuilder().setUserId(userId)
+                        .addMessages(user(TURNS.get(1), "2024-06-02T09:00:00")).setForceExtract(true).build()));
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (llm.requests().isEmpty()) {
+            assertThat(Instant.now()).as("the extraction request reached the LLM").isBefore(deadline);
+            sleep(Duration.ofMillis(20));
+        }
+
+        service.kill(); // like kill -9, while the batch is with the LLM
+        killed.countDown();
+        assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        llm.reset();
+        llm.enqueue(Reply.answer("{\"data\": [{\"source_id\": 0, \"fact\": \"User's sister Ana visits in June.\"}]}"));
+        start();
+        FlushResponse flushed = MemoryServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .flush(FlushRequest.newBuilder().setUserId(userId).build());
+
+        assertThat(flushed.getEntriesList()).extracting(entry -> entry.getMemory())
+                .containsExactly("User's sister Ana visits in June.");
+        assertThat(flushed.getPendingMessages()).isZero();
+        assertThat(MemoryServiceGrpc.newBlockingStub(channel()).listMemories(ListMemoriesRequest.newBuilder()
+                .setUserId(userId).build()).getEntriesCount()).isEqualTo(1);
+        assertThat(llm.requests()).hasSize(1);
     }
 
     /** Adds the turns one call each; returns the pending message count after the last. */

@@ -3,6 +3,7 @@ package io.lightmem.api.grpc;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -25,6 +26,7 @@ import org.jboss.logging.Logger;
  * Knative scaling a pod away), up to {@code quarkus.shutdown.timeout}. Quarkus drains HTTP requests
  * itself but closes the separate gRPC server at once, which would fail an AddMemory in the middle of
  * its LLM call. Calls that arrive while draining get UNAVAILABLE, which clients retry elsewhere.
+ * Every LightMem call is unary; streams are neither counted nor waited for.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -49,6 +51,10 @@ public class GrpcDrain implements ServerInterceptor {
                     new Metadata());
             return new ServerCall.Listener<>() {
             };
+        }
+        if (call.getMethodDescriptor().getType() != MethodDescriptor.MethodType.UNARY) {
+            // A stream (e.g. grpc.health.v1.Health/Watch) never ends by itself; it is not waited for.
+            return next.startCall(call, headers);
         }
         inFlight.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Each strategy's query, exactly as the repositories build it, is served by its index on a
- * user scope of a few thousand memories. Sequential scans (and, for nearest-neighbour queries,
+ * user scope of a few thousand memories, beside many scopes of a few memories. Sequential scans (and, for nearest-neighbour queries,
  * sorts) are disabled while explaining: the test table is small and shared by all tests, so the
  * planner's choice there says little about production sizes; what must hold is that the query's
  * shape lets the index serve it (a query the index cannot serve would still plan a sequential
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 class IndexUsageTest {
 
     static final int ROWS = 3000;
+    static final int SMALL_SCOPES = 300;
 
     @Inject
     AgroalDataSource dataSource;
@@ -54,6 +55,17 @@ class IndexUsageTest {
             insert.setInt(2, ROWS);
             insert.executeUpdate();
         }
+        // Many small scopes beside it, as in production: the average scope is a few memories.
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name, embedding)
+                        SELECT gen_random_uuid(), ? || '-small-' || (i / 3), now(), 0, 'Mon', 'A small scope.', 'User',
+                               array_fill(0.05::real, ARRAY[384])::vector
+                          FROM generate_series(0, ?) i""")) {
+            insert.setString(1, userId);
+            insert.setInt(2, SMALL_SCOPES * 3 - 1);
+            insert.executeUpdate();
+        }
         try (Connection connection = dataSource.getConnection(); Statement analyze = connection.createStatement()) {
             analyze.execute("ANALYZE memory_entry");
         }
@@ -62,8 +74,10 @@ class IndexUsageTest {
     @AfterAll
     void dropTheScope() throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement("DELETE FROM memory_entry WHERE user_id = ?")) {
+                PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM memory_entry WHERE user_id = ? OR user_id LIKE ? || '-small-%'")) {
             delete.setString(1, userId);
+            delete.setString(2, userId);
             delete.executeUpdate();
         }
     }
@@ -88,6 +102,42 @@ class IndexUsageTest {
         String plan = explain(MemoryRepository.nearestQuery(userId, query, 10, filter), 100);
 
         assertThat(plan).contains("Index Scan using memory_entry_embedding");
+    }
+
+    @Test
+    void aRepeatedEmbeddingSearchIsPlannedForItsUserEachTime() throws SQLException {
+        // This scope is far larger than the small ones beside it, so a generic plan (made for a scope
+        // of average size) would look cheaper to PostgreSQL than the plans made for this user.
+        float[] query = new float[384];
+        query[1] = 1;
+        SqlQuery search = MemoryRepository.nearestQuery(userId, query, 10, Filter.NONE);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                // Enough runs for the driver to prepare the statement on the server and for the
+                // server to weigh a generic plan (after five custom ones).
+                for (int run = 0; run < 15; run++) {
+                    MemoryRepository.setSearchOptions(connection, 40);
+                    try (PreparedStatement statement = search.prepare(connection, "");
+                            ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            // read the results, as nearest() does
+                        }
+                    }
+                    connection.commit();
+                }
+                try (PreparedStatement plans = connection.prepareStatement("""
+                        SELECT generic_plans, custom_plans FROM pg_prepared_statements
+                        WHERE statement LIKE '%ORDER BY m.embedding <=>%'""");
+                        ResultSet rs = plans.executeQuery()) {
+                    assertThat(rs.next()).as("the search was prepared on the server").isTrue();
+                    assertThat(rs.getLong("generic_plans")).isZero();
+                    assertThat(rs.getLong("custom_plans")).isGreaterThanOrEqualTo(5);
+                }
+            } finally {
+                connection.rollback();
+            }
+        }
     }
 
     @Test

@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * Settings that follow from {@code lightmem.role}, so that one variable, LIGHTMEM_ROLE=models, is
  * enough to run a model service without a database: no migration at start, no datasource in
- * the health checks, no scheduled consolidation. The datasource itself stays active but is never used, so it never connects:
- * deactivating it ({@code quarkus.datasource.active=false}) would fail the start, since the
- * repositories inject it directly.
+ * the health checks, no scheduled consolidation. The datasource itself stays active but is never
+ * used, so it never connects: deactivating it ({@code quarkus.datasource.active=false}) would fail
+ * the start, since the repositories inject it directly.
  */
 @Priority(Priorities.APPLICATION)
 public class RoleDefaults implements ConfigSourceInterceptor {

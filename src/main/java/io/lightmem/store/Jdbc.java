@@ -3,6 +3,9 @@ package io.lightmem.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +33,20 @@ final class Jdbc {
             return jsonArray == null ? List.of() : JSON.readValue(jsonArray, STRINGS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("malformed jsonb array in database: " + jsonArray, e);
+        }
+    }
+
+    /**
+     * Makes the rest of the transaction's statements planned for their own parameters. A user's
+     * search runs often enough for the driver to prepare it on the server, and PostgreSQL may then
+     * reuse a generic plan made for a user of average scope: for a user with 100k memories among
+     * many small scopes that plan sorted every memory (embedding search: 486 ms instead of 12.6 ms;
+     * lexical search: twice the time). Planning the search anew costs well under a millisecond.
+     */
+    static void planForTheseParameters(Connection connection) throws SQLException {
+        try (PreparedStatement setting = connection.prepareStatement(
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")) {
+            setting.execute();
         }
     }
 

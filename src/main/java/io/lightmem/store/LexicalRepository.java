@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.lightmem.store.MemoryRepository.Filter;
 import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,20 +49,28 @@ public class LexicalRepository {
      * The {@code limit} best BM25 matches of one user, best first, among at most {@code maxCandidates}
      * scored memories; entries sharing no lexeme with the query are never returned.
      */
+    @Transactional
     public List<Scored> bm25(String userId, String query, int limit, Filter filter, double k1, double b,
             int maxCandidates) {
         SqlQuery search = bm25Query(userId, query, limit, filter, k1, b, maxCandidates);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = search.prepare(connection, "");
-                ResultSet rs = statement.executeQuery()) {
+        try (Connection connection = dataSource.getConnection()) {
+            setSearchOptions(connection);
             List<Scored> found = new ArrayList<>();
-            while (rs.next()) {
-                found.add(new Scored(MemoryRepository.entry(rs), rs.getDouble("score")));
+            try (PreparedStatement statement = search.prepare(connection, "");
+                    ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Scored(MemoryRepository.entry(rs), rs.getDouble("score")));
+                }
             }
             return found;
         } catch (SQLException e) {
             throw new StorageException("cannot search memories", e);
         }
+    }
+
+    /** Transaction-scoped settings of {@link #bm25}: the plan is made for its user; public for the index tests. */
+    public static void setSearchOptions(Connection connection) throws SQLException {
+        Jdbc.planForTheseParameters(connection);
     }
 
     /**

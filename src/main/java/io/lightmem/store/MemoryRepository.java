@@ -199,19 +199,14 @@ public class MemoryRepository {
         }
     }
 
-    /**
-     * Transaction-scoped settings of {@link #nearest}; public for the index tests. The plan is made
-     * for each call's user: a cached generic plan assumes a scope of average size, where exact search
-     * is cheapest, and then sorts all memories of a user with 100k of them (seen as a p95 of 1 s
-     * instead of 80 ms once the driver had prepared the statement on the server).
-     */
+    /** Transaction-scoped settings of {@link #nearest}, the plan made for its user included; public for the index tests. */
     public static void setSearchOptions(Connection connection, int efSearch) throws SQLException {
-        try (PreparedStatement settings = connection.prepareStatement("""
-                SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-                       set_config('plan_cache_mode', 'force_custom_plan', true)""")) {
+        try (PreparedStatement settings = connection.prepareStatement(
+                "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
             settings.setString(1, Integer.toString(efSearch));
             settings.execute();
         }
+        Jdbc.planForTheseParameters(connection);
     }
 
     /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */

@@ -110,29 +110,54 @@ class IndexUsageTest {
         // of average size) would look cheaper to PostgreSQL than the plans made for this user.
         float[] query = new float[384];
         query[1] = 1;
-        SqlQuery search = MemoryRepository.nearestQuery(userId, query, 10, Filter.NONE);
+        long[] plans = plansOfRepeated(MemoryRepository.nearestQuery(userId, query, 10, Filter.NONE),
+                "ORDER BY m.embedding <=>", connection -> MemoryRepository.setSearchOptions(connection, 40));
+
+        assertThat(plans[0]).as("generic plans").isZero();
+        assertThat(plans[1]).as("custom plans").isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void aRepeatedLexicalSearchIsPlannedForItsUserEachTime() throws SQLException {
+        long[] plans = plansOfRepeated(
+                LexicalRepository.bm25Query(userId, "vintage typewriter", 10, Filter.NONE, 1.2, 0.75, 1000),
+                "WITH terms AS", LexicalRepository::setSearchOptions);
+
+        assertThat(plans[0]).as("generic plans").isZero();
+        assertThat(plans[1]).as("custom plans").isGreaterThanOrEqualTo(5);
+    }
+
+    private interface Settings {
+        void apply(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs the query 15 times on one connection, one transaction each, as a pooled connection serves
+     * it: enough for the driver to prepare it on the server and for the server to weigh a generic plan
+     * (after five custom ones). Returns the plans the server made for the statement containing
+     * {@code sqlPart}: {generic, custom}.
+     */
+    private long[] plansOfRepeated(SqlQuery query, String sqlPart, Settings settings) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                // Enough runs for the driver to prepare the statement on the server and for the
-                // server to weigh a generic plan (after five custom ones).
                 for (int run = 0; run < 15; run++) {
-                    MemoryRepository.setSearchOptions(connection, 40);
-                    try (PreparedStatement statement = search.prepare(connection, "");
+                    settings.apply(connection);
+                    try (PreparedStatement statement = query.prepare(connection, "");
                             ResultSet rs = statement.executeQuery()) {
                         while (rs.next()) {
-                            // read the results, as nearest() does
+                            // read the results, as the repositories do
                         }
                     }
                     connection.commit();
                 }
-                try (PreparedStatement plans = connection.prepareStatement("""
-                        SELECT generic_plans, custom_plans FROM pg_prepared_statements
-                        WHERE statement LIKE '%ORDER BY m.embedding <=>%'""");
-                        ResultSet rs = plans.executeQuery()) {
-                    assertThat(rs.next()).as("the search was prepared on the server").isTrue();
-                    assertThat(rs.getLong("generic_plans")).isZero();
-                    assertThat(rs.getLong("custom_plans")).isGreaterThanOrEqualTo(5);
+                try (PreparedStatement plans = connection.prepareStatement(
+                        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, ?) > 0")) {
+                    plans.setString(1, sqlPart);
+                    try (ResultSet rs = plans.executeQuery()) {
+                        assertThat(rs.next()).as("the query was prepared on the server").isTrue();
+                        return new long[] {rs.getLong(1), rs.getLong(2)};
+                    }
                 }
             } finally {
                 connection.rollback();

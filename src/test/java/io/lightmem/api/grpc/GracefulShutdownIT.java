@@ -16,6 +16,10 @@ import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,9 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGTERM, as Kubernetes and Knative send it to a pod they scale away: the call in flight finishes,
- * with its memories stored, before the service exits; a new call is turned away with UNAVAILABLE so
- * the client retries it on another instance.
+ * SIGTERM, as Kubernetes and Knative send it to a pod they scale away: the call in flight (gRPC or
+ * HTTP) finishes, with its memories stored, before the service exits; a new gRPC call is turned away
+ * with UNAVAILABLE so the client retries it on another instance.
  */
 class GracefulShutdownIT {
 
@@ -75,6 +79,30 @@ class GracefulShutdownIT {
         assertThat(response.getEntriesList()).extracting(entry -> entry.getMemory()).containsExactly("User keeps bees.");
         assertThat(response.getDeferredReason()).isEmpty();
         assertThat(service.awaitExit(Duration.ofSeconds(60))).as("the service exits once the call is done").isTrue();
+    }
+
+    @Test
+    void anHttpFunctionCallInFlightAtSigtermFinishesToo() throws Exception {
+        llm.respond(request -> {
+            sleep(Duration.ofSeconds(5));
+            return Reply.answer("{\"data\": [{\"source_id\": 0, \"fact\": \"User plays the oboe.\"}]}");
+        });
+        HttpRequest add = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/AddMemory"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"user_id": "%s", "force_extract": true, "messages": [
+                          {"role": "user", "content": "I play the oboe.", "time_stamp": "2024-06-01T09:00:00"}]}"""
+                        .formatted(newUser()))).build();
+        CompletableFuture<HttpResponse<String>> call = HttpClient.newHttpClient()
+                .sendAsync(add, HttpResponse.BodyHandlers.ofString());
+        awaitLlmRequest();
+
+        service.terminate();
+
+        HttpResponse<String> response = call.get(60, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("User plays the oboe.");
+        assertThat(service.awaitExit(Duration.ofSeconds(60))).isTrue();
     }
 
     private MemoryServiceBlockingStub memory() {

@@ -39,9 +39,9 @@ final class Jdbc {
     /**
      * Makes the rest of the transaction's statements planned for their own parameters. A user's
      * search runs often enough for the driver to prepare it on the server, and PostgreSQL may then
-     * reuse a generic plan made for a user of average scope: for a user with 100k memories among
-     * many small scopes that plan sorted every memory (embedding search: 486 ms instead of 12.6 ms;
-     * lexical search: twice the time). Planning the search anew costs well under a millisecond.
+     * reuse a generic plan made for a user of average scope. For a user with 100k memories among
+     * many small scopes, that plan made the embedding search sort every memory (486 ms instead of
+     * 12.6 ms) and took the lexical search twice its time. Planning anew costs well under a millisecond.
      */
     static void planForTheseParameters(Connection connection) throws SQLException {
         try (PreparedStatement setting = connection.prepareStatement(

@@ -49,12 +49,22 @@ final class FusionSweep {
         this.metricsPerVariant = metricsPerVariant;
     }
 
-    static List<Item> items(List<RetrievedMemory> memories, Function<RetrievedMemory, Hit> hit) {
-        return memories.stream().map(m -> new Item(m.getEntry().getId(), hit.apply(m))).toList();
+    /**
+     * Fetches the service's `embedding` and `context` lists for one question (top {@link #MAX_DEPTH}
+     * each) and keeps them to be fused by every variant.
+     *
+     * @param hit what a retrieved memory scores as
+     */
+    void add(ServiceClient service, String userId, String question, Function<RetrievedMemory, Hit> hit,
+            Scorer scorer) {
+        questions.add(new Question(items(service, userId, question, "embedding", hit),
+                items(service, userId, question, "context", hit), scorer));
     }
 
-    void add(List<Item> semantic, List<Item> lexical, Scorer scorer) {
-        questions.add(new Question(semantic, lexical, scorer));
+    private static List<Item> items(ServiceClient service, String userId, String question, String strategy,
+            Function<RetrievedMemory, Hit> hit) {
+        return service.retrieve(userId, question, MAX_DEPTH, ServiceClient.strategy(strategy), 0).getMemoriesList()
+                .stream().map(m -> new Item(m.getEntry().getId(), hit.apply(m))).toList();
     }
 
     Map<Variant, List<RecallMetrics>> run() {

@@ -125,14 +125,9 @@ final class LocomoBench {
         for (Conversation c : data.conversations()) {
             Provenance ids = provenance.get(c.sampleId());
             for (Qa qa : questions(c)) {
-                List<List<FusionSweep.Item>> lists = new ArrayList<>();
-                for (String strategy : List.of("embedding", "context")) {
-                    lists.add(FusionSweep.items(service.retrieve(userId(mode, c), qa.question(), FusionSweep.MAX_DEPTH,
-                            ServiceClient.strategy(strategy), 0).getMemoriesList(),
-                            m -> new Hit(ids.turns(m), tokens.count(m.getEntry().getFormatted()))));
-                }
-                sweep.add(lists.get(0), lists.get(1), (fused, metrics) -> metrics.get(0).add(
-                        Integer.toString(qa.category()), qa.evidence(), fused));
+                sweep.add(service, userId(mode, c), qa.question(),
+                        m -> new Hit(ids.turns(m), tokens.count(m.getEntry().getFormatted())),
+                        (fused, metrics) -> metrics.get(0).add(Integer.toString(qa.category()), qa.evidence(), fused));
             }
         }
         return sweep.run();

@@ -121,14 +121,9 @@ final class LongMemEvalBench {
                 score(q, hits, sessionLevel.get(strategy), turnLevel.get(strategy));
             }
             if (sweep) {
-                List<List<FusionSweep.Item>> lists = new ArrayList<>();
-                for (String strategy : List.of("embedding", "context")) {
-                    lists.add(FusionSweep.items(service.retrieve(userId, q.question(), FusionSweep.MAX_DEPTH,
-                            ServiceClient.strategy(strategy), 0).getMemoriesList(),
-                            m -> new Hit(provenance.turns(m), tokens.count(m.getEntry().getFormatted()))));
-                }
-                fusion.add(lists.get(0), lists.get(1), (fused, metrics) -> score(q, fused, metrics.get(0),
-                        metrics.get(1)));
+                fusion.add(service, userId, q.question(),
+                        m -> new Hit(provenance.turns(m), tokens.count(m.getEntry().getFormatted())),
+                        (fused, metrics) -> score(q, fused, metrics.get(0), metrics.get(1)));
             }
             scored++;
             System.out.printf("%d %s (%s): %d sessions ingested in %.1f s%n", scored, q.questionId(), q.questionType(),

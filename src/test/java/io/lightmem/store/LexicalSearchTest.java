@@ -59,9 +59,7 @@ class LexicalSearchTest {
 
         Map<String, Double> expected = bm25(userId, query);
         assertThat(found).extracting(s -> s.entry().memory()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        for (Scored s : found) {
-            assertThat(s.similarity()).as(s.entry().memory()).isCloseTo(expected.get(s.entry().memory()), within(1e-9));
-        }
+        assertScoredAs(found, expected);
         assertThat(found).extracting(Scored::similarity).isSortedAccordingTo((x, y) -> Double.compare(y, x));
         assertThat(found.get(0).entry().memory()).isEqualTo("My dog Rex loves long walks on the beach.");
     }
@@ -85,9 +83,7 @@ class LexicalSearchTest {
 
         assertThat(bounded).extracting(s -> s.entry().memory()).containsExactly(
                 "Caroline: I finally repaired the old typewriter.", "Melanie: my typewriter needs a new ribbon.");
-        for (Scored s : bounded) {
-            assertThat(s.similarity()).isCloseTo(exact.get(s.entry().memory()), within(1e-9));
-        }
+        assertScoredAs(bounded, exact);
         // With room for every posting, the same two lead an exhaustive ranking of all 32 matches.
         List<Scored> exhaustive = lexical.bm25(userId, query, 50, Filter.NONE, K1, B, EXHAUSTIVE);
         assertThat(exhaustive).hasSize(32);
@@ -128,9 +124,7 @@ class LexicalSearchTest {
         List<Scored> found = lexical.bm25(userId, "garden", 10, new Filter(null, null, "Bob", null), K1, B, 10);
 
         assertThat(found).extracting(s -> s.entry().id()).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
-        for (Scored s : found) {
-            assertThat(s.similarity()).isCloseTo(exact.get(s.entry().memory()), within(1e-9));
-        }
+        assertScoredAs(found, exact);
     }
 
     @Test
@@ -162,6 +156,13 @@ class LexicalSearchTest {
 
         execute("DELETE FROM memory_entry WHERE user_id = ?", userId);
         assertThat(statistics(userId)).isEmpty();
+    }
+
+    /** Each entry's score equals the independently computed BM25 score of its memory text. */
+    private static void assertScoredAs(List<Scored> found, Map<String, Double> expected) {
+        for (Scored s : found) {
+            assertThat(s.similarity()).as(s.entry().memory()).isCloseTo(expected.get(s.entry().memory()), within(1e-9));
+        }
     }
 
     /** The documented formula, from each memory's lexemes and positions; keys are memory texts. */

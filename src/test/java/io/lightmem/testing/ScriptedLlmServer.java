@@ -10,11 +10,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -41,6 +44,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private volatile Reply fallback = Reply.answer("{\"data\": []}");
     private volatile Function<JsonNode, Reply> responder;
+    private volatile CountDownLatch firstRequest = new CountDownLatch(1);
 
     public ScriptedLlmServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -73,12 +77,23 @@ public final class ScriptedLlmServer implements AutoCloseable {
     public void reset() {
         script.clear();
         requests.clear();
+        firstRequest = new CountDownLatch(1);
         fallback = Reply.answer("{\"data\": []}");
         responder = null;
     }
 
     public List<JsonNode> requests() {
         return new ArrayList<>(requests);
+    }
+
+    /**
+     * Waits until a request has arrived since the start or the last {@link #reset()}, e.g. to act
+     * while a scripted answer still holds the call.
+     */
+    public void awaitRequest(Duration timeout) throws InterruptedException {
+        if (!firstRequest.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("no request reached the scripted LLM within " + timeout);
+        }
     }
 
     /** The text of the system message of a recorded request, or "" without one. */
@@ -106,6 +121,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
         try (exchange) {
             JsonNode request = JSON.readTree(exchange.getRequestBody());
             requests.add(request);
+            firstRequest.countDown();
             Reply reply = script.poll();
             Function<JsonNode, Reply> answering = responder;
             if (reply == null && answering != null) {

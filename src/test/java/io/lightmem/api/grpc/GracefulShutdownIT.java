@@ -68,7 +68,7 @@ class GracefulShutdownIT {
                 .addMemory(AddMemoryRequest.newBuilder().setUserId(newUser())
                         .addMessages(user("I keep bees in my garden.", "2024-06-01T09:00:00"))
                         .setForceExtract(true).build()));
-        awaitLlmRequest();
+        llm.awaitRequest(Duration.ofSeconds(30));
 
         service.terminate();
 
@@ -95,7 +95,7 @@ class GracefulShutdownIT {
                         .formatted(newUser()))).build();
         CompletableFuture<HttpResponse<String>> call = HttpClient.newHttpClient()
                 .sendAsync(add, HttpResponse.BodyHandlers.ofString());
-        awaitLlmRequest();
+        llm.awaitRequest(Duration.ofSeconds(30));
 
         service.terminate();
 
@@ -119,14 +119,6 @@ class GracefulShutdownIT {
                 return e.getStatus();
             }
             assertThat(Instant.now()).as("a new call was turned away while draining").isBefore(deadline);
-            sleep(Duration.ofMillis(20));
-        }
-    }
-
-    private void awaitLlmRequest() {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (llm.requests().isEmpty()) {
-            assertThat(Instant.now()).as("the extraction request reached the LLM").isBefore(deadline);
             sleep(Duration.ofMillis(20));
         }
     }

@@ -20,7 +20,6 @@ import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,14 +82,6 @@ class RestartIT {
         }
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Test
     void aKilledServiceContinuesTheConversationExactlyWhereItStopped() throws Exception {
         String interrupted = newUser();
@@ -126,11 +117,7 @@ class RestartIT {
         CompletableFuture<AddMemoryResponse> call = CompletableFuture.supplyAsync(() -> memory
                 .withDeadlineAfter(60, TimeUnit.SECONDS).addMemory(AddMemoryRequest.newBuilder().setUserId(userId)
                         .addMessages(user(TURNS.get(1), "2024-06-02T09:00:00")).setForceExtract(true).build()));
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (llm.requests().isEmpty()) {
-            assertThat(Instant.now()).as("the extraction request reached the LLM").isBefore(deadline);
-            sleep(Duration.ofMillis(20));
-        }
+        llm.awaitRequest(Duration.ofSeconds(30));
 
         service.kill(); // like kill -9, while the batch is with the LLM
         killed.countDown();

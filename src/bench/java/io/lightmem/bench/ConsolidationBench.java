@@ -97,7 +97,7 @@ public final class ConsolidationBench {
                 List<float[]> vectors;
                 try (OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
                         OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 32, 256)) {
-                    vectors = embedder.embed(texts);
+                    vectors = embedder.embedPassages(texts);
                 }
                 double embedSeconds = (System.nanoTime() - embedStart) / 1e9;
                 System.out.printf("embedded %d synthetic texts in %.1f s (%.0f/s)%n", entries, embedSeconds,

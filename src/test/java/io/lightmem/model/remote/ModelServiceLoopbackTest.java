@@ -12,6 +12,7 @@ import io.lightmem.FailedPreconditionException;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.model.Models;
 import io.lightmem.model.TokenCounter;
 import io.lightmem.segment.LightMemTopicSegmenter;
@@ -138,8 +139,8 @@ class ModelServiceLoopbackTest {
     void remoteVectorsEqualTheInProcessOnes() {
         List<String> texts = texts();
 
-        List<float[]> local = embedder.embed(texts);
-        List<float[]> viaService = remote.embedder().embed(texts);
+        List<float[]> local = embedder.embedPassages(texts);
+        List<float[]> viaService = remote.embedder().embedPassages(texts);
 
         assertThat(viaService).hasSameSizeAs(local);
         for (int i = 0; i < texts.size(); i++) {
@@ -155,8 +156,8 @@ class ModelServiceLoopbackTest {
         try (ModelServiceClient small = client(3, 384)) {
             assertThat(small.batches(texts)).hasSize(4);
 
-            List<float[]> viaService = small.embed(texts);
-            List<float[]> local = embedder.embed(texts);
+            List<float[]> viaService = small.embed(texts, EmbeddingInput.PASSAGE);
+            List<float[]> local = embedder.embedPassages(texts);
             for (int i = 0; i < texts.size(); i++) {
                 assertThat(cosine(local.get(i), viaService.get(i))).as("text %d", i).isGreaterThanOrEqualTo(0.9999);
             }
@@ -219,7 +220,7 @@ class ModelServiceLoopbackTest {
     @Test
     void aServiceWithAnotherDimensionIsRefusedBeforeAnyVectorIsUsed() {
         try (ModelServiceClient wrongDims = client(64, 768)) {
-            assertThatThrownBy(() -> wrongDims.embed(List.of("hello")))
+            assertThatThrownBy(() -> wrongDims.embed(List.of("hello"), EmbeddingInput.PASSAGE))
                     .isInstanceOf(FailedPreconditionException.class)
                     .hasMessageContaining("into 384 dimensions")
                     .hasMessageContaining("lightmem.text-embedder.dims of this instance (and its database column) is 768");

@@ -60,6 +60,17 @@ public interface RetrievalConfig {
         @Min(1)
         @Max(1000)
         int efSearch();
+
+        /**
+         * Added to the cosine similarity of the memories of a participant the query names (a
+         * capitalized word of the query equal to a speaker name of the scope, case-insensitively), when
+         * ranking; 0 turns speaker matching off. Speaker awareness without the speaker's name in the
+         * memory text (SpeakerMatch, BENCHMARKS.md "Retrieval that generalizes").
+         */
+        @WithDefault("0.1")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        double speakerBoost();
     }
 
     /** Okapi BM25 parameters of the {@code context} strategy. */

@@ -173,7 +173,10 @@ public class MemoryRepository {
      */
     @Transactional
     public List<ScoredMemory> nearest(String userId, float[] query, int limit, MemoryFilter filter, int efSearch) {
-        SqlQuery search = nearestQuery(userId, query, limit, filter);
+        return search(nearestQuery(userId, query, limit, filter), efSearch);
+    }
+
+    private List<ScoredMemory> search(SqlQuery search, int efSearch) {
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection, efSearch);
             List<ScoredMemory> found = new ArrayList<>();
@@ -201,14 +204,60 @@ public class MemoryRepository {
         Jdbc.planForTheseParameters(connection);
     }
 
+    /**
+     * As {@link #nearest}, among the memories of the given speakers only (exact speaker names): the
+     * second list of a search that raises a named participant's memories.
+     */
+    @Transactional
+    public List<ScoredMemory> nearestOfSpeakers(String userId, List<String> speakerNames, float[] query, int limit,
+            MemoryFilter filter, int efSearch) {
+        return search(nearestQuery(userId, query, limit, filter, speakerNames), efSearch);
+    }
+
+    /**
+     * Which of {@code lowerCaseNames} are speaker names of the user's memories (compared in lower
+     * case), each as the scope spells it; one probe of memory_entry_user_speaker (V9) per name.
+     */
+    public List<String> speakersNamed(String userId, List<String> lowerCaseNames) {
+        if (lowerCaseNames.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("""
+                        SELECT s.speaker_name FROM unnest(?::text[]) AS w(name)
+                        CROSS JOIN LATERAL (SELECT m.speaker_name FROM memory_entry m
+                                             WHERE m.user_id = ? AND lower(m.speaker_name) = w.name LIMIT 1) s""")) {
+            query.setArray(1, connection.createArrayOf("text", lowerCaseNames.toArray()));
+            query.setString(2, userId);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new StorageException("cannot look up speakers", e);
+        }
+    }
+
     /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
     public static SqlQuery nearestQuery(String userId, float[] query, int limit, MemoryFilter filter) {
+        return nearestQuery(userId, query, limit, filter, List.of());
+    }
+
+    private static SqlQuery nearestQuery(String userId, float[] query, int limit, MemoryFilter filter,
+            List<String> speakerNames) {
         StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
                 + " FROM memory_entry m WHERE m.user_id = ?");
         List<Object> parameters = new ArrayList<>();
         PGvector vector = new PGvector(query);
         parameters.add(vector);
         parameters.add(userId);
+        if (!speakerNames.isEmpty()) {
+            sql.append(" AND m.speaker_name = ANY (?)");
+            parameters.add(speakerNames.toArray(String[]::new));
+        }
         FilterClause.append(sql, parameters, "m", filter);
         sql.append(" ORDER BY m.embedding <=> ? LIMIT ?");
         parameters.add(vector);

@@ -63,11 +63,13 @@ public final class Bench {
                         : null;
                 StringBuilder md = new StringBuilder();
                 String runId = Long.toString(Instant.now().getEpochSecond(), 36);
+                Path file = Path.of(args.get("file", "../shared/data/locomo/locomo-dev.json"));
+                String dataset = args.get("dataset", LocomoBench.datasetOf(file));
                 Map<String, Object> json = new LocomoBench(service, tokens, baseline, runId,
-                        args.get("fusion-sweep", "true").equals("true")).run(
-                        Path.of(args.get("file", "/work/shared/data/locomo/locomo-dev.json")),
+                        args.get("fusion-sweep", "true").equals("true"), dataset,
+                        args.get("speaker-sweep", "false").equals("true")).run(file,
                         args.list("modes", "turns,observations"), strategies, md);
-                report.write("locomo", withMachine(json, machine), md.toString());
+                report.write(args.get("name", "locomo"), withMachine(json, machine), md.toString());
             }
         }
         if (command.equals("longmemeval")) {
@@ -75,12 +77,21 @@ public final class Bench {
                     Tokens tokens = new Tokens()) {
                 StringBuilder md = new StringBuilder();
                 String runId = Long.toString(Instant.now().getEpochSecond(), 36);
+                Lc4jBaseline baseline = args.get("baseline", "true").equals("true")
+                        ? new Lc4jBaseline(jdbcUrl, jdbcUser, jdbcPassword, "bench_lc4j_longmemeval")
+                        : null;
                 Map<String, Object> json = new LongMemEvalBench(service, tokens, runId,
-                        args.get("fusion-sweep", "true").equals("true")).run(
+                        args.get("fusion-sweep", "true").equals("true"), baseline).run(
                         Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")),
                         args.getInt("limit-questions", Integer.MAX_VALUE), strategies, md);
                 report.write("longmemeval", withMachine(json, machine), md.toString());
             }
+        }
+        if (command.equals("compare")) {
+            Path out = Path.of(args.get("out", "target/bench"));
+            String md = DevComparison.markdown(out);
+            java.nio.file.Files.writeString(out.resolve("dev.md"), md);
+            System.out.println(md);
         }
         if (command.equals("scale") || command.equals("all")) {
             try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"));

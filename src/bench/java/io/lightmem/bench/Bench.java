@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * On-demand benchmarks (BENCHMARKS.md). Commands: locomo, longmemeval, scale, embed, models, all (all = locomo,
+ * On-demand benchmarks (BENCHMARKS.md). Commands: locomo (any LoCoMo-shaped file: --file, --dataset locomo |
+ * realtalk from the file name, --name of the result files, --speaker-sweep replays the speaker boost), latency
+ * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), compare (the
+ * table of bench.sh dev from the results in --out), longmemeval, scale, embed, models, all (all = locomo,
  * scale, embed; longmemeval and models run only on request; models needs a running model service at
  * --models=host:port, default 127.0.0.1:9100, and takes --texts, --rounds, --batch). Options (--key=value):
  * target (gRPC of a running LightMem, 127.0.0.1:9000), jdbc-url/jdbc-user/jdbc-password (its
@@ -85,6 +88,15 @@ public final class Bench {
                         Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")),
                         args.getInt("limit-questions", Integer.MAX_VALUE), strategies, md);
                 report.write("longmemeval", withMachine(json, machine), md.toString());
+            }
+        }
+        if (command.equals("latency")) {
+            try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"))) {
+                StringBuilder md = new StringBuilder();
+                Map<String, Object> json = new LatencyBench(service, database).run(args.getInt("size", 10000),
+                        Path.of(args.get("file", "../shared/data/locomo/locomo-dev.json")), strategies,
+                        args.getInt("requests", 200), md);
+                report.write(args.get("name", "latency"), withMachine(json, machine), md.toString());
             }
         }
         if (command.equals("compare")) {

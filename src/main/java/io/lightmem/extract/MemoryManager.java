@@ -1,5 +1,6 @@
 package io.lightmem.extract;
 
+import io.lightmem.memory.Owner;
 import java.util.List;
 
 /**
@@ -22,5 +23,5 @@ public interface MemoryManager {
      * @throws ExtractionException when the backend fails or keeps answering malformed output;
      *         the batch is then left pending, never dropped
      */
-    Extraction extract(String userId, List<Segment> batch);
+    Extraction extract(Owner owner, List<Segment> batch);
 }

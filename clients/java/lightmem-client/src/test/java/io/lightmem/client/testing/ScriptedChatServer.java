@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -31,6 +33,12 @@ public final class ScriptedChatServer implements AutoCloseable {
         this.script = script;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/chat/completions", this::complete);
+        // a script may hold one answer (a slow model) while others are served
+        server.setExecutor(Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "scripted-chat");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
     }
 
@@ -41,6 +49,17 @@ public final class ScriptedChatServer implements AutoCloseable {
 
     public List<JsonNode> requests() {
         return List.copyOf(requests);
+    }
+
+    /** Waits until a request whose prompt contains this text has arrived, e.g. to act while its answer is held. */
+    public void awaitRequestContaining(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (requests.stream().noneMatch(request -> prompt(request).contains(text))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no request containing '" + text + "' within " + timeout);
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** All message texts of a request, one after the other: what the model was shown. */

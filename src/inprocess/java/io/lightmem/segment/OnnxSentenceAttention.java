@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lightmem.model.NativeModel;
+import io.lightmem.model.SentenceAttention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

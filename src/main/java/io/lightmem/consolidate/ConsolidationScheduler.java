@@ -1,7 +1,6 @@
 package io.lightmem.consolidate;
 
 import io.lightmem.BusyException;
-import io.lightmem.config.LightMemConfig;
 import io.lightmem.store.ConsolidationRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -26,7 +25,7 @@ public class ConsolidationScheduler {
     private final int maxUsers;
 
     public ConsolidationScheduler(ConsolidationRepository runs, UpdateQueueBuilder queueBuilder,
-            Consolidator consolidator, LightMemConfig config) {
+            Consolidator consolidator, ConsolidationConfig config) {
         this.runs = runs;
         this.queueBuilder = queueBuilder;
         this.consolidator = consolidator;

@@ -2,18 +2,19 @@ package io.lightmem.consolidate;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.UserIds;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.extract.LlmClient;
-import io.lightmem.extract.Prompts;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.llm.LlmClient;
+import io.lightmem.llm.Prompts;
+import io.lightmem.memory.MemoriesStored;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.SessionTimes;
+import io.lightmem.memory.UserIds;
 import io.lightmem.model.Embedder;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.ConsolidationRepository.Question;
 import io.lightmem.store.ConsolidationRepository.Target;
-import io.lightmem.store.MemoryEntry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +69,14 @@ public class Consolidator {
     private final LlmClient llm;
     private final Embedder embedder;
     private final Spans spans;
-    private final LightMemConfig.ConsolidationConfig config;
+    private final ConsolidationConfig.Consolidation config;
     private final boolean online;
     private final String systemPrompt = Prompts.load(SYSTEM_PROMPT);
     private final String userPrompt = Prompts.load(USER_PROMPT);
     private final String retryPrompt = Prompts.load(RETRY_PROMPT);
 
     public Consolidator(ConsolidationRepository repository, DecisionApplier applier, UpdateQueueBuilder queueBuilder,
-            ConsolidationLock lock, LlmClient llm, Embedder embedder, Spans spans, LightMemConfig config) {
+            ConsolidationLock lock, LlmClient llm, Embedder embedder, Spans spans, ConsolidationConfig config) {
         this.repository = repository;
         this.applier = applier;
         this.queueBuilder = queueBuilder;
@@ -84,7 +85,7 @@ public class Consolidator {
         this.embedder = embedder;
         this.spans = spans;
         this.config = config.consolidation();
-        this.online = config.update() == LightMemConfig.UpdateMode.online;
+        this.online = config.update() == ConsolidationConfig.UpdateMode.online;
         if (online && !llm.available()) {
             LOG.warn("lightmem.update=online without an LLM memory manager: new entries get their update queue,"
                     + " but no decisions are taken");
@@ -125,14 +126,22 @@ public class Consolidator {
     }
 
     /**
-     * The online mode's hook, called by ingest right after entries are stored: builds their queues and
-     * decides the targets they are sources of. Returns the LLM calls made; never throws for LLM failures
-     * (what is left undecided is decided by the next run).
+     * lightmem.update=online: right after an add stored entries, builds their queues and decides the
+     * targets they are sources of. Never fails the add: what is left undecided (an LLM failure, or
+     * any other error) is decided by the next offline run.
      */
-    public int afterAdd(String userId, List<UUID> newEntryIds) {
-        if (!online || newEntryIds.isEmpty()) {
-            return 0;
+    void onMemoriesStored(@Observes MemoriesStored stored) {
+        if (!online || stored.memoryIds().isEmpty()) {
+            return;
         }
+        try {
+            stored.addLlmCalls(afterAdd(stored.userId(), stored.memoryIds()));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "online consolidation for user %s failed; the next offline run covers it", stored.userId());
+        }
+    }
+
+    private int afterAdd(String userId, List<UUID> newEntryIds) {
         return spans.run("consolidate_online", () -> lock.underLock(userId, () -> {
             queueBuilder.buildFor(userId, newEntryIds);
             if (!llm.available()) {

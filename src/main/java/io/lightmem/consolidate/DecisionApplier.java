@@ -1,9 +1,9 @@
 package io.lightmem.consolidate;
 
+import io.lightmem.memory.MemoryEntry;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.ConsolidationRepository.Question;
 import io.lightmem.store.HistoryRepository;
-import io.lightmem.store.MemoryEntry;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;

@@ -2,12 +2,12 @@ package io.lightmem.consolidate;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.MemoryIds;
 import io.lightmem.NotFoundException;
-import io.lightmem.UserIds;
+import io.lightmem.memory.MemoryChange;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.MemoryIds;
+import io.lightmem.memory.UserIds;
 import io.lightmem.store.HistoryRepository;
-import io.lightmem.store.HistoryRepository.Change;
-import io.lightmem.store.MemoryEntry;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -22,7 +22,7 @@ public class HistoryService {
     static final int MAX_LIMIT = 1000;
 
     /** A change undone, and the memory as restored. */
-    public record Undone(MemoryEntry entry, Change change) {
+    public record Undone(MemoryEntry entry, MemoryChange change) {
     }
 
     private final HistoryRepository history;
@@ -34,7 +34,7 @@ public class HistoryService {
     }
 
     /** @param memoryId null or empty for all the user's memories; @param limit 0 for the default */
-    public List<Change> list(String userId, String memoryId, int limit) {
+    public List<MemoryChange> list(String userId, String memoryId, int limit) {
         UserIds.require("user_id", userId);
         if (limit < 0 || limit > MAX_LIMIT) {
             throw new InvalidArgumentException("limit", "must be between 1 and " + MAX_LIMIT + " (0 for the default, "
@@ -54,14 +54,14 @@ public class HistoryService {
         if (changeId <= 0) {
             throw new InvalidArgumentException("change_id", "required (a positive change id), got " + changeId);
         }
-        Change change = history.lock(userId, changeId);
+        MemoryChange change = history.lock(userId, changeId);
         if (change == null) {
             throw new NotFoundException("change " + changeId + " not found for this user");
         }
         if (change.undoneAt() != null) {
             throw new FailedPreconditionException("change " + changeId + " was already undone at " + change.undoneAt());
         }
-        Change later = history.laterInEffect(userId, change.memoryId(), changeId);
+        MemoryChange later = history.laterInEffect(userId, change.memoryId(), changeId);
         if (later != null) {
             throw new FailedPreconditionException("memory " + change.memoryId() + " was changed again by change "
                     + later.changeId() + " (" + later.action() + "); undo that change first");

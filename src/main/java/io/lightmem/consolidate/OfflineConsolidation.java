@@ -1,6 +1,6 @@
 package io.lightmem.consolidate;
 
-import io.lightmem.UserIds;
+import io.lightmem.memory.UserIds;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

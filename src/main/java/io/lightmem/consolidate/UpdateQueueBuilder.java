@@ -1,9 +1,9 @@
 package io.lightmem.consolidate;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.UserIds;
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.memory.UserIds;
 import io.lightmem.observe.Spans;
+import io.lightmem.retrieve.RetrievalConfig;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.UpdateQueueRepository;
 import io.lightmem.store.UpdateQueueRepository.EntryKey;
@@ -26,17 +26,17 @@ public class UpdateQueueBuilder {
     private final UpdateQueueRepository queue;
     private final ConsolidationRepository runs;
     private final ConsolidationLock lock;
-    private final LightMemConfig.ConsolidationConfig config;
+    private final ConsolidationConfig.Consolidation config;
     private final int efSearch;
     private final Spans spans;
 
     public UpdateQueueBuilder(UpdateQueueRepository queue, ConsolidationRepository runs, ConsolidationLock lock,
-            LightMemConfig config, Spans spans) {
+            ConsolidationConfig config, RetrievalConfig retrieval, Spans spans) {
         this.queue = queue;
         this.runs = runs;
         this.lock = lock;
         this.config = config.consolidation();
-        this.efSearch = config.embeddingRetriever().efSearch();
+        this.efSearch = retrieval.embeddingRetriever().efSearch();
         this.spans = spans;
     }
 

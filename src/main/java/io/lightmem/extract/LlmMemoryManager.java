@@ -1,10 +1,12 @@
 package io.lightmem.extract;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.llm.LlmClient;
+import io.lightmem.llm.Prompts;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MessagesUse;
+import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
-import io.lightmem.store.LoggedMessage;
-import io.lightmem.store.NewMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +19,10 @@ public final class LlmMemoryManager implements MemoryManager {
 
     private static final Logger LOG = Logger.getLogger(LlmMemoryManager.class);
     static final String OPERATION = "extract";
+    static final String SYSTEM_PROMPT = "prompts/extract-facts.v1.system.txt";
+    static final String USER_PROMPT = "prompts/extract-facts.v1.user.txt";
+    static final String METADATA_PROMPT = "prompts/extract-metadata.v1.txt";
+    static final String RETRY_PROMPT = "prompts/json-retry.v1.txt";
 
     private final LlmClient llm;
     private final ServiceMetrics metrics;
@@ -24,8 +30,8 @@ public final class LlmMemoryManager implements MemoryManager {
     private final boolean textSummary;
     private final boolean metadataGenerate;
     private final String systemPrompt;
-    private final String userPrompt = Prompts.load(Prompts.EXTRACT_USER);
-    private final String retryPrompt = Prompts.load(Prompts.JSON_RETRY);
+    private final String userPrompt = Prompts.load(USER_PROMPT);
+    private final String retryPrompt = Prompts.load(RETRY_PROMPT);
 
     public LlmMemoryManager(LlmClient llm, ServiceMetrics metrics, MessagesUse messagesUse, boolean textSummary,
             boolean metadataGenerate) {
@@ -35,9 +41,9 @@ public final class LlmMemoryManager implements MemoryManager {
         this.textSummary = textSummary;
         this.metadataGenerate = metadataGenerate;
         this.systemPrompt = metadataGenerate
-                ? Prompts.load(Prompts.EXTRACT_SYSTEM) + "\n\n"
-                        + Prompts.fill(Prompts.load(Prompts.EXTRACT_METADATA), Map.of("categories", Category.names()))
-                : Prompts.load(Prompts.EXTRACT_SYSTEM);
+                ? Prompts.load(SYSTEM_PROMPT) + "\n\n"
+                        + Prompts.fill(Prompts.load(METADATA_PROMPT), Map.of("categories", Category.names()))
+                : Prompts.load(SYSTEM_PROMPT);
     }
 
     @Override

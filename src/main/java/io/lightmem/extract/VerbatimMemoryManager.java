@@ -1,9 +1,9 @@
 package io.lightmem.extract;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.store.LoggedMessage;
-import io.lightmem.store.MemoryMetadata;
-import io.lightmem.store.NewMemory;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MemoryMetadata;
+import io.lightmem.memory.MessagesUse;
+import io.lightmem.memory.NewMemory;
 import java.util.List;
 
 /**

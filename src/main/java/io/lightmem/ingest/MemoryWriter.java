@@ -1,9 +1,9 @@
 package io.lightmem.ingest;
 
-import io.lightmem.store.MemoryEntry;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.NewMemory;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MessageLogRepository;
-import io.lightmem.store.NewMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;

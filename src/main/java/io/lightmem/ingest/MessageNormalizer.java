@@ -1,6 +1,8 @@
 package io.lightmem.ingest;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.NormalizedMessage;
+import io.lightmem.memory.SessionTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

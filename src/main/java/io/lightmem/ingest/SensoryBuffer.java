@@ -1,7 +1,8 @@
 package io.lightmem.ingest;
 
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.Role;
 import io.lightmem.segment.TopicSegmenter;
-import io.lightmem.store.LoggedMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

@@ -1,8 +1,8 @@
 package io.lightmem.ingest;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.extract.Segment;
-import io.lightmem.store.LoggedMessage;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MessagesUse;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.MemoryIds;
 import io.lightmem.NotFoundException;
-import io.lightmem.UserIds;
-import io.lightmem.store.MemoryEntry;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.MemoryIds;
+import io.lightmem.memory.UserIds;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;

@@ -1,14 +1,13 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.UserIds;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.Strategy;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.ScoredMemory;
+import io.lightmem.memory.UserIds;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.MemoryRepository;
-import io.lightmem.store.MemoryRepository.Filter;
-import io.lightmem.store.MemoryRepository.Scored;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -23,12 +22,12 @@ public class MemorySearch {
 
     private final Retrievers retrievers;
     private final MemoryRepository memories;
-    private final LightMemConfig.RetrieveConfig limits;
+    private final RetrievalConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
     private final Spans spans;
     private final int defaultEfSearch;
 
-    public MemorySearch(Retrievers retrievers, MemoryRepository memories, LightMemConfig config,
+    public MemorySearch(Retrievers retrievers, MemoryRepository memories, RetrievalConfig config,
             ServiceMetrics metrics, Spans spans) {
         this.retrievers = retrievers;
         this.memories = memories;
@@ -39,7 +38,7 @@ public class MemorySearch {
     }
 
     /** What a search returned, and which strategy served it. */
-    public record Result(Strategy strategy, List<Scored> memories) {
+    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories) {
     }
 
     /**
@@ -47,7 +46,7 @@ public class MemorySearch {
      * @param strategy null for the configured default
      * @param efSearch 0 for the configured default
      */
-    public Result retrieve(String userId, String query, int limit, Filter filter, Strategy strategy, int efSearch) {
+    public Result retrieve(String userId, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
         UserIds.require("user_id", userId);
         if (query == null || query.isBlank()) {
             throw new InvalidArgumentException("query", "must not be blank");
@@ -73,7 +72,7 @@ public class MemorySearch {
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
                 () -> {
-                    List<Scored> found = retriever.retrieve(request);
+                    List<ScoredMemory> found = retriever.retrieve(request);
                     spans.annotate("lightmem.results", found.size());
                     return new Result(retriever.strategy(), memories.countHits(userId, found));
                 }));

@@ -1,6 +1,8 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
+import io.lightmem.memory.MemoryEntry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,7 +1,9 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,7 +12,7 @@ import java.util.UUID;
 
 /**
  * Erasure: removes what the service holds about memories or a whole user, history included (an
- * erased text must not survive in an audit table). Runs in the caller's transaction.
+ * erased text must not survive in an audit table). Each call is one transaction: all or nothing.
  */
 @ApplicationScoped
 public class ErasureRepository {
@@ -27,6 +29,7 @@ public class ErasureRepository {
     }
 
     /** Deletes the entries and their history and decisions; returns how many entries were deleted. */
+    @Transactional
     public int deleteMemories(String userId, List<UUID> ids) {
         try (Connection connection = dataSource.getConnection()) {
             Object[] array = ids.toArray();
@@ -40,6 +43,7 @@ public class ErasureRepository {
     }
 
     /** Deletes every row of the user in every table; returns the numbers of memories and messages deleted. */
+    @Transactional
     public int[] eraseUser(String userId) {
         try (Connection connection = dataSource.getConnection()) {
             int memories = 0;

@@ -1,12 +1,13 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
+import io.lightmem.memory.MemoryChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,11 +19,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class HistoryRepository {
-
-    /** One recorded change; {@code undoneAt} null while in effect, {@code runId} null when made outside a run. */
-    public record Change(long changeId, UUID memoryId, String action, String oldMemory, String newMemory,
-            Instant changedAt, Instant undoneAt, Long runId) {
-    }
 
     private static final String CHANGE_COLUMNS =
             "change_id, memory_id, action, old_memory, new_memory, changed_at, undone_at, run_id";
@@ -65,7 +61,7 @@ public class HistoryRepository {
     }
 
     /** The user's changes of one memory (or of all memories when {@code memoryId} is null), newest first. */
-    public List<Change> list(String userId, UUID memoryId, int limit) {
+    public List<MemoryChange> list(String userId, UUID memoryId, int limit) {
         // Served by memory_history_memory (user_id, memory_id, change_id).
         String sql = "SELECT " + CHANGE_COLUMNS + " FROM memory_history WHERE user_id = ?"
                 + (memoryId == null ? "" : " AND memory_id = ?") + " ORDER BY change_id DESC LIMIT ?";
@@ -84,13 +80,13 @@ public class HistoryRepository {
     }
 
     /** One change, row-locked until the caller's transaction ends; null if the user has no such change. */
-    public Change lock(String userId, long changeId) {
+    public MemoryChange lock(String userId, long changeId) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement("SELECT " + CHANGE_COLUMNS
                         + " FROM memory_history WHERE user_id = ? AND change_id = ? FOR UPDATE")) {
             query.setString(1, userId);
             query.setLong(2, changeId);
-            List<Change> found = changes(query);
+            List<MemoryChange> found = changes(query);
             return found.isEmpty() ? null : found.get(0);
         } catch (SQLException e) {
             throw new StorageException("cannot read history", e);
@@ -98,7 +94,7 @@ public class HistoryRepository {
     }
 
     /** The oldest change of the same memory made after {@code changeId} and still in effect, or null. */
-    public Change laterInEffect(String userId, UUID memoryId, long changeId) {
+    public MemoryChange laterInEffect(String userId, UUID memoryId, long changeId) {
         // Served by memory_history_memory (user_id, memory_id, change_id).
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement("SELECT " + CHANGE_COLUMNS + """
@@ -108,7 +104,7 @@ public class HistoryRepository {
             query.setString(1, userId);
             query.setObject(2, memoryId);
             query.setLong(3, changeId);
-            List<Change> found = changes(query);
+            List<MemoryChange> found = changes(query);
             return found.isEmpty() ? null : found.get(0);
         } catch (SQLException e) {
             throw new StorageException("cannot read history", e);
@@ -150,11 +146,11 @@ public class HistoryRepository {
         }
     }
 
-    private static List<Change> changes(PreparedStatement query) throws SQLException {
-        List<Change> changes = new ArrayList<>();
+    private static List<MemoryChange> changes(PreparedStatement query) throws SQLException {
+        List<MemoryChange> changes = new ArrayList<>();
         try (ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
-                changes.add(new Change(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                changes.add(new MemoryChange(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                         rs.getString(5), Jdbc.instant(rs.getTimestamp(6)), Jdbc.instant(rs.getTimestamp(7)),
                         (Long) rs.getObject(8)));
             }

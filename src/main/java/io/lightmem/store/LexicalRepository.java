@@ -1,8 +1,9 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.store.MemoryRepository.Filter;
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.StorageException;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -50,16 +51,16 @@ public class LexicalRepository {
      * scored memories; entries sharing no lexeme with the query are never returned.
      */
     @Transactional
-    public List<Scored> bm25(String userId, String query, int limit, Filter filter, double k1, double b,
+    public List<ScoredMemory> bm25(String userId, String query, int limit, MemoryFilter filter, double k1, double b,
             int maxCandidates) {
         SqlQuery search = bm25Query(userId, query, limit, filter, k1, b, maxCandidates);
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection);
-            List<Scored> found = new ArrayList<>();
+            List<ScoredMemory> found = new ArrayList<>();
             try (PreparedStatement statement = search.prepare(connection, "");
                     ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Scored(MemoryRepository.entry(rs), rs.getDouble("score")));
+                    found.add(new ScoredMemory(MemoryRepository.entry(rs), rs.getDouble("score")));
                 }
             }
             return found;
@@ -80,7 +81,7 @@ public class LexicalRepository {
      * stay the whole scope's); only candidates are unnested, and only the top {@code limit} rows are
      * joined back for their columns.
      */
-    public static SqlQuery bm25Query(String userId, String query, int limit, Filter filter, double k1, double b,
+    public static SqlQuery bm25Query(String userId, String query, int limit, MemoryFilter filter, double k1, double b,
             int maxCandidates) {
         List<Object> parameters = new ArrayList<>();
         parameters.add(query);

@@ -2,13 +2,17 @@ package io.lightmem.store;
 
 import com.pgvector.PGvector;
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -161,34 +165,22 @@ public class MemoryRepository {
         }
     }
 
-    /** Restrictions of a search; null fields do not restrict. */
-    public record Filter(Instant from, Instant to, String speakerName, String category) {
-        public static final Filter NONE = new Filter(null, null, null, null);
-    }
-
-    /**
-     * An entry with its relevance to a query: cosine similarity (embedding), BM25 score (context)
-     * or reciprocal-rank-fusion score (hybrid). Higher is better within one strategy only.
-     */
-    public record Scored(MemoryEntry entry, double similarity) {
-    }
-
     /**
      * The {@code limit} entries of one user nearest to {@code query} by cosine distance, nearest
-     * first; {@link Scored#similarity()} is the cosine similarity. pgvector's iterative index scan
+     * first; {@link ScoredMemory#similarity()} is the cosine similarity. pgvector's iterative index scan
      * keeps going until enough rows pass the user and filter conditions. Hits are not counted here
      * (see {@link #countHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
-    public List<Scored> nearest(String userId, float[] query, int limit, Filter filter, int efSearch) {
+    public List<ScoredMemory> nearest(String userId, float[] query, int limit, MemoryFilter filter, int efSearch) {
         SqlQuery search = nearestQuery(userId, query, limit, filter);
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection, efSearch);
-            List<Scored> found = new ArrayList<>();
+            List<ScoredMemory> found = new ArrayList<>();
             try (PreparedStatement statement = search.prepare(connection, "");
                     ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Scored(entry(rs), 1 - rs.getDouble("distance")));
+                    found.add(new ScoredMemory(entry(rs), 1 - rs.getDouble("distance")));
                 }
             }
             // relaxed_order may return neighbours slightly out of order.
@@ -210,7 +202,7 @@ public class MemoryRepository {
     }
 
     /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
-    public static SqlQuery nearestQuery(String userId, float[] query, int limit, Filter filter) {
+    public static SqlQuery nearestQuery(String userId, float[] query, int limit, MemoryFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
                 + " FROM memory_entry m WHERE m.user_id = ?");
         List<Object> parameters = new ArrayList<>();
@@ -226,7 +218,7 @@ public class MemoryRepository {
 
     /** Counts one retrieval of each entry and returns them with their new hit_time, in order. */
     @Transactional
-    public List<Scored> countHits(String userId, List<Scored> found) {
+    public List<ScoredMemory> countHits(String userId, List<ScoredMemory> found) {
         if (found.isEmpty()) {
             return found;
         }
@@ -239,7 +231,7 @@ public class MemoryRepository {
         } catch (SQLException e) {
             throw new StorageException("cannot count memory hits", e);
         }
-        return found.stream().map(s -> new Scored(withHit(s.entry()), s.similarity())).toList();
+        return found.stream().map(s -> new ScoredMemory(withHit(s.entry()), s.similarity())).toList();
     }
 
     private static MemoryEntry withHit(MemoryEntry e) {

@@ -1,8 +1,11 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.ingest.NormalizedMessage;
-import io.lightmem.ingest.Role;
+import io.lightmem.StorageException;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.NewMessage;
+import io.lightmem.memory.NormalizedMessage;
+import io.lightmem.memory.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;

@@ -1,14 +1,16 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
+import io.lightmem.memory.UsageTotals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.sql.SQLException;
 
 /** LLM token accounting: one row per call. */
 @ApplicationScoped
@@ -20,21 +22,17 @@ public class UsageRepository {
         this.dataSource = dataSource;
     }
 
-    /** Calls and tokens of one operation. */
-    public record Totals(String operation, long calls, long promptTokens, long completionTokens, long totalTokens) {
-    }
-
-    /** Totals per operation for one user, by operation name. */
-    public List<Totals> totals(String userId) {
+    /** UsageTotals per operation for one user, by operation name. */
+    public List<UsageTotals> totals(String userId) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement("""
                         SELECT operation, count(*), sum(prompt_tokens), sum(completion_tokens), sum(total_tokens)
                         FROM llm_usage WHERE user_id = ? GROUP BY operation ORDER BY operation""")) {
             query.setString(1, userId);
-            List<Totals> totals = new ArrayList<>();
+            List<UsageTotals> totals = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    totals.add(new Totals(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                    totals.add(new UsageTotals(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
                 }
             }
             return totals;

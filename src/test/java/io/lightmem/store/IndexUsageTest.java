@@ -3,7 +3,7 @@ package io.lightmem.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.memory.MemoryFilter;
 import io.lightmem.testing.Conversations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -89,7 +89,7 @@ class IndexUsageTest {
         for (int i = 0; i < query.length; i++) {
             query[i] = random.nextFloat() - 0.5f;
         }
-        String plan = explain(MemoryRepository.nearestQuery(userId, query, 10, Filter.NONE), 100);
+        String plan = explain(MemoryRepository.nearestQuery(userId, query, 10, MemoryFilter.NONE), 100);
 
         assertThat(plan).contains("Index Scan using memory_entry_embedding");
     }
@@ -98,7 +98,7 @@ class IndexUsageTest {
     void embeddingSearchWithFiltersStillUsesTheHnswIndex() throws SQLException {
         float[] query = new float[384];
         query[0] = 1;
-        Filter filter = new Filter(java.time.Instant.parse("2024-02-01T00:00:00Z"), null, "User", null);
+        MemoryFilter filter = new MemoryFilter(java.time.Instant.parse("2024-02-01T00:00:00Z"), null, "User", null);
         String plan = explain(MemoryRepository.nearestQuery(userId, query, 10, filter), 100);
 
         assertThat(plan).contains("Index Scan using memory_entry_embedding");
@@ -110,7 +110,7 @@ class IndexUsageTest {
         // of average size) would look cheaper to PostgreSQL than the plans made for this user.
         float[] query = new float[384];
         query[1] = 1;
-        long[] plans = plansOfRepeated(MemoryRepository.nearestQuery(userId, query, 10, Filter.NONE),
+        long[] plans = plansOfRepeated(MemoryRepository.nearestQuery(userId, query, 10, MemoryFilter.NONE),
                 "ORDER BY m.embedding <=>", connection -> MemoryRepository.setSearchOptions(connection, 40));
 
         assertThat(plans[0]).as("generic plans").isZero();
@@ -120,7 +120,7 @@ class IndexUsageTest {
     @Test
     void aRepeatedLexicalSearchIsPlannedForItsUserEachTime() throws SQLException {
         long[] plans = plansOfRepeated(
-                LexicalRepository.bm25Query(userId, "vintage typewriter", 10, Filter.NONE, 1.2, 0.75, 1000),
+                LexicalRepository.bm25Query(userId, "vintage typewriter", 10, MemoryFilter.NONE, 1.2, 0.75, 1000),
                 "WITH terms AS", LexicalRepository::setSearchOptions);
 
         assertThat(plans[0]).as("generic plans").isZero();
@@ -169,7 +169,7 @@ class IndexUsageTest {
     void lexicalSearchUsesTheGinIndex() throws SQLException {
         // A selective query (1 % of the user's memories), as most are: common terms may rightly
         // be served by the user_id index instead.
-        String plan = explain(LexicalRepository.bm25Query(userId, "vintage typewriter", 10, Filter.NONE, 1.2, 0.75, 1000), 0);
+        String plan = explain(LexicalRepository.bm25Query(userId, "vintage typewriter", 10, MemoryFilter.NONE, 1.2, 0.75, 1000), 0);
 
         assertThat(plan).contains("Bitmap Index Scan on memory_entry_lexical");
     }

@@ -1,8 +1,8 @@
 package io.lightmem.testing;
 
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.Message;
-import io.lightmem.api.grpc.v1.Role;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.Message;
+import io.lightmem.v1.Role;
 import java.util.UUID;
 
 /** Builders that keep the tests about behaviour rather than protobuf plumbing. */

@@ -1,13 +1,13 @@
 package io.lightmem.api.funqy;
 
-import io.lightmem.UserIds;
 import io.lightmem.api.funqy.Messages.DeleteMemoriesRequest;
 import io.lightmem.api.funqy.Messages.DeleteMemoriesResponse;
 import io.lightmem.api.funqy.Messages.GetUsageRequest;
 import io.lightmem.api.funqy.Messages.GetUsageResponse;
 import io.lightmem.api.funqy.Messages.OperationUsage;
 import io.lightmem.erase.MemoryEraser;
-import io.lightmem.store.UsageRepository;
+import io.lightmem.llm.LlmUsage;
+import io.lightmem.memory.UserIds;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -17,9 +17,9 @@ import java.util.List;
 public class AccountFunctions {
 
     private final MemoryEraser eraser;
-    private final UsageRepository usage;
+    private final LlmUsage usage;
 
-    public AccountFunctions(MemoryEraser eraser, UsageRepository usage) {
+    public AccountFunctions(MemoryEraser eraser, LlmUsage usage) {
         this.eraser = eraser;
         this.usage = usage;
     }

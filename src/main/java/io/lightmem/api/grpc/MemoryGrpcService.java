@@ -1,48 +1,48 @@
 package io.lightmem.api.grpc;
 
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.UserIds;
-import io.lightmem.api.grpc.v1.DeleteMemoriesRequest;
-import io.lightmem.api.grpc.v1.DeleteMemoriesResponse;
-import io.lightmem.api.grpc.v1.FlushRequest;
-import io.lightmem.api.grpc.v1.GetMemoryRequest;
-import io.lightmem.api.grpc.v1.GetMemoryResponse;
-import io.lightmem.api.grpc.v1.ListMemoriesRequest;
-import io.lightmem.api.grpc.v1.ListMemoriesResponse;
-import io.lightmem.api.grpc.v1.FlushResponse;
-import io.lightmem.api.grpc.v1.GetUsageRequest;
-import io.lightmem.api.grpc.v1.GetUsageResponse;
-import io.lightmem.api.grpc.v1.OperationUsage;
-import io.lightmem.api.grpc.v1.GetTimestampRequest;
-import io.lightmem.api.grpc.v1.GetTimestampResponse;
-import io.lightmem.api.grpc.v1.MemoryService;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
-import io.lightmem.api.grpc.v1.RetrieveResponse;
-import io.lightmem.api.grpc.v1.RetrievedMemory;
-import io.lightmem.api.grpc.v1.ShowInstanceRequest;
-import io.lightmem.api.grpc.v1.ShowInstanceResponse;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueRequest;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueResponse;
-import io.lightmem.api.grpc.v1.ListHistoryRequest;
-import io.lightmem.api.grpc.v1.ListHistoryResponse;
-import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
-import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
-import io.lightmem.api.grpc.v1.UndoChangeRequest;
-import io.lightmem.api.grpc.v1.UndoChangeResponse;
-import io.lightmem.config.InstanceInfo;
+import io.lightmem.api.InstanceInfo;
 import io.lightmem.consolidate.Consolidator;
 import io.lightmem.consolidate.HistoryService;
 import io.lightmem.consolidate.UpdateQueueBuilder;
+import io.lightmem.erase.MemoryEraser;
 import io.lightmem.ingest.AddResult;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
-import io.lightmem.ingest.SessionTimes;
-import io.lightmem.erase.MemoryEraser;
+import io.lightmem.llm.LlmUsage;
+import io.lightmem.memory.ScoredMemory;
+import io.lightmem.memory.SessionTimes;
+import io.lightmem.memory.UsageTotals;
 import io.lightmem.retrieve.MemoryLookup;
 import io.lightmem.retrieve.MemorySearch;
-import io.lightmem.store.MemoryRepository.Scored;
-import io.lightmem.store.UsageRepository;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.ConstructUpdateQueueRequest;
+import io.lightmem.v1.ConstructUpdateQueueResponse;
+import io.lightmem.v1.DeleteMemoriesRequest;
+import io.lightmem.v1.DeleteMemoriesResponse;
+import io.lightmem.v1.FlushRequest;
+import io.lightmem.v1.FlushResponse;
+import io.lightmem.v1.GetMemoryRequest;
+import io.lightmem.v1.GetMemoryResponse;
+import io.lightmem.v1.GetTimestampRequest;
+import io.lightmem.v1.GetTimestampResponse;
+import io.lightmem.v1.GetUsageRequest;
+import io.lightmem.v1.GetUsageResponse;
+import io.lightmem.v1.ListHistoryRequest;
+import io.lightmem.v1.ListHistoryResponse;
+import io.lightmem.v1.ListMemoriesRequest;
+import io.lightmem.v1.ListMemoriesResponse;
+import io.lightmem.v1.MemoryService;
+import io.lightmem.v1.OfflineUpdateRequest;
+import io.lightmem.v1.OfflineUpdateResponse;
+import io.lightmem.v1.OperationUsage;
+import io.lightmem.v1.RetrieveRequest;
+import io.lightmem.v1.RetrieveResponse;
+import io.lightmem.v1.RetrievedMemory;
+import io.lightmem.v1.ShowInstanceRequest;
+import io.lightmem.v1.ShowInstanceResponse;
+import io.lightmem.v1.UndoChangeRequest;
+import io.lightmem.v1.UndoChangeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -61,7 +61,7 @@ public class MemoryGrpcService implements MemoryService {
     private final MemoryIngestor ingestor;
     private final MemorySearch search;
     private final InstanceInfo instance;
-    private final UsageRepository usage;
+    private final LlmUsage usage;
     private final UpdateQueueBuilder queueBuilder;
     private final Consolidator consolidator;
     private final HistoryService history;
@@ -70,7 +70,7 @@ public class MemoryGrpcService implements MemoryService {
     private final Clock clock;
 
     public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
-            UsageRepository usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
+            LlmUsage usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
             MemoryLookup lookup, MemoryEraser eraser) {
         this.ingestor = ingestor;
         this.search = search;
@@ -121,7 +121,7 @@ public class MemoryGrpcService implements MemoryService {
     public Uni<GetUsageResponse> getUsage(GetUsageRequest request) {
         return call(() -> {
             GetUsageResponse.Builder response = GetUsageResponse.newBuilder();
-            for (UsageRepository.Totals totals : usage.totals(UserIds.require("user_id", request.getUserId()))) {
+            for (UsageTotals totals : usage.totals(request.getUserId())) {
                 response.addOperations(OperationUsage.newBuilder()
                         .setOperation(totals.operation())
                         .setCalls(totals.calls())
@@ -140,7 +140,7 @@ public class MemoryGrpcService implements MemoryService {
                     GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
                     .setStrategy(GrpcMapping.strategy(found.strategy()));
-            for (Scored scored : found.memories()) {
+            for (ScoredMemory scored : found.memories()) {
                 response.addMemories(RetrievedMemory.newBuilder()
                         .setEntry(GrpcMapping.entry(scored.entry()))
                         .setScore(scored.similarity()));

@@ -1,11 +1,11 @@
 package io.lightmem.api.mcp;
 
-import io.lightmem.config.InstanceInfo;
+import io.lightmem.api.InstanceInfo;
 import io.lightmem.consolidate.OfflineConsolidation;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
-import io.lightmem.ingest.Role;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.memory.Role;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.retrieve.MemorySearch;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.Tool;

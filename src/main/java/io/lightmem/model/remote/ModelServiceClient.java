@@ -7,21 +7,20 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.UnavailableException;
-import io.lightmem.api.grpc.v1.CompressRequest;
-import io.lightmem.api.grpc.v1.CompressedText;
-import io.lightmem.api.grpc.v1.ComputeSentenceAttentionRequest;
-import io.lightmem.api.grpc.v1.ComputeSentenceAttentionResponse;
-import io.lightmem.api.grpc.v1.CountTokensRequest;
-import io.lightmem.api.grpc.v1.CountTokensResponse;
-import io.lightmem.api.grpc.v1.EmbedRequest;
-import io.lightmem.api.grpc.v1.EmbedResponse;
-import io.lightmem.api.grpc.v1.Embedding;
-import io.lightmem.api.grpc.v1.GetModelInfoRequest;
-import io.lightmem.api.grpc.v1.GetModelInfoResponse;
-import io.lightmem.api.grpc.v1.ModelServiceGrpc;
-import io.lightmem.api.grpc.v1.ModelServiceGrpc.ModelServiceBlockingStub;
 import io.lightmem.compress.Compression;
-import io.lightmem.config.LightMemConfig.ModelsConfig;
+import io.lightmem.v1.CompressRequest;
+import io.lightmem.v1.CompressedText;
+import io.lightmem.v1.ComputeSentenceAttentionRequest;
+import io.lightmem.v1.ComputeSentenceAttentionResponse;
+import io.lightmem.v1.CountTokensRequest;
+import io.lightmem.v1.CountTokensResponse;
+import io.lightmem.v1.EmbedRequest;
+import io.lightmem.v1.EmbedResponse;
+import io.lightmem.v1.Embedding;
+import io.lightmem.v1.GetModelInfoRequest;
+import io.lightmem.v1.GetModelInfoResponse;
+import io.lightmem.v1.ModelServiceGrpc;
+import io.lightmem.v1.ModelServiceGrpc.ModelServiceBlockingStub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +60,7 @@ public final class ModelServiceClient implements AutoCloseable {
         }
 
         /** The settings of role api; {@code lightmem.models.endpoint} is required there. */
-        public static Settings of(ModelsConfig config) {
+        public static Settings of(ModelServiceConfig config) {
             String endpoint = config.endpoint().filter(e -> !e.isBlank()).orElseThrow(() -> new IllegalStateException(
                     "lightmem.role=api needs lightmem.models.endpoint (LIGHTMEM_MODELS_ENDPOINT): host:port of an "
                             + "instance in role models (or all) that serves lightmem.v1.ModelService"));

@@ -1,4 +1,4 @@
-package io.lightmem.store;
+package io.lightmem.memory;
 
 import java.time.Instant;
 import java.util.List;

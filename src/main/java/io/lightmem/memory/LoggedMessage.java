@@ -1,6 +1,5 @@
-package io.lightmem.store;
+package io.lightmem.memory;
 
-import io.lightmem.ingest.Role;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

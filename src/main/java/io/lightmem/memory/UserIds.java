@@ -1,5 +1,6 @@
-package io.lightmem;
+package io.lightmem.memory;
 
+import io.lightmem.InvalidArgumentException;
 import java.util.regex.Pattern;
 
 /** The tenant scope every call carries. */

@@ -1,4 +1,4 @@
-package io.lightmem.extract;
+package io.lightmem.llm;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +8,6 @@ import java.util.Map;
 
 /** Prompt texts, kept as versioned resources under {@code prompts/} so a change to one is a new file. */
 public final class Prompts {
-
-    static final String EXTRACT_SYSTEM = "prompts/extract-facts.v1.system.txt";
-    static final String EXTRACT_USER = "prompts/extract-facts.v1.user.txt";
-    static final String EXTRACT_METADATA = "prompts/extract-metadata.v1.txt";
-    static final String JSON_RETRY = "prompts/json-retry.v1.txt";
 
     private Prompts() {
     }

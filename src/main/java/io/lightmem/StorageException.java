@@ -1,10 +1,10 @@
-package io.lightmem.store;
+package io.lightmem;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 
 /** The database failed; {@link #unavailable()} tells a caller whether retrying later may help. */
-public class StorageException extends RuntimeException {
+public final class StorageException extends LightMemException {
 
     private final boolean unavailable;
 
@@ -15,6 +15,12 @@ public class StorageException extends RuntimeException {
 
     public boolean unavailable() {
         return unavailable;
+    }
+
+    /** Unavailable when retrying later may help; any other database error is a fault of the server. */
+    @Override
+    public ErrorKind kind() {
+        return unavailable ? ErrorKind.UNAVAILABLE : ErrorKind.INTERNAL;
     }
 
     /**

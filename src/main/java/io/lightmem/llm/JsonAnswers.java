@@ -1,4 +1,4 @@
-package io.lightmem.extract;
+package io.lightmem.llm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.lightmem.segment;
+package io.lightmem.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.lightmem.config;
+package io.lightmem.api;
 
 import io.lightmem.extract.MemoryManager;
 import jakarta.enterprise.context.ApplicationScoped;

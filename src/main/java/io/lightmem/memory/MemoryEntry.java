@@ -1,6 +1,5 @@
-package io.lightmem.store;
+package io.lightmem.memory;
 
-import io.lightmem.ingest.SessionTimes;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -1,6 +1,5 @@
-package io.lightmem.store;
+package io.lightmem.memory;
 
-import io.lightmem.ingest.NormalizedMessage;
 
 /**
  * A message about to enter the message log.

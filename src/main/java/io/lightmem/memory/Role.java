@@ -1,4 +1,4 @@
-package io.lightmem.ingest;
+package io.lightmem.memory;
 
 /** Who sent a message. */
 public enum Role {

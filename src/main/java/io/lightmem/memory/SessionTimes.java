@@ -1,4 +1,4 @@
-package io.lightmem.ingest;
+package io.lightmem.memory;
 
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -1,5 +1,6 @@
-package io.lightmem;
+package io.lightmem.memory;
 
+import io.lightmem.InvalidArgumentException;
 import java.util.UUID;
 
 /** Memory ids as callers send them: UUID strings. */

@@ -1,4 +1,4 @@
-package io.lightmem.extract;
+package io.lightmem.llm;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -8,9 +8,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
-import io.lightmem.extract.JsonAnswers.MalformedAnswerException;
-import io.lightmem.observe.ServiceMetrics;
-import io.lightmem.store.UsageRepository;
+import io.lightmem.llm.JsonAnswers.MalformedAnswerException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,22 +50,19 @@ public final class LlmClient {
     private final String backend;
     private final String modelName;
     private final ChatModel chatModel;
-    private final UsageRepository usage;
-    private final ServiceMetrics metrics;
+    private final LlmUsage usage;
     private final int maxRetries;
 
-    public LlmClient(String backend, String modelName, ChatModel chatModel, UsageRepository usage,
-            ServiceMetrics metrics, int maxRetries) {
+    public LlmClient(String backend, String modelName, ChatModel chatModel, LlmUsage usage, int maxRetries) {
         this.backend = backend;
         this.modelName = modelName;
         this.chatModel = chatModel;
         this.usage = usage;
-        this.metrics = metrics;
         this.maxRetries = maxRetries;
     }
 
     public static LlmClient none() {
-        return new LlmClient("none", null, null, null, null, 0);
+        return new LlmClient("none", null, null, null, 0);
     }
 
     public boolean available() {
@@ -124,6 +119,5 @@ public final class LlmClient {
         int completion = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
         int total = tokens == null || tokens.totalTokenCount() == null ? prompt + completion : tokens.totalTokenCount();
         usage.record(userId, operation, modelName, prompt, completion, total);
-        metrics.llmCall(operation, prompt, completion);
     }
 }

@@ -1,4 +1,4 @@
-package io.lightmem.api;
+package io.lightmem;
 
 /**
  * The kinds of failure every protocol front reports the same way: gRPC maps them to statuses, plain

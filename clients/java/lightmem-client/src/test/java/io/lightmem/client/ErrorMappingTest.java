@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
-import io.lightmem.client.testing.ServiceProcess;
 import io.lightmem.client.testing.SharedService;
 import io.lightmem.client.testing.Users;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,16 +17,10 @@ class ErrorMappingTest {
 
     private static final Instant NOW = Instant.parse("2024-01-15T10:30:00Z");
 
-    private static LightMemClient memory;
+    private final LightMemClient memory;
 
-    @BeforeAll
-    static void connect(ServiceProcess service) {
-        memory = service.client().build();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        memory.close();
+    ErrorMappingTest(LightMemClient memory) {
+        this.memory = memory;
     }
 
     @Test

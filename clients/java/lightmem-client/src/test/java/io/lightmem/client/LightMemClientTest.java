@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
-import io.lightmem.client.testing.ServiceProcess;
 import io.lightmem.client.testing.SharedService;
 import io.lightmem.client.testing.Users;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,16 +22,10 @@ class LightMemClientTest {
 
     private static final Instant MONDAY = Instant.parse("2024-01-15T10:30:00Z");
 
-    private static LightMemClient memory;
+    private final LightMemClient memory;
 
-    @BeforeAll
-    static void connect(ServiceProcess service) {
-        memory = service.client().build();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        memory.close();
+    LightMemClientTest(LightMemClient memory) {
+        this.memory = memory;
     }
 
     @Test

@@ -31,22 +31,22 @@ class RetryTest {
             0.2);
 
     private final ServiceProcess service;
+    /** Straight to the service, to see what was stored. */
+    private final LightMemClient direct;
     private FlakyProxy proxy;
-    private LightMemClient direct;
 
-    RetryTest(ServiceProcess service) {
+    RetryTest(ServiceProcess service, LightMemClient direct) {
         this.service = service;
+        this.direct = direct;
     }
 
     @BeforeEach
     void startProxy() throws IOException {
         proxy = new FlakyProxy(service.grpcPort());
-        direct = service.client().build();
     }
 
     @AfterEach
     void stopProxy() throws IOException {
-        direct.close();
         proxy.close();
     }
 

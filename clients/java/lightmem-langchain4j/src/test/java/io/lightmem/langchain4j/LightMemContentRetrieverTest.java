@@ -10,13 +10,10 @@ import dev.langchain4j.rag.query.Query;
 import io.lightmem.client.LightMemClient;
 import io.lightmem.client.Memory;
 import io.lightmem.client.Message;
-import io.lightmem.client.testing.ServiceProcess;
 import io.lightmem.client.testing.SharedService;
 import io.lightmem.client.testing.Users;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,16 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedService.class)
 class LightMemContentRetrieverTest {
 
-    private static LightMemClient memory;
+    private final LightMemClient memory;
 
-    @BeforeAll
-    static void connect(ServiceProcess service) {
-        memory = service.client().build();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        memory.close();
+    LightMemContentRetrieverTest(LightMemClient memory) {
+        this.memory = memory;
     }
 
     @Test

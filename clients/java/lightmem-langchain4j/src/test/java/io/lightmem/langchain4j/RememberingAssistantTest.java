@@ -13,7 +13,6 @@ import dev.langchain4j.service.UserMessage;
 import io.lightmem.client.LightMemClient;
 import io.lightmem.client.Memory;
 import io.lightmem.client.testing.ScriptedChatServer;
-import io.lightmem.client.testing.ServiceProcess;
 import io.lightmem.client.testing.SharedService;
 import io.lightmem.client.testing.Users;
 import java.util.List;
@@ -42,20 +41,18 @@ class RememberingAssistantTest {
     private static final Pattern LUNA_MEMORY = Pattern.compile(
             "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (Mon|Tue|Wed|Thu|Fri|Sat|Sun) My cat is called Luna\\.");
 
-    private final ServiceProcess service;
+    private final LightMemClient memory;
     private ScriptedChatServer model;
-    private LightMemClient memory;
     private LightMemChatRecorder recorder;
     private Assistant assistant;
 
-    RememberingAssistantTest(ServiceProcess service) {
-        this.service = service;
+    RememberingAssistantTest(LightMemClient memory) {
+        this.memory = memory;
     }
 
     @BeforeEach
     void buildTheApplication() throws Exception {
         model = new ScriptedChatServer(RememberingAssistantTest::answer);
-        memory = service.client().build();
         recorder = LightMemChatRecorder.builder(memory)
                 .userId(invocation -> userOf(invocation.chatMemoryId()))
                 .build();
@@ -74,7 +71,6 @@ class RememberingAssistantTest {
 
     @AfterEach
     void stop() {
-        memory.close();
         model.close();
     }
 

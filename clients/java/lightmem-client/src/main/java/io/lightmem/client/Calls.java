@@ -66,33 +66,39 @@ final class Calls {
         }
         ClientCall<Q, R> call = channel.newCall(method, options.withDeadline(deadline));
         current.set(call);
-        ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
-            private R value;
+        try {
+            ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
+                private R value;
 
-            @Override
-            public void onNext(R response) {
-                value = response;
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                Status.Code code = Status.fromThrowable(failure).getCode();
-                if (retries(code, idempotency) && attempt < retry.maxAttempts()) {
-                    Duration wait = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
-                    if (deadline.timeRemaining(TimeUnit.NANOSECONDS) > wait.toNanos()) {
-                        retryLater(wait, () -> attempt(method, request, idempotency, deadline, attempt + 1, current,
-                                result), method, failure, attempt, result);
-                        return;
-                    }
+                @Override
+                public void onNext(R response) {
+                    value = response;
                 }
-                result.completeExceptionally(LightMemException.of(method.getBareMethodName(), failure, attempt));
-            }
 
-            @Override
-            public void onCompleted() {
-                result.complete(value);
-            }
-        });
+                @Override
+                public void onError(Throwable failure) {
+                    Status.Code code = Status.fromThrowable(failure).getCode();
+                    if (retries(code, idempotency) && attempt < retry.maxAttempts()) {
+                        Duration wait = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+                        if (deadline.timeRemaining(TimeUnit.NANOSECONDS) > wait.toNanos()) {
+                            retryLater(wait, () -> attempt(method, request, idempotency, deadline, attempt + 1,
+                                    current, result), method, failure, attempt, result);
+                            return;
+                        }
+                    }
+                    result.completeExceptionally(
+                            LightMemException.of(method.getBareMethodName(), failure, attempt));
+                }
+
+                @Override
+                public void onCompleted() {
+                    result.complete(value);
+                }
+            });
+        } catch (RuntimeException e) {
+            // the call could not start (the channel shut down, …): on a retry no one else would end the future
+            result.completeExceptionally(LightMemException.of(method.getBareMethodName(), e, attempt));
+        }
     }
 
     private void retryLater(Duration wait, Runnable next, MethodDescriptor<?, ?> method, Throwable failure,

@@ -164,7 +164,8 @@ public final class LightMemClient implements AutoCloseable {
                     if (failure == null) {
                         return Optional.of(Protos.memory(response.getEntry()));
                     }
-                    if (failure instanceof LightMemException refused && refused.code() == io.grpc.Status.Code.NOT_FOUND) {
+                    if (failure instanceof LightMemException refused
+                            && refused.code() == io.grpc.Status.Code.NOT_FOUND) {
                         return Optional.empty();
                     }
                     throw asUnchecked(failure);
@@ -222,7 +223,10 @@ public final class LightMemClient implements AutoCloseable {
         return await(constructUpdateQueueAsync(userId, 0, 0));
     }
 
-    /** Builds the update queues: the {@code topK} nearest earlier memories searched, {@code keepTopN} kept (0: default). */
+    /**
+     * Builds the update queues: the {@code topK} nearest earlier memories searched per memory, {@code keepTopN}
+     * of them kept (0: the service's defaults).
+     */
     public UpdateQueueResult constructUpdateQueue(String userId, int topK, int keepTopN) {
         return await(constructUpdateQueueAsync(userId, topK, keepTopN));
     }
@@ -242,12 +246,15 @@ public final class LightMemClient implements AutoCloseable {
                 Duration.ofMillis(built.getElapsedMs()));
     }
 
-    /** Lets the LLM update or delete memories that newer ones resemble (consolidation step 2), at the default threshold. */
+    /**
+     * Lets the LLM update or delete memories that newer ones resemble (consolidation step 2), at the service's
+     * default threshold.
+     */
     public OfflineUpdateResult offlineUpdate(String userId) {
         return await(offlineUpdateAsync(userId, null));
     }
 
-    /** As {@link #offlineUpdate(String)}, counting newer memories whose cosine similarity is at least {@code scoreThreshold}. */
+    /** As {@link #offlineUpdate(String)}, counting newer memories of cosine similarity {@code scoreThreshold} or more. */
     public OfflineUpdateResult offlineUpdate(String userId, double scoreThreshold) {
         return await(offlineUpdateAsync(userId, scoreThreshold));
     }
@@ -263,7 +270,7 @@ public final class LightMemClient implements AutoCloseable {
                 deadline).thenApply(Protos::offlineUpdateResult);
     }
 
-    /** Recorded changes, newest first: of one memory, or of all the user's ({@code memoryId} null); {@code limit} 0 = 100. */
+    /** Recorded changes, newest first: of one memory, or of all of the user's ({@code memoryId} null); limit 0 = 100. */
     public List<MemoryChange> listHistory(String userId, String memoryId, int limit) {
         return await(listHistoryAsync(userId, memoryId, limit));
     }
@@ -290,7 +297,8 @@ public final class LightMemClient implements AutoCloseable {
                 .build();
         // Repeated after a lost answer, an undo that succeeded would fail as "already undone".
         return calls.unary(MemoryServiceGrpc.getUndoChangeMethod(), request, Idempotency.NOT_IDEMPOTENT, deadline)
-                .thenApply(undone -> new UndoResult(Protos.memory(undone.getEntry()), Protos.change(undone.getChange())));
+                .thenApply(undone -> new UndoResult(Protos.memory(undone.getEntry()),
+                        Protos.change(undone.getChange())));
     }
 
     // ---- the instance
@@ -379,7 +387,7 @@ public final class LightMemClient implements AutoCloseable {
         return value;
     }
 
-    /** How to reach the service and how to treat calls. {@link #target} is required; the transport is TLS unless {@link #plaintext()}. */
+    /** How to reach the service and how to treat calls: {@link #target} is required; TLS unless {@link #plaintext()}. */
     public static final class Builder {
 
         private static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -408,7 +416,7 @@ public final class LightMemClient implements AutoCloseable {
             return this;
         }
 
-        /** TLS, trusting the certificate authorities in this PEM file (e.g. a private CA or a self-signed certificate). */
+        /** TLS, trusting the certificate authorities in this PEM file (a private CA, a self-signed certificate). */
         public Builder tls(Path trustedCertificatesPem) {
             this.plaintext = false;
             this.trustedCertificates = trustedCertificatesPem;

@@ -20,7 +20,8 @@ final class Protos {
 
     static io.lightmem.v1.Message message(Message message) {
         io.lightmem.v1.Message.Builder proto = io.lightmem.v1.Message.newBuilder()
-                .setRole(message.role() == Role.USER ? io.lightmem.v1.Role.ROLE_USER : io.lightmem.v1.Role.ROLE_ASSISTANT)
+                .setRole(message.role() == Role.USER ? io.lightmem.v1.Role.ROLE_USER
+                        : io.lightmem.v1.Role.ROLE_ASSISTANT)
                 .setContent(message.content())
                 .setTimeStamp(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(message.time()));
         if (message.speakerId() != null) {
@@ -35,9 +36,9 @@ final class Protos {
     static Memory memory(MemoryEntry entry) {
         return new Memory(entry.getId(), entry.getUserId(), entry.getMemory(), entry.getOriginalMemory(),
                 entry.getCompressedMemory(), instant(entry.getTimeStamp()), entry.getWeekday(), entry.getSpeakerId(),
-                entry.getSpeakerName(), entry.getCategory(), entry.getSubcategory(), List.copyOf(entry.getKeywordsList()),
-                List.copyOf(entry.getEntitiesList()), List.copyOf(entry.getSourcesList()), entry.getHitTime(),
-                entry.getFormatted());
+                entry.getSpeakerName(), entry.getCategory(), entry.getSubcategory(),
+                List.copyOf(entry.getKeywordsList()), List.copyOf(entry.getEntitiesList()),
+                List.copyOf(entry.getSourcesList()), entry.getHitTime(), entry.getFormatted());
     }
 
     static List<Memory> memories(List<MemoryEntry> entries) {

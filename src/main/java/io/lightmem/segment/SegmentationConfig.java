@@ -1,6 +1,6 @@
 package io.lightmem.segment;
 
-import io.lightmem.model.OnnxRuntimeOptions;
+import io.lightmem.config.OnnxRuntimeOptions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;

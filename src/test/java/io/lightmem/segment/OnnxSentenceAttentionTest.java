@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.lightmem.model.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.testing.TinyAttentionEncoder;
 import io.lightmem.testing.TinyTokenClassifier;

@@ -2,7 +2,7 @@ package io.lightmem.erase;
 
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.memory.MemoryIds;
-import io.lightmem.memory.UserIds;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.ErasureRepository;
 import io.lightmem.store.UserLock;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +35,7 @@ public class MemoryEraser {
     }
 
     /** Exactly one of {@code memoryIds} (non-empty) and {@code everything} must be given. */
-    public Erased delete(String userId, List<String> memoryIds, boolean everything) {
-        UserIds.require("user_id", userId);
+    public Erased delete(Owner owner, List<String> memoryIds, boolean everything) {
         if (everything == !memoryIds.isEmpty()) {
             throw new InvalidArgumentException("memory_ids", everything
                     ? "must be empty when all is set"
@@ -46,12 +45,12 @@ public class MemoryEraser {
         for (int i = 0; i < memoryIds.size(); i++) {
             ids.add(MemoryIds.parse("memory_ids[" + i + "]", memoryIds.get(i)));
         }
-        return userLock.underLocks(EnumSet.allOf(UserLock.Namespace.class), userId, LOCK_TIMEOUT, () -> {
+        return userLock.underLocks(EnumSet.allOf(UserLock.Namespace.class), owner, LOCK_TIMEOUT, () -> {
             if (everything) {
-                int[] erased = erasure.eraseUser(userId);
+                int[] erased = erasure.eraseUser(owner);
                 return new Erased(erased[0], erased[1]);
             }
-            return new Erased(erasure.deleteMemories(userId, ids), 0);
+            return new Erased(erasure.deleteMemories(owner, ids), 0);
         });
     }
 }

@@ -49,16 +49,16 @@ public class EmbeddingRetriever implements Retriever {
         float[] query = spans.run("embed", () -> embedder.embedQuery(request.query()));
         // ef_search below limit would cap the result size.
         int ef = Math.max(request.efSearch(), request.limit());
-        List<ScoredMemory> nearest = spans.run("search", () -> memories.nearest(request.userId(), query,
+        List<ScoredMemory> nearest = spans.run("search", () -> memories.nearest(request.owner(), query,
                 request.limit(), request.filter(), ef));
         if (speakerBoost == 0 || request.filter().speakerName() != null) {
             return nearest; // a speaker filter already decides whose memories count
         }
-        List<String> named = speakers.named(request.userId(), request.query());
+        List<String> named = speakers.named(request.owner(), request.query());
         if (named.isEmpty()) {
             return nearest;
         }
-        List<ScoredMemory> theirs = spans.run("search", () -> memories.nearestOfSpeakers(request.userId(), named,
+        List<ScoredMemory> theirs = spans.run("search", () -> memories.nearestOfSpeakers(request.owner(), named,
                 query, request.limit(), request.filter(), ef));
         return boosted(nearest, theirs, Set.copyOf(named), speakerBoost, request.limit());
     }

@@ -2,9 +2,9 @@ package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.ScoredMemory;
-import io.lightmem.memory.UserIds;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.MemoryRepository;
@@ -46,8 +46,7 @@ public class MemorySearch {
      * @param strategy null for the configured default
      * @param efSearch 0 for the configured default
      */
-    public Result retrieve(String userId, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
-        UserIds.require("user_id", userId);
+    public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
         if (query == null || query.isBlank()) {
             throw new InvalidArgumentException("query", "must not be blank");
         }
@@ -67,14 +66,14 @@ public class MemorySearch {
             throw new InvalidArgumentException("filter.time_from", "must be before filter.time_to");
         }
         Retriever retriever = retrievers.forRequest(strategy, "strategy");
-        SearchRequest request = new SearchRequest(userId, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
+        SearchRequest request = new SearchRequest(owner, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
                 filter, efSearch == 0 ? defaultEfSearch : efSearch);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
                 () -> {
                     List<ScoredMemory> found = retriever.retrieve(request);
                     spans.annotate("lightmem.results", found.size());
-                    return new Result(retriever.strategy(), memories.countHits(userId, found));
+                    return new Result(retriever.strategy(), memories.countHits(owner, found));
                 }));
     }
 }

@@ -1,5 +1,6 @@
 package io.lightmem.retrieve;
 
+import io.lightmem.memory.Owner;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ public class SpeakerMatch {
     }
 
     /** The speaker names of the user's memories that {@code query} names, as stored; often empty. */
-    public List<String> named(String userId, String query) {
-        return memories.speakersNamed(userId, candidates(query));
+    public List<String> named(Owner owner, String query) {
+        return memories.speakersNamed(owner, candidates(query));
     }
 
     /** Lower-case capitalized words of the query and pairs of adjacent ones, possessives removed. */

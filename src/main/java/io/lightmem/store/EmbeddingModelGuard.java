@@ -16,7 +16,7 @@ import java.sql.SQLException;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps one embedding model per database (V8__embedding_model.sql): the first start records the
+ * Keeps one embedding model per database (V9__embedding_model.sql): the first start records the
  * embedder's model id, every later start compares, and a different model stops the start with both
  * ids and what to do, rather than mixing vectors that cannot be compared. In role api a model
  * service that does not answer yet defers the check to readiness, which stays down until it passed.

@@ -6,6 +6,7 @@ import io.lightmem.StorageException;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -38,11 +39,11 @@ public class MemoryRepository {
 
     /** Inserts the memories with their vectors; joins the caller's transaction. */
     @Transactional
-    public List<MemoryEntry> insert(String userId, List<NewMemory> memories, List<float[]> vectors) {
-        String sql = "INSERT INTO memory_entry (id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
+    public List<MemoryEntry> insert(Owner owner, List<NewMemory> memories, List<float[]> vectors) {
+        String sql = "INSERT INTO memory_entry (id, tenant_id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
                 + " weekday, speaker_id, speaker_name, topic_id, source, category, subcategory, keywords, entities,"
                 + " embedding, compressed_memory)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             PGvector.addVectorType(connection);
@@ -50,22 +51,23 @@ public class MemoryRepository {
             for (int i = 0; i < memories.size(); i++) {
                 NewMemory memory = memories.get(i);
                 insert.setObject(1, UUID.randomUUID());
-                insert.setString(2, userId);
-                insert.setString(3, memory.memory());
-                insert.setString(4, memory.originalMemory());
-                insert.setTimestamp(5, Jdbc.timestamp(memory.timeStamp()));
-                insert.setDouble(6, Jdbc.epochSeconds(memory.timeStamp()));
-                insert.setString(7, memory.weekday());
-                insert.setString(8, memory.speakerId());
-                insert.setString(9, memory.speakerName());
-                insert.setObject(10, memory.topicId());
-                insert.setString(11, Jdbc.jsonArray(memory.sources()));
-                insert.setString(12, memory.metadata().category());
-                insert.setString(13, memory.metadata().subcategory());
-                insert.setString(14, Jdbc.jsonArray(memory.metadata().keywords()));
-                insert.setString(15, Jdbc.jsonArray(memory.metadata().entities()));
-                insert.setObject(16, new PGvector(vectors.get(i)));
-                insert.setString(17, memory.compressedMemory());
+                insert.setString(2, owner.tenantId());
+                insert.setString(3, owner.userId());
+                insert.setString(4, memory.memory());
+                insert.setString(5, memory.originalMemory());
+                insert.setTimestamp(6, Jdbc.timestamp(memory.timeStamp()));
+                insert.setDouble(7, Jdbc.epochSeconds(memory.timeStamp()));
+                insert.setString(8, memory.weekday());
+                insert.setString(9, memory.speakerId());
+                insert.setString(10, memory.speakerName());
+                insert.setObject(11, memory.topicId());
+                insert.setString(12, Jdbc.jsonArray(memory.sources()));
+                insert.setString(13, memory.metadata().category());
+                insert.setString(14, memory.metadata().subcategory());
+                insert.setString(15, Jdbc.jsonArray(memory.metadata().keywords()));
+                insert.setString(16, Jdbc.jsonArray(memory.metadata().entities()));
+                insert.setObject(17, new PGvector(vectors.get(i)));
+                insert.setString(18, memory.compressedMemory());
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     stored.add(entry(rs));
@@ -78,21 +80,21 @@ public class MemoryRepository {
     }
 
     /** The entry, row-locked until the caller's transaction ends (consolidation, undo); null if absent. */
-    public MemoryEntry lockForChange(String userId, UUID id) {
-        return select(userId, id, " FOR UPDATE");
+    public MemoryEntry lockForChange(Owner owner, UUID id) {
+        return select(owner, id, " FOR UPDATE");
     }
 
     /** One entry of a user, or null. */
-    public MemoryEntry find(String userId, UUID id) {
-        return select(userId, id, "");
+    public MemoryEntry find(Owner owner, UUID id) {
+        return select(owner, id, "");
     }
 
-    private MemoryEntry select(String userId, UUID id, String lock) {
+    private MemoryEntry select(Owner owner, UUID id, String lock) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ?" + lock)) {
-            query.setString(1, userId);
-            query.setObject(2, id);
+                        "SELECT " + COLUMNS + " FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?" + lock)) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setObject(3, id);
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next() ? entry(rs) : null;
             }
@@ -104,20 +106,20 @@ public class MemoryRepository {
     /**
      * A page of a user's entries in time order, after the entry {@code afterId} when one is given.
      * The anchor's own float_time_stamp positions the page exactly; {@code afterTime} stands in when
-     * the anchor was deleted meanwhile. Served by memory_entry_user_time (user_id, float_time_stamp);
+     * the anchor was deleted meanwhile. Served by memory_entry_user_time (tenant_id, user_id, float_time_stamp);
      * id breaks ties of equal times.
      */
-    public List<MemoryEntry> page(String userId, UUID afterId, double afterTime, int limit) {
-        String sql = "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ?"
+    public List<MemoryEntry> page(Owner owner, UUID afterId, double afterTime, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM memory_entry WHERE tenant_id = ? AND user_id = ?"
                 + (afterId == null ? "" : " AND (float_time_stamp, id) > (COALESCE((SELECT float_time_stamp"
-                        + " FROM memory_entry WHERE user_id = ? AND id = ?), ?), ?)")
+                        + " FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?), ?), ?)")
                 + " ORDER BY float_time_stamp, id LIMIT ?";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
             int i = 1;
-            query.setString(i++, userId);
+            i = Jdbc.setOwner(query, i, owner);
             if (afterId != null) {
-                query.setString(i++, userId);
+                i = Jdbc.setOwner(query, i, owner);
                 query.setObject(i++, afterId);
                 query.setDouble(i++, afterTime);
                 query.setObject(i++, afterId);
@@ -136,16 +138,16 @@ public class MemoryRepository {
     }
 
     /** Replaces an entry's text and vector (a consolidation merge), in the caller's transaction. */
-    public void replaceMemory(String userId, UUID id, String memory, float[] vector) {
+    public void replaceMemory(Owner owner, UUID id, String memory, float[] vector) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement("""
                         UPDATE memory_entry SET memory = ?, embedding = ?, consolidated = true, updated_at = now()
-                        WHERE user_id = ? AND id = ?""")) {
+                        WHERE tenant_id = ? AND user_id = ? AND id = ?""")) {
             PGvector.addVectorType(connection);
             update.setString(1, memory);
             update.setObject(2, new PGvector(vector));
-            update.setString(3, userId);
-            update.setObject(4, id);
+            Jdbc.setOwner(update, 3, owner);
+            update.setObject(5, id);
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot update a memory", e);
@@ -153,12 +155,12 @@ public class MemoryRepository {
     }
 
     /** Deletes one entry (its queue rows go with it), in the caller's transaction. */
-    public void delete(String userId, UUID id) {
+    public void delete(Owner owner, UUID id) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM memory_entry WHERE user_id = ? AND id = ?")) {
-            delete.setString(1, userId);
-            delete.setObject(2, id);
+                        "DELETE FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?")) {
+            Jdbc.setOwner(delete, 1, owner);
+            delete.setObject(3, id);
             delete.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot delete a memory", e);
@@ -172,8 +174,8 @@ public class MemoryRepository {
      * (see {@link #countHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
-    public List<ScoredMemory> nearest(String userId, float[] query, int limit, MemoryFilter filter, int efSearch) {
-        return search(nearestQuery(userId, query, limit, filter), efSearch);
+    public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, int efSearch) {
+        return search(nearestQuery(owner, query, limit, filter), efSearch);
     }
 
     private List<ScoredMemory> search(SqlQuery search, int efSearch) {
@@ -209,16 +211,16 @@ public class MemoryRepository {
      * second list of a search that raises a named participant's memories.
      */
     @Transactional
-    public List<ScoredMemory> nearestOfSpeakers(String userId, List<String> speakerNames, float[] query, int limit,
+    public List<ScoredMemory> nearestOfSpeakers(Owner owner, List<String> speakerNames, float[] query, int limit,
             MemoryFilter filter, int efSearch) {
-        return search(nearestQuery(userId, query, limit, filter, speakerNames), efSearch);
+        return search(nearestQuery(owner, query, limit, filter, speakerNames), efSearch);
     }
 
     /**
      * Which of {@code lowerCaseNames} are speaker names of the user's memories (compared in lower
-     * case), each as the scope spells it; one probe of memory_entry_user_speaker (V9) per name.
+     * case), each as the scope spells it; one probe of memory_entry_user_speaker (V10) per name.
      */
-    public List<String> speakersNamed(String userId, List<String> lowerCaseNames) {
+    public List<String> speakersNamed(Owner owner, List<String> lowerCaseNames) {
         if (lowerCaseNames.isEmpty()) {
             return List.of();
         }
@@ -226,9 +228,10 @@ public class MemoryRepository {
                 PreparedStatement query = connection.prepareStatement("""
                         SELECT s.speaker_name FROM unnest(?::text[]) AS w(name)
                         CROSS JOIN LATERAL (SELECT m.speaker_name FROM memory_entry m
-                                             WHERE m.user_id = ? AND lower(m.speaker_name) = w.name LIMIT 1) s""")) {
+                                             WHERE m.tenant_id = ? AND m.user_id = ? AND lower(m.speaker_name) = w.name
+                                             LIMIT 1) s""")) {
             query.setArray(1, connection.createArrayOf("text", lowerCaseNames.toArray()));
-            query.setString(2, userId);
+            Jdbc.setOwner(query, 2, owner);
             List<String> names = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
@@ -242,18 +245,19 @@ public class MemoryRepository {
     }
 
     /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
-    public static SqlQuery nearestQuery(String userId, float[] query, int limit, MemoryFilter filter) {
-        return nearestQuery(userId, query, limit, filter, List.of());
+    public static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter) {
+        return nearestQuery(owner, query, limit, filter, List.of());
     }
 
-    private static SqlQuery nearestQuery(String userId, float[] query, int limit, MemoryFilter filter,
+    private static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter,
             List<String> speakerNames) {
         StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
-                + " FROM memory_entry m WHERE m.user_id = ?");
+                + " FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ?");
         List<Object> parameters = new ArrayList<>();
         PGvector vector = new PGvector(query);
         parameters.add(vector);
-        parameters.add(userId);
+        parameters.add(owner.tenantId());
+        parameters.add(owner.userId());
         if (!speakerNames.isEmpty()) {
             sql.append(" AND m.speaker_name = ANY (?)");
             parameters.add(speakerNames.toArray(String[]::new));
@@ -267,15 +271,15 @@ public class MemoryRepository {
 
     /** Counts one retrieval of each entry and returns them with their new hit_time, in order. */
     @Transactional
-    public List<ScoredMemory> countHits(String userId, List<ScoredMemory> found) {
+    public List<ScoredMemory> countHits(Owner owner, List<ScoredMemory> found) {
         if (found.isEmpty()) {
             return found;
         }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement(
-                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE user_id = ? AND id = ANY (?)")) {
-            update.setString(1, userId);
-            update.setArray(2, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
+                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
+            Jdbc.setOwner(update, 1, owner);
+            update.setArray(3, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot count memory hits", e);

@@ -25,7 +25,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import io.lightmem.model.EmbeddingInput;
 import io.lightmem.model.EmbeddingModel;
-import io.lightmem.model.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.model.remote.ModelServiceClient;

@@ -21,17 +21,18 @@ CREATE INDEX memory_entry_lexical ON memory_entry USING gin (memory_tsv);
 
 -- Serves SpeakerMatch: "does this user have a speaker called w" for each capitalized word w of a
 -- question, one index probe each (case-insensitive, as people write names in questions).
-CREATE INDEX memory_entry_user_speaker ON memory_entry (user_id, lower(speaker_name));
+CREATE INDEX memory_entry_user_speaker ON memory_entry (tenant_id, user_id, lower(speaker_name));
 
--- The statistics of V3 and V6 count lexemes of memory_tsv: recount them for the new documents.
+-- The statistics of V3 and V6 (per tenant and user since V8) count lexemes of memory_tsv: recount them
+-- for the new documents.
 TRUNCATE memory_lexical_stats;
-INSERT INTO memory_lexical_stats (user_id, documents, lexemes)
-SELECT user_id, count(*), sum(length(memory_tsv)) FROM memory_entry GROUP BY user_id;
+INSERT INTO memory_lexical_stats (tenant_id, user_id, documents, lexemes)
+SELECT tenant_id, user_id, count(*), sum(length(memory_tsv)) FROM memory_entry GROUP BY tenant_id, user_id;
 TRUNCATE memory_lexeme;
-INSERT INTO memory_lexeme (user_id, lexeme, df)
-SELECT m.user_id, u.lexeme, count(*)
+INSERT INTO memory_lexeme (tenant_id, user_id, lexeme, df)
+SELECT m.tenant_id, m.user_id, u.lexeme, count(*)
   FROM memory_entry m CROSS JOIN LATERAL unnest(m.memory_tsv) u
- GROUP BY m.user_id, u.lexeme;
+ GROUP BY m.tenant_id, m.user_id, u.lexeme;
 
 -- A changed speaker name changes the document as a changed text does.
 DROP TRIGGER memory_lexical_stats_maintain ON memory_entry;

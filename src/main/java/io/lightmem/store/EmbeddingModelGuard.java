@@ -63,6 +63,13 @@ public class EmbeddingModelGuard {
         verified = true;
     }
 
+    private static boolean holdsMemories(Connection connection) throws SQLException {
+        try (PreparedStatement any = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM memory_entry)");
+                ResultSet rs = any.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
     /** Records {@code modelId} if the database has no model yet; otherwise it must be the recorded one. */
     void check(String modelId, int dimension) {
         try (Connection connection = dataSource.get().getConnection()) {
@@ -71,7 +78,14 @@ public class EmbeddingModelGuard {
                 record.setString(1, modelId);
                 record.setInt(2, dimension);
                 if (record.executeUpdate() == 1) {
-                    LOG.infof("this database now holds vectors of %s (%d dims)", modelId, dimension);
+                    if (holdsMemories(connection)) {
+                        // A database from before V9: its memories were embedded by whatever model ran then.
+                        LOG.warnf("this database holds memories from before models were recorded; recorded %s (%d dims)"
+                                + " as their model. If they were embedded with another model, re-embed them or"
+                                + " start with that model", modelId, dimension);
+                    } else {
+                        LOG.infof("this database now holds vectors of %s (%d dims)", modelId, dimension);
+                    }
                     return;
                 }
             }

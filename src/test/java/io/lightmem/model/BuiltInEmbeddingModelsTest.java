@@ -1,5 +1,6 @@
 package io.lightmem.model;
 
+import static io.lightmem.testing.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -70,17 +71,5 @@ class BuiltInEmbeddingModelsTest {
             case E5_SMALL_V2 -> E5SmallV2EmbeddingModel::new;
             case E5_SMALL_V2_Q -> E5SmallV2QuantizedEmbeddingModel::new;
         };
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

@@ -4,6 +4,7 @@ import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
 import static io.restassured.RestAssured.given;
+import static io.lightmem.testing.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.hamcrest.Matchers.containsString;
@@ -132,13 +133,6 @@ class ModelsRoleTest {
         return v;
     }
 
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-        }
-        return dot; // both unit length
-    }
 
     @Test
     void turnsMemoryCallsAwayWithTheReason() {

@@ -15,6 +15,7 @@ import io.lightmem.model.Embedder;
 import io.lightmem.model.EmbeddingInput;
 import io.lightmem.model.Models;
 import io.lightmem.model.TokenCounter;
+import io.lightmem.testing.Vectors;
 import io.lightmem.segment.LightMemTopicSegmenter;
 import io.lightmem.segment.TopicSegmenter;
 import io.lightmem.segment.TopicSegmenter.Turn;
@@ -251,14 +252,6 @@ class ModelServiceLoopbackTest {
     }
 
     static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 && nb == 0 ? 1 : dot / Math.sqrt(na * nb);
+        return Vectors.cosine(a, b);
     }
 }

@@ -12,9 +12,12 @@
 -- which rebuilds every index of it, the HNSW index included: give the migration maintenance_work_mem.
 DROP TRIGGER memory_lexeme_changed ON memory_entry;
 ALTER TABLE memory_entry DROP COLUMN memory_tsv;
+-- The roles' default names (User, Assistant: io.lightmem.memory.Role) stay out: under user_only every
+-- memory would hold "user", and a question about "the user" would match every memory.
 ALTER TABLE memory_entry
     ADD COLUMN memory_tsv tsvector GENERATED ALWAYS AS
-        (to_tsvector('english', coalesce(speaker_name, '') || ' ' || memory)) STORED;
+        (to_tsvector('english', CASE WHEN speaker_name IN ('User', 'Assistant') THEN '' ELSE speaker_name END
+                                || ' ' || memory)) STORED;
 
 -- Serves the candidate set of a lexical query (as in V3): memory_tsv @@ (term1 | term2 | ...).
 CREATE INDEX memory_entry_lexical ON memory_entry USING gin (memory_tsv);

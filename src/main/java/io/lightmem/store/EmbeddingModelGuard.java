@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * Keeps one embedding model per database (V9__embedding_model.sql): the first start records the
  * embedder's model id, every later start compares, and a different model stops the start with both
- * ids and what to do, rather than mixing vectors that cannot be compared. In role api a model
- * service that does not answer yet defers the check to readiness, which stays down until it passed.
+ * ids and what to do, rather than mixing vectors that cannot be compared. A database or (in role api)
+ * a model service that does not answer yet defers the check to readiness, which stays down until it passed.
  */
 @ApplicationScoped
 @Startup
@@ -44,6 +44,10 @@ public class EmbeddingModelGuard {
             verify();
         } catch (UnavailableException e) {
             LOG.warnf("the embedding model of this database is checked once the model service answers: %s",
+                    e.getMessage());
+        } catch (StorageException e) {
+            // The service starts without its database (and answers UNAVAILABLE); readiness checks later.
+            LOG.warnf("the embedding model of this database is checked once the database answers: %s",
                     e.getMessage());
         }
     }

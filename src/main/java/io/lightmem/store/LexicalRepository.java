@@ -28,10 +28,8 @@ import java.util.List;
  * |D| = distinct lexemes of D (length(memory_tsv), read without unnesting); N and avgdl = documents
  * and mean |D| of the user, from memory_lexical_stats; df(t) = the user's documents containing t,
  * from memory_lexeme (both kept by triggers). Statistics are per user (the tenant scope), before
- * filters, so filters only remove rows and never change the scores of the others. A query lexeme held
- * by every memory of the user (of more than one) is left out: it ranks none above another (its idf is
- * about 0) but would make every memory a candidate — e.g. "user" when every memory's speaker is the
- * default "User", whose name is part of the lexical document (V10__speaker_in_lexical_index.sql).
+ * filters, so filters only remove rows and never change the scores of the others. A document is the
+ * speaker's name and the memory text (V10__speaker_in_lexical_index.sql).
  *
  * <p>Which memories are scored (the candidate set) is bounded by {@code maxCandidates} = M: the
  * query's lexemes are taken rarest first while the sum of their df stays within M (the rarest always),
@@ -115,7 +113,6 @@ public class LexicalRepository {
                 ), known AS (
                     SELECT t.term, l.df::float8 AS df
                       FROM terms t JOIN memory_lexeme l ON l.tenant_id = ? AND l.user_id = ? AND l.lexeme = t.term
-                     WHERE l.df < (SELECT n FROM stats) OR (SELECT n FROM stats) = 1
                 ), seeds AS (
                     SELECT term FROM (
                         SELECT term, sum(df) OVER (ORDER BY df, term) AS postings,

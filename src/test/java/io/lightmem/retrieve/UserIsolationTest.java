@@ -13,7 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class TenantIsolationTest {
+class UserIsolationTest {
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;

@@ -12,6 +12,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+/** Each user's memories are a scope of their own: retrieval never crosses into another user's (tenants: TenantNamespacesTest). */
 @QuarkusTest
 class UserIsolationTest {
 

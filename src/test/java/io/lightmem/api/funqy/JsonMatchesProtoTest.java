@@ -63,12 +63,11 @@ class JsonMatchesProtoTest {
                 problems.add(rpc.getName() + ": no @Funq(\"" + rpc.getName() + "\") in " + FUNCTION_CLASSES);
                 continue;
             }
-            if (function.getParameterCount() == 0 || !function.getParameterTypes()[0].getSimpleName()
-                    .equals(rpc.getInputType().getName())) {
+            if (function.getParameterCount() == 0 || !isRecordOf(function.getParameterTypes()[0], rpc.getInputType())) {
                 problems.add(rpc.getName() + ": takes " + Arrays.toString(function.getParameterTypes()) + ", not Messages."
                         + rpc.getInputType().getName());
             }
-            if (!function.getReturnType().getSimpleName().equals(rpc.getOutputType().getName())) {
+            if (!isRecordOf(function.getReturnType(), rpc.getOutputType())) {
                 problems.add(rpc.getName() + ": returns " + function.getReturnType().getSimpleName() + ", not Messages."
                         + rpc.getOutputType().getName());
             }
@@ -161,9 +160,14 @@ class JsonMatchesProtoTest {
             case FLOAT -> raw == float.class || raw == Float.class;
             case MESSAGE -> field.getMessageType().getFullName().equals(Timestamp.getDescriptor().getFullName())
                     ? raw == Instant.class || raw == String.class
-                    : raw.getEnclosingClass() == Messages.class && raw.getSimpleName().equals(field.getMessageType().getName());
+                    : isRecordOf(raw, field.getMessageType());
             case BYTE_STRING -> false;
         };
+    }
+
+    /** Whether the class is the record of Messages named like the proto message. */
+    private static boolean isRecordOf(Class<?> type, Descriptor message) {
+        return type.getEnclosingClass() == Messages.class && type.getSimpleName().equals(message.getName());
     }
 
     private static Optional<Class<?>> record(String name) {

@@ -2,6 +2,7 @@ package io.lightmem.bench;
 
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.SqlQuery;
 import io.lightmem.testing.Conversations;
@@ -215,7 +216,7 @@ final class ScaleBench {
     /** recall@10 of the service's HNSW query (same SQL and settings) against exact search, per ef_search. */
     private Map<String, Object> hnswRecall(String userId, List<String> queries, List<Integer> efSearches)
             throws SQLException {
-        List<float[]> vectors = embedder.embed(queries);
+        List<float[]> vectors = embedder.embed(queries, EmbeddingInput.QUERY);
         List<Set<String>> exact = new ArrayList<>();
         long exactNanos = 0;
         for (float[] v : vectors) {

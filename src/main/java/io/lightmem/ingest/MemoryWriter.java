@@ -5,6 +5,7 @@ import io.lightmem.memory.NewMemory;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MessageLogRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.lightmem.store.RetriedOnConflict;
 import jakarta.transaction.Transactional;
 import java.util.List;
 
@@ -20,6 +21,7 @@ public class MemoryWriter {
         this.messageLog = messageLog;
     }
 
+    @RetriedOnConflict
     @Transactional
     public List<MemoryEntry> store(String userId, List<NewMemory> batch, List<float[]> vectors, List<Long> messageIds) {
         List<MemoryEntry> stored = batch.isEmpty() ? List.of() : memories.insert(userId, batch, vectors);

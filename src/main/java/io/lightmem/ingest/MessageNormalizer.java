@@ -19,6 +19,14 @@ public final class MessageNormalizer {
     static final int MAX_MESSAGES = 1000;
     /** Long enough for pasted documents and long assistant answers (LongMemEval has 42k-character turns). */
     static final int MAX_CONTENT_CHARS = 131_072;
+    /**
+     * All messages of one call together. Chosen so that the largest request, and the AddMemory
+     * response that repeats its text (memory and original_memory of each entry), fit the default
+     * message size of gRPC clients and servers (4 MiB) and Quarkus's HTTP body limit (10 MiB) whatever
+     * the characters (3 bytes each in UTF-8, 6 as JSON unicode escapes); the arithmetic is in
+     * docs/fault-tolerance.md, "Request size".
+     */
+    static final int MAX_TOTAL_CONTENT_CHARS = 262_144;
     private static final Set<String> WEEKDAYS = Set.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
 
     private MessageNormalizer() {
@@ -31,6 +39,12 @@ public final class MessageNormalizer {
         if (messages.size() > MAX_MESSAGES) {
             throw new InvalidArgumentException("messages", "at most " + MAX_MESSAGES + " messages per call, got "
                     + messages.size());
+        }
+        long total = messages.stream().mapToLong(m -> m == null || m.content() == null ? 0 : m.content().length()).sum();
+        if (total > MAX_TOTAL_CONTENT_CHARS) {
+            throw new InvalidArgumentException("messages", "at most " + MAX_TOTAL_CONTENT_CHARS
+                    + " characters of content per call (all messages together), got " + total
+                    + "; send the conversation in several calls");
         }
         List<NormalizedMessage> normalized = new ArrayList<>(messages.size());
         Instant previousSessionTime = null;

@@ -7,12 +7,11 @@ import io.lightmem.memory.ScoredMemory;
 import io.lightmem.memory.UserIds;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
-import io.lightmem.store.MemoryRepository;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once. */
+/** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once (off the request path). */
 @ApplicationScoped
 public class MemorySearch {
 
@@ -21,16 +20,16 @@ public class MemorySearch {
     public static final int MAX_EF_SEARCH = 1000;
 
     private final Retrievers retrievers;
-    private final MemoryRepository memories;
+    private final HitCounts hits;
     private final RetrievalConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
     private final Spans spans;
     private final int defaultEfSearch;
 
-    public MemorySearch(Retrievers retrievers, MemoryRepository memories, RetrievalConfig config,
+    public MemorySearch(Retrievers retrievers, HitCounts hits, RetrievalConfig config,
             ServiceMetrics metrics, Spans spans) {
         this.retrievers = retrievers;
-        this.memories = memories;
+        this.hits = hits;
         this.metrics = metrics;
         this.spans = spans;
         this.limits = config.retrieve();
@@ -71,10 +70,10 @@ public class MemorySearch {
                 filter, efSearch == 0 ? defaultEfSearch : efSearch);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
-                () -> {
+                () -> new Result(retriever.strategy(), hits.count(() -> {
                     List<ScoredMemory> found = retriever.retrieve(request);
                     spans.annotate("lightmem.results", found.size());
-                    return new Result(retriever.strategy(), memories.countHits(userId, found));
-                }));
+                    return found;
+                }))));
     }
 }

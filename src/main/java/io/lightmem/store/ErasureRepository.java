@@ -29,6 +29,7 @@ public class ErasureRepository {
     }
 
     /** Deletes the entries and their history and decisions; returns how many entries were deleted. */
+    @RetriedOnConflict
     @Transactional
     public int deleteMemories(String userId, List<UUID> ids) {
         try (Connection connection = dataSource.getConnection()) {
@@ -43,6 +44,7 @@ public class ErasureRepository {
     }
 
     /** Deletes every row of the user in every table; returns the numbers of memories and messages deleted. */
+    @RetriedOnConflict
     @Transactional
     public int[] eraseUser(String userId) {
         try (Connection connection = dataSource.getConnection()) {

@@ -14,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Memory entries: insert, nearest-neighbour search, hit counting. */
@@ -169,7 +171,7 @@ public class MemoryRepository {
      * The {@code limit} entries of one user nearest to {@code query} by cosine distance, nearest
      * first; {@link ScoredMemory#similarity()} is the cosine similarity. pgvector's iterative index scan
      * keeps going until enough rows pass the user and filter conditions. Hits are not counted here
-     * (see {@link #countHits}), so a strategy combining several searches counts each entry once.
+     * (see {@link #addHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
     public List<ScoredMemory> nearest(String userId, float[] query, int limit, MemoryFilter filter, int efSearch) {
@@ -216,30 +218,48 @@ public class MemoryRepository {
         return new SqlQuery(sql.toString(), parameters);
     }
 
-    /** Counts one retrieval of each entry and returns them with their new hit_time, in order. */
+    /**
+     * Adds {@code hits[i]} to the hit_time of entry {@code ids[i]} (absent entries are skipped), in one
+     * transaction. The rows are locked in id order first, so two writers (two instances) that touch
+     * the same entries wait for each other instead of deadlocking; retrieval never writes itself
+     * (io.lightmem.retrieve.HitCounts).
+     */
+    @RetriedOnConflict
     @Transactional
-    public List<ScoredMemory> countHits(String userId, List<ScoredMemory> found) {
-        if (found.isEmpty()) {
-            return found;
-        }
+    public void addHits(UUID[] ids, Integer[] hits) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(
-                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE user_id = ? AND id = ANY (?)")) {
-            update.setString(1, userId);
-            update.setArray(2, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
+                PreparedStatement lock = connection.prepareStatement(
+                        "SELECT id FROM memory_entry WHERE id = ANY (?) ORDER BY id FOR UPDATE");
+                PreparedStatement update = connection.prepareStatement("""
+                        UPDATE memory_entry m SET hit_time = least(m.hit_time::bigint + c.hits, 2147483647)::integer
+                        FROM unnest(?::uuid[], ?::integer[]) AS c(id, hits) WHERE m.id = c.id""")) {
+            java.sql.Array idArray = connection.createArrayOf("uuid", ids);
+            lock.setArray(1, idArray);
+            lock.executeQuery().close();
+            update.setArray(1, idArray);
+            update.setArray(2, connection.createArrayOf("integer", hits));
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot count memory hits", e);
         }
-        return found.stream().map(s -> new ScoredMemory(withHit(s.entry()), s.similarity())).toList();
     }
 
-    private static MemoryEntry withHit(MemoryEntry e) {
-        return new MemoryEntry(e.id(), e.userId(), e.memory(), e.originalMemory(), e.compressedMemory(), e.timeStamp(),
-                e.weekday(),
-                e.speakerId(), e.speakerName(), e.category(), e.subcategory(), e.keywords(), e.entities(),
-                e.topicId(), e.hitTime() + 1,
-                e.sources(), e.createdAt(), e.updatedAt());
+    /** The stored hit_time of each of these entries that exists. */
+    public Map<UUID, Integer> hitTimes(UUID[] ids) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT id, hit_time FROM memory_entry WHERE id = ANY (?)")) {
+            query.setArray(1, connection.createArrayOf("uuid", ids));
+            Map<UUID, Integer> hits = new HashMap<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    hits.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                }
+            }
+            return hits;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read memory hits", e);
+        }
     }
 
     static MemoryEntry entry(ResultSet rs) throws SQLException {

@@ -33,6 +33,7 @@ public class MessageLogRepository {
      *        user's request id was accepted before, nothing is written and that acceptance is returned
      * @param asSegment make them one topic segment now; otherwise they wait for segmentation
      */
+    @RetriedOnConflict
     @Transactional
     public Acceptance append(String userId, RequestKey request, List<NewMessage> messages, boolean asSegment) {
         String sql = """
@@ -123,6 +124,7 @@ public class MessageLogRepository {
     }
 
     /** Makes each list of message ids one topic segment, identified by its first id; one transaction. */
+    @RetriedOnConflict
     @Transactional
     public void assignSegments(String userId, List<List<Long>> segments) {
         try (Connection connection = dataSource.getConnection()) {

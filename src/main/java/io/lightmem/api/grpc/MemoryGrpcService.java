@@ -1,5 +1,6 @@
 package io.lightmem.api.grpc;
 
+import io.lightmem.api.Admission;
 import io.lightmem.api.InstanceInfo;
 import io.lightmem.consolidate.Consolidator;
 import io.lightmem.consolidate.HistoryService;
@@ -67,9 +68,10 @@ public class MemoryGrpcService implements MemoryService {
     private final HistoryService history;
     private final MemoryLookup lookup;
     private final MemoryEraser eraser;
+    private final Admission admission;
     private final Clock clock;
 
-    public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
+    public MemoryGrpcService(Admission admission, MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
             LlmUsage usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
             MemoryLookup lookup, MemoryEraser eraser) {
         this.ingestor = ingestor;
@@ -81,6 +83,7 @@ public class MemoryGrpcService implements MemoryService {
         this.history = history;
         this.lookup = lookup;
         this.eraser = eraser;
+        this.admission = admission;
         this.clock = Clock.systemUTC();
     }
 
@@ -242,7 +245,8 @@ public class MemoryGrpcService implements MemoryService {
                 .build());
     }
 
-    private static <T> Uni<T> call(Supplier<T> work) {
-        return Uni.createFrom().item(work).onFailure().transform(GrpcErrors::toStatus);
+    /** Runs the work on this worker thread once admitted (load shedding); failures become statuses. */
+    private <T> Uni<T> call(Supplier<T> work) {
+        return Uni.createFrom().item(() -> admission.call(work)).onFailure().transform(GrpcErrors::toStatus);
     }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|load|construction|consolidation|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
 # embed, locomo (service defaults, with the LangChain4j baseline), locomo turns with the service's
@@ -48,7 +48,7 @@ start_server() {
 
 # client ARGS...: the benchmark client (io.lightmem.bench.Bench) against the running service.
 client() {
-  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT"
+  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT --server-pid=$SERVER"
 }
 
 # served [NAME=VALUE ...] -- ARGS...: one client run against a service started for it.
@@ -79,7 +79,7 @@ own_database() {
 [[ -n ${SKIP_BUILD:-} ]] || "${MVN[@]}" -DskipTests package
 
 case $COMMAND in
-  locomo|longmemeval|scale|embed)
+  locomo|longmemeval|scale|embed|load)
     served -- "$COMMAND" "$@"
     ;;
   construction)
@@ -99,7 +99,7 @@ case $COMMAND in
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
     ;;
   *)
-    echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    echo "usage: $0 [locomo|longmemeval|scale|embed|load|construction|consolidation|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

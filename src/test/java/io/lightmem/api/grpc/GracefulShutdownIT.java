@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
+import io.lightmem.testing.TestDatabase;
 import io.lightmem.v1.AddMemoryRequest;
 import io.lightmem.v1.AddMemoryResponse;
 import io.lightmem.v1.GetTimestampRequest;
@@ -22,6 +23,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +106,72 @@ class GracefulShutdownIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("User plays the oboe.");
         assertThat(service.awaitExit(Duration.ofSeconds(60))).isTrue();
+    }
+
+    @Test
+    void httpCallsArrivingAfterSigtermAreTurnedAwayBeforeTheyRunAndNeverCutOff() throws Exception {
+        // A slow call in flight keeps the service draining for a while.
+        llm.respond(request -> {
+            sleep(Duration.ofSeconds(4));
+            return Reply.answer("{\"data\": [{\"source_id\": 0, \"fact\": \"User sails.\"}]}");
+        });
+        // HTTP/1.1, as brokers and most clients speak it. (Over h2c the JDK client fails a request on a
+        // connection that received GOAWAY instead of sending it again, JDK-8335181.)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(addRequest(newUser(), true),
+                HttpResponse.BodyHandlers.ofString());
+        llm.awaitRequest(Duration.ofSeconds(30));
+
+        service.terminate();
+
+        List<String> acknowledged = new ArrayList<>();
+        List<String> turnedAway = new ArrayList<>();
+        List<String> cutOff = new ArrayList<>();
+        Instant until = Instant.now().plusSeconds(30);
+        while (service.isAlive() && Instant.now().isBefore(until)) {
+            String userId = newUser();
+            try {
+                HttpResponse<String> response = http.send(addRequest(userId, false), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    acknowledged.add(userId);
+                } else {
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                    assertThat(response.body()).contains("\"code\":\"UNAVAILABLE\"");
+                    turnedAway.add(userId);
+                }
+            } catch (java.net.ConnectException e) {
+                turnedAway.add(userId); // the port is closed: nothing was sent
+            } catch (java.io.IOException e) {
+                cutOff.add(userId + ": " + e);
+            }
+            sleep(Duration.ofMillis(50));
+        }
+
+        assertThat(inFlight.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(service.awaitExit(Duration.ofSeconds(60))).isTrue();
+        assertThat(cutOff).as("calls whose connection ended without an answer").isEmpty();
+        assertThat(turnedAway).as("calls turned away while draining").isNotEmpty();
+        for (String userId : acknowledged) {
+            assertThat(storedMessages(userId)).as("acknowledged " + userId).isEqualTo(1);
+        }
+        for (String userId : turnedAway) {
+            assertThat(storedMessages(userId)).as("turned away " + userId).isZero();
+        }
+    }
+
+    private HttpRequest addRequest(String userId, boolean forceExtract) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/AddMemory"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"user_id": "%s", "force_extract": %s, "messages": [
+                          {"role": "user", "content": "I sail on weekends.", "time_stamp": "2024-06-01T09:00:00"}]}"""
+                        .formatted(userId, forceExtract))).build();
+    }
+
+    private static long storedMessages(String userId) {
+        return TestDatabase.count("SELECT count(*) FROM message_log WHERE user_id = ?", userId);
     }
 
     private MemoryServiceBlockingStub memory() {

@@ -3,6 +3,12 @@
 # database of its own that starts empty on every run.
 # Extra arguments go to Maven, e.g. deploy/local/test.sh -Dtest=QuickStartTest
 #
+# The Java client libraries (clients/java, a Maven project of their own) are tested after the service,
+# against the service's packaged jar (target/quarkus-app) that the service's build just made. A full run
+# always tests them; a run with Maven arguments is about the service and skips them unless
+# LIGHTMEM_CLIENTS=1. `deploy/local/test.sh clients [maven arguments]` packages the service without its
+# tests and runs only the clients' tests, e.g. deploy/local/test.sh clients -Dtest=RetryTest.
+#
 # A full run (no arguments; CI) first checks the native image of the api role, as far as these
 # machines allow: its native sources (mvn package -Dnative -Dquarkus.native.sources-only=true on
 # Temurin 25) and the GraalVM image builder's analysis of them (../shared/tools/native-analysis).
@@ -13,7 +19,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export LIGHTMEM_PG_DB=${LIGHTMEM_PG_DB:-lightmem_test}
 
-if [ $# -eq 0 ]; then native_checks=${LIGHTMEM_NATIVE_CHECKS:-1}; else native_checks=${LIGHTMEM_NATIVE_CHECKS:-0}; fi
+clients_only=0
+if [ "${1:-}" = clients ]; then clients_only=1; shift; fi
+if [ $# -eq 0 ] && [ $clients_only = 0 ]; then full_run=1; else full_run=0; fi
+if [ $full_run = 1 ]; then native_checks=${LIGHTMEM_NATIVE_CHECKS:-1}; else native_checks=${LIGHTMEM_NATIVE_CHECKS:-0}; fi
 maven_native=()
 if [ "$native_checks" = 1 ]; then
     analysis=../shared/tools/native-analysis/native-analysis.sh
@@ -38,4 +47,11 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "test.sh: could not install nodejs and npm; McpSdkTest will fail"
 fi
 eval "$(bash deploy/local/postgres.sh env)"
-exec ./mvnw -B verify "${maven_native[@]}" "$@"
+if [ $clients_only = 1 ]; then
+    ./mvnw -B -q package -DskipTests
+    exec ./mvnw -B -f clients/java/pom.xml verify "$@"
+fi
+./mvnw -B verify "${maven_native[@]}" "$@"
+if [ $full_run = 1 ] || [ "${LIGHTMEM_CLIENTS:-0}" = 1 ]; then
+    exec ./mvnw -B -f clients/java/pom.xml verify
+fi

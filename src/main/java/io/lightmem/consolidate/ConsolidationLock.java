@@ -1,5 +1,6 @@
 package io.lightmem.consolidate;
 
+import io.lightmem.memory.Owner;
 import io.lightmem.store.UserLock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -21,7 +22,7 @@ public class ConsolidationLock {
     }
 
     /** @throws io.lightmem.BusyException when another run keeps the lock past lightmem.consolidation.lock-timeout */
-    public <T> T underLock(String userId, Supplier<T> work) {
-        return userLock.underLock(UserLock.Namespace.CONSOLIDATE, userId, timeout, work);
+    public <T> T underLock(Owner owner, Supplier<T> work) {
+        return userLock.underLock(UserLock.Namespace.CONSOLIDATE, owner, timeout, work);
     }
 }

@@ -6,8 +6,8 @@ import io.lightmem.llm.LlmClient;
 import io.lightmem.llm.Prompts;
 import io.lightmem.memory.MemoriesStored;
 import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.SessionTimes;
-import io.lightmem.memory.UserIds;
 import io.lightmem.model.Embedder;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.ConsolidationRepository;
@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * SPEC 1.8 step 2: for each target (an entry that newer entries resemble at or above the threshold),
+ * Consolidation step 2 (docs/design.md): for each target (an entry that newer entries resemble at or above the
+ * threshold),
  * one LLM call decides update, delete or ignore, and the decision is applied to the target only.
  * A decision is durable once taken and is keyed by its question (target + sources): a run decides
  * only questions never decided before, so a rerun after a crash finishes the rest and repeats nothing.
@@ -98,10 +99,9 @@ public class Consolidator {
      * @param scoreThreshold null for the configured default
      * @throws FailedPreconditionException without an LLM (the {@code none} memory manager)
      */
-    public UpdateRun offlineUpdate(String userId, Double scoreThreshold) {
-        UserIds.require("user_id", userId);
+    public UpdateRun offlineUpdate(Owner owner, Double scoreThreshold) {
         double threshold = checkOfflineUpdate(scoreThreshold);
-        return spans.run("offline_update", () -> lock.underLock(userId, () -> decide(userId, threshold, null,
+        return spans.run("offline_update", () -> lock.underLock(owner, () -> decide(owner, threshold, null,
                 "offline")));
     }
 
@@ -135,22 +135,22 @@ public class Consolidator {
             return;
         }
         try {
-            stored.addLlmCalls(afterAdd(stored.userId(), stored.memoryIds()));
+            stored.addLlmCalls(afterAdd(stored.owner(), stored.memoryIds()));
         } catch (RuntimeException e) {
-            LOG.warnf(e, "online consolidation for user %s failed; the next offline run covers it", stored.userId());
+            LOG.warnf(e, "online consolidation for user %s failed; the next offline run covers it", stored.owner());
         }
     }
 
-    private int afterAdd(String userId, List<UUID> newEntryIds) {
-        return spans.run("consolidate_online", () -> lock.underLock(userId, () -> {
-            queueBuilder.buildFor(userId, newEntryIds);
+    private int afterAdd(Owner owner, List<UUID> newEntryIds) {
+        return spans.run("consolidate_online", () -> lock.underLock(owner, () -> {
+            queueBuilder.buildFor(owner, newEntryIds);
             if (!llm.available()) {
                 return 0;
             }
-            UpdateRun run = decide(userId, config.scoreThreshold(), newEntryIds, "online");
+            UpdateRun run = decide(owner, config.scoreThreshold(), newEntryIds, "online");
             if (run.abortedReason() != null) {
                 LOG.warnf("online consolidation of user %s stopped early, %d targets left for the next run: %s",
-                        userId, run.remaining(), run.abortedReason());
+                        owner, run.remaining(), run.abortedReason());
             }
             return run.llmCalls();
         }));
@@ -162,11 +162,11 @@ public class Consolidator {
     }
 
     /** The caller holds the user's consolidation lock. */
-    private UpdateRun decide(String userId, double threshold, List<UUID> onlyCandidatesOf, String trigger) {
-        List<Target> all = repository.targets(userId, threshold, onlyCandidatesOf);
+    private UpdateRun decide(Owner owner, double threshold, List<UUID> onlyCandidatesOf, String trigger) {
+        List<Target> all = repository.targets(owner, threshold, onlyCandidatesOf);
         List<Target> todo = all.stream().filter(t -> !t.decided()).toList();
         int alreadyDecided = all.size() - todo.size();
-        long runId = repository.startRun(userId, "update",
+        long runId = repository.startRun(owner, "update",
                 "{\"score_threshold\": " + threshold + ", \"trigger\": \"" + trigger + "\"}");
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicInteger calls = new AtomicInteger();
@@ -183,7 +183,7 @@ public class Consolidator {
                             return; // stop at the first failure; the rest is left for the next run
                         }
                         try {
-                            Outcome outcome = decideOne(userId, runId, target, calls);
+                            Outcome outcome = decideOne(owner, runId, target, calls);
                             if (outcome == null) {
                                 skipped.incrementAndGet();
                             } else {
@@ -194,7 +194,7 @@ public class Consolidator {
                             calls.addAndGet(e.calls());
                             abort.compareAndSet(null, e.getMessage());
                         } catch (RuntimeException e) {
-                            LOG.errorf(e, "consolidation of target %s of user %s failed", target.targetId(), userId);
+                            LOG.errorf(e, "consolidation of target %s of user %s failed", target.targetId(), owner);
                             abort.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
                         }
                     });
@@ -205,26 +205,26 @@ public class Consolidator {
             }
         }
         List<Outcome> decided = new ArrayList<>(outcomes);
-        repository.finishRun(userId, runId, todo.size(), decided.size(), calls.get(), abort.get());
+        repository.finishRun(owner, runId, todo.size(), decided.size(), calls.get(), abort.get());
         return new UpdateRun(runId, todo.size(), alreadyDecided, decided, skipped.get(), calls.get(),
                 todo.size() - finished.get(), abort.get());
     }
 
     /** Returns null when the target was skipped (gone, changed, or without remaining sources). */
-    private Outcome decideOne(String userId, long runId, Target target, AtomicInteger calls) {
-        Question question = repository.question(userId, target);
+    private Outcome decideOne(Owner owner, long runId, Target target, AtomicInteger calls) {
+        Question question = repository.question(owner, target);
         if (question == null || question.sources().isEmpty()) {
             return null;
         }
         // Keep the database's uuid order of target.sources() (Java orders UUIDs differently).
         Set<UUID> present = question.sources().stream().map(MemoryEntry::id).collect(Collectors.toSet());
         List<UUID> shown = target.sources().stream().filter(present::contains).toList();
-        LlmClient.Result<Decision> answer = llm.askJson(userId, OPERATION, systemPrompt, prompt(question),
+        LlmClient.Result<Decision> answer = llm.askJson(owner, OPERATION, systemPrompt, prompt(question),
                 retryPrompt, Decision::parse);
         calls.addAndGet(answer.calls());
         Decision decision = answer.value();
         float[] vector = decision.action() == Decision.Action.update ? embedder.embed(decision.newMemory()) : null;
-        DecisionApplier.Applied applied = applier.apply(userId, runId, question, shown, decision, vector);
+        DecisionApplier.Applied applied = applier.apply(owner, runId, question, shown, decision, vector);
         return applied.applied()
                 ? new Outcome(target.targetId(), shown, decision.action(), decision.newMemory(), applied.changeId())
                 : null;

@@ -2,7 +2,7 @@ package io.lightmem.erase;
 
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.memory.MemoryIds;
-import io.lightmem.memory.UserIds;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.ErasureRepository;
 import io.lightmem.store.UserLock;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +28,8 @@ public class MemoryEraser {
 
     private final ErasureRepository erasure;
     private final UserLock userLock;
+    /** Memories one DeleteMemories names at most (as many as a page of ListMemories holds). */
+    static final int MAX_MEMORY_IDS = 1000;
 
     public MemoryEraser(ErasureRepository erasure, UserLock userLock) {
         this.erasure = erasure;
@@ -35,23 +37,26 @@ public class MemoryEraser {
     }
 
     /** Exactly one of {@code memoryIds} (non-empty) and {@code everything} must be given. */
-    public Erased delete(String userId, List<String> memoryIds, boolean everything) {
-        UserIds.require("user_id", userId);
+    public Erased delete(Owner owner, List<String> memoryIds, boolean everything) {
         if (everything == !memoryIds.isEmpty()) {
             throw new InvalidArgumentException("memory_ids", everything
                     ? "must be empty when all is set"
                     : "name at least one memory, or set all to erase everything of the user");
         }
+        if (memoryIds.size() > MAX_MEMORY_IDS) {
+            throw new InvalidArgumentException("memory_ids", "at most " + MAX_MEMORY_IDS + " per call, got "
+                    + memoryIds.size());
+        }
         List<UUID> ids = new ArrayList<>(memoryIds.size());
         for (int i = 0; i < memoryIds.size(); i++) {
             ids.add(MemoryIds.parse("memory_ids[" + i + "]", memoryIds.get(i)));
         }
-        return userLock.underLocks(EnumSet.allOf(UserLock.Namespace.class), userId, LOCK_TIMEOUT, () -> {
+        return userLock.underLocks(EnumSet.allOf(UserLock.Namespace.class), owner, LOCK_TIMEOUT, () -> {
             if (everything) {
-                int[] erased = erasure.eraseUser(userId);
+                int[] erased = erasure.eraseUser(owner);
                 return new Erased(erased[0], erased[1]);
             }
-            return new Erased(erasure.deleteMemories(userId, ids), 0);
+            return new Erased(erasure.deleteMemories(owner, ids), 0);
         });
     }
 }

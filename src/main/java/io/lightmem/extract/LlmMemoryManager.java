@@ -5,6 +5,7 @@ import io.lightmem.llm.Prompts;
 import io.lightmem.memory.LoggedMessage;
 import io.lightmem.memory.MessagesUse;
 import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
 import java.util.ArrayList;
@@ -52,13 +53,13 @@ public final class LlmMemoryManager implements MemoryManager {
     }
 
     @Override
-    public Extraction extract(String userId, List<Segment> batch) {
+    public Extraction extract(Owner owner, List<Segment> batch) {
         List<Turns.Turn> turns = Turns.selected(batch, messagesUse);
         if (turns.isEmpty()) {
             return new Extraction(List.of(), 0, 0);
         }
         try {
-            LlmClient.Result<List<FactParser.Fact>> facts = llm.askJson(userId, OPERATION, systemPrompt,
+            LlmClient.Result<List<FactParser.Fact>> facts = llm.askJson(owner, OPERATION, systemPrompt,
                     Prompts.fill(userPrompt, Map.of("messages", promptLines(turns))), retryPrompt,
                     answer -> FactParser.parse(answer, metadataGenerate));
             return memories(facts.value(), turns, facts.calls());
@@ -67,7 +68,10 @@ public final class LlmMemoryManager implements MemoryManager {
         }
     }
 
-    /** The prompt body of SPEC 1.5: per topic a header, then one "[time, weekday] id.speaker: text" line per message. */
+    /**
+     * The prompt body (docs/design.md, "Short-term buffer and extraction"): per topic a header, then one "[time,
+     * weekday] id.speaker: text" line per message.
+     */
     static String promptLines(List<Turns.Turn> turns) {
         StringBuilder lines = new StringBuilder();
         int topic = 0;

@@ -6,6 +6,7 @@ import io.lightmem.extract.Segment;
 import io.lightmem.memory.LoggedMessage;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
 import io.lightmem.model.Embedder;
 import io.lightmem.observe.Spans;
 import io.opentelemetry.api.common.Attributes;
@@ -44,14 +45,14 @@ public class BatchExtractor {
      * @throws io.lightmem.extract.ExtractionException when the memory manager fails; nothing is stored
      *         and the batch's messages stay pending
      */
-    public Stored extract(String userId, List<Segment> batch) {
+    public Stored extract(Owner owner, List<Segment> batch) {
         List<Long> messageIds = messageIds(batch);
         Extraction extraction = spans.run("extract", Attributes.builder()
-                .put("lightmem.messages", messageIds.size()).build(), () -> memoryManager.extract(userId, batch));
+                .put("lightmem.messages", messageIds.size()).build(), () -> memoryManager.extract(owner, batch));
         List<NewMemory> memories = extraction.memories();
         List<float[]> vectors = spans.run("embed", Attributes.builder().put("lightmem.texts", memories.size()).build(),
                 () -> embedder.embed(memories.stream().map(NewMemory::memory).toList()));
-        List<MemoryEntry> stored = spans.run("store", () -> writer.store(userId, memories, vectors, messageIds));
+        List<MemoryEntry> stored = spans.run("store", () -> writer.store(owner, memories, vectors, messageIds));
         return new Stored(stored, extraction.llmCalls());
     }
 

@@ -10,6 +10,7 @@ import io.lightmem.memory.LoggedMessage;
 import io.lightmem.memory.MemoriesStored;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MessagesUse;
+import io.lightmem.memory.Owner;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
 import io.lightmem.segment.SegmentationConfig;
@@ -27,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Moves a user's accepted messages through the buffers: segments the sensory buffer by topic when it
- * fills (SPEC 1.3), then extracts the buffered segments whose time has come (SPEC 1.4). One processor
+ * fills (docs/design.md, "Topic segmentation"), then extracts the buffered segments whose time has come. One processor
  * per user at a time (the user's ingest lock), so two concurrent adds never extract the same messages.
  * A failed batch stays pending in the message log and is retried by the next add or flush.
  */
@@ -88,7 +89,7 @@ public class BufferProcessor {
      * @param forceSegment segment everything in the sensory buffer now, closing the open topic
      * @param forceExtract extract everything buffered now (segmenting it first)
      */
-    public Processed process(String userId, boolean forceSegment, boolean forceExtract) {
+    public Processed process(Owner owner, boolean forceSegment, boolean forceExtract) {
         // Without an LLM there is no call to save, so nothing waits in the buffers; extracting
         // "everything buffered" includes what still waits for segmentation.
         boolean flushAll = forceExtract || !extractor.callsLlm();
@@ -97,21 +98,21 @@ public class BufferProcessor {
         int[] llmCalls = {0};
         String deferred;
         try {
-            deferred = userLock.underLock(UserLock.Namespace.INGEST, userId, USER_LOCK_TIMEOUT, () -> {
-                segmenter.ifPresent(topics -> segment(userId, topics, segmentAll));
+            deferred = userLock.underLock(UserLock.Namespace.INGEST, owner, USER_LOCK_TIMEOUT, () -> {
+                segmenter.ifPresent(topics -> segment(owner, topics, segmentAll));
                 List<Segment> batch;
-                while (!(batch = ShortTermBuffer.nextBatch(messageLog.segmented(userId, maxBatchMessages),
+                while (!(batch = ShortTermBuffer.nextBatch(messageLog.segmented(owner, maxBatchMessages),
                         messagesUse, extractThreshold, flushAll)).isEmpty()) {
                     try {
-                        BatchExtractor.Stored result = extractor.extract(userId, batch);
+                        BatchExtractor.Stored result = extractor.extract(owner, batch);
                         stored.addAll(result.memories());
                         llmCalls[0] += result.llmCalls();
                     } catch (ExtractionException e) {
                         llmCalls[0] += e.llmCalls();
                         List<Long> batchIds = BatchExtractor.messageIds(batch);
-                        messageLog.recordFailure(userId, batchIds, e.getMessage());
+                        messageLog.recordFailure(owner, batchIds, e.getMessage());
                         metrics.extractionDeferred();
-                        LOG.warnf("extraction for user %s deferred, %d messages stay pending: %s", userId,
+                        LOG.warnf("extraction for user %s deferred, %d messages stay pending: %s", owner,
                                 batchIds.size(), e.getMessage());
                         return e.getMessage();
                     }
@@ -120,26 +121,26 @@ public class BufferProcessor {
             });
         } catch (StorageException e) {
             deferred = "storage failed while processing: " + e.getMessage();
-            LOG.warnf(e, "processing for user %s deferred", userId);
+            LOG.warnf(e, "processing for user %s deferred", owner);
         } catch (UnavailableException e) {
             // The model service went away after the messages were accepted: they stay pending.
             deferred = "processing deferred: " + e.getMessage();
-            LOG.warnf("processing for user %s deferred: %s", userId, e.getMessage());
+            LOG.warnf("processing for user %s deferred: %s", owner, e.getMessage());
         } catch (RuntimeException e) {
             deferred = "processing failed: " + e.getMessage();
-            LOG.errorf(e, "processing for user %s failed; messages stay pending", userId);
+            LOG.errorf(e, "processing for user %s failed; messages stay pending", owner);
         }
         if (!stored.isEmpty()) {
-            MemoriesStored event = new MemoriesStored(userId, stored.stream().map(MemoryEntry::id).toList());
+            MemoriesStored event = new MemoriesStored(owner, stored.stream().map(MemoryEntry::id).toList());
             storedEvent.fire(event);
             llmCalls[0] += event.llmCalls();
         }
         return new Processed(stored, llmCalls[0], deferred);
     }
 
-    private void segment(String userId, TopicSegmenter topics, boolean segmentAll) {
+    private void segment(Owner owner, TopicSegmenter topics, boolean segmentAll) {
         spans.run("segment", () -> {
-            messageLog.assignSegments(userId, SensoryBuffer.release(messageLog.unsegmented(userId, maxBatchMessages),
+            messageLog.assignSegments(owner, SensoryBuffer.release(messageLog.unsegmented(owner, maxBatchMessages),
                     bufferLen, segmentAll, topics).stream()
                     .map(segment -> segment.stream().map(LoggedMessage::id).toList()).toList());
             return null;

@@ -5,7 +5,7 @@ import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
 import io.lightmem.memory.NewMessage;
 import io.lightmem.memory.NormalizedMessage;
-import io.lightmem.memory.UserIds;
+import io.lightmem.memory.Owner;
 import io.lightmem.model.TokenCounter;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
@@ -54,24 +54,23 @@ public class MemoryIngestor {
      * @throws io.lightmem.InvalidArgumentException for bad input (nothing is stored)
      * @throws StorageException when the messages cannot be accepted (nothing is stored)
      */
-    public AddResult add(String userId, String requestId, List<MessageInput> messages, boolean forceSegment,
+    public AddResult add(Owner owner, String requestId, List<MessageInput> messages, boolean forceSegment,
             boolean forceExtract) {
         return metrics.timeAdd(() -> spans.run("add", Attributes.builder()
                 .put("lightmem.messages", messages == null ? 0 : messages.size()).build(), () -> {
-                    UserIds.require("user_id", userId);
                     List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
                     RequestKey request = RequestIds.key(requestId, normalized);
                     // A retry is recognized before the models are asked to compress and count again.
                     Optional<Acceptance> earlier = request == null ? Optional.empty()
-                            : messageLog.accepted(userId, request.requestId());
+                            : messageLog.accepted(owner, request.requestId());
                     Acceptance acceptance = earlier.orElseGet(() -> spans.run("accept",
-                            () -> messageLog.append(userId, request, compressed(normalized), !processor.segments())));
+                            () -> messageLog.append(owner, request, compressed(normalized), !processor.segments())));
                     List<Long> ids = RequestIds.messageIds(request, acceptance);
                     if (acceptance.repeated()) {
                         metrics.repeatedRequest();
                     }
-                    return result(userId, ids, acceptance.repeated(),
-                            processor.process(userId, forceSegment, forceExtract));
+                    return result(owner, ids, acceptance.repeated(),
+                            processor.process(owner, forceSegment, forceExtract));
                 }));
     }
 
@@ -100,20 +99,19 @@ public class MemoryIngestor {
     }
 
     /** Extracts everything buffered for the user now, e.g. after a batch was deferred. */
-    public AddResult flush(String userId) {
-        UserIds.require("user_id", userId);
-        return spans.run("flush", () -> result(userId, List.of(), false, processor.process(userId, true, true)));
+    public AddResult flush(Owner owner) {
+        return spans.run("flush", () -> result(owner, List.of(), false, processor.process(owner, true, true)));
     }
 
-    private AddResult result(String userId, List<Long> acceptedIds, boolean repeatedRequest,
+    private AddResult result(Owner owner, List<Long> acceptedIds, boolean repeatedRequest,
             BufferProcessor.Processed processed) {
         return new AddResult(acceptedIds, repeatedRequest, processed.stored(), processed.llmCalls(),
-                pendingOrUnknown(userId), processed.deferredReason());
+                pendingOrUnknown(owner), processed.deferredReason());
     }
 
-    private int pendingOrUnknown(String userId) {
+    private int pendingOrUnknown(Owner owner) {
         try {
-            return messageLog.countPending(userId);
+            return messageLog.countPending(owner);
         } catch (StorageException e) {
             return -1;
         }

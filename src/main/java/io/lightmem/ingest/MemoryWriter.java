@@ -2,6 +2,7 @@ package io.lightmem.ingest;
 
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MessageLogRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +24,9 @@ public class MemoryWriter {
 
     @RetriedOnConflict
     @Transactional
-    public List<MemoryEntry> store(String userId, List<NewMemory> batch, List<float[]> vectors, List<Long> messageIds) {
-        List<MemoryEntry> stored = batch.isEmpty() ? List.of() : memories.insert(userId, batch, vectors);
-        messageLog.markProcessed(userId, messageIds);
+    public List<MemoryEntry> store(Owner owner, List<NewMemory> batch, List<float[]> vectors, List<Long> messageIds) {
+        List<MemoryEntry> stored = batch.isEmpty() ? List.of() : memories.insert(owner, batch, vectors);
+        messageLog.markProcessed(owner, messageIds);
         return stored;
     }
 }

@@ -1,6 +1,7 @@
 package io.lightmem.ingest;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.NormalizedMessage;
 import io.lightmem.memory.SessionTimes;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Validates messages and gives them their final times (SPEC 1.1): messages that share one session
+ * Validates messages and gives them their final times (docs/design.md, "Messages and normalization"): messages that
+ * share one session
  * time are spread {@link #SAME_TIME_STEP} apart so their order survives in storage.
  */
 public final class MessageNormalizer {
@@ -55,20 +57,13 @@ public final class MessageNormalizer {
             if (message.role() == null) {
                 throw new InvalidArgumentException(field + ".role", "required: user or assistant");
             }
-            String content = message.content();
-            if (content == null || content.isBlank()) {
+            String content = InputText.check(field + ".content", message.content(), MAX_CONTENT_CHARS);
+            if (InputText.blank(content)) {
                 throw new InvalidArgumentException(field + ".content", "must not be blank");
             }
-            if (content.length() > MAX_CONTENT_CHARS) {
-                throw new InvalidArgumentException(field + ".content", "at most " + MAX_CONTENT_CHARS
-                        + " characters, got " + content.length());
-            }
-            if (message.timeStamp() == null || message.timeStamp().isBlank()) {
-                throw new InvalidArgumentException(field + ".time_stamp", "required");
-            }
-            SessionTimes.Parsed parsed = SessionTimes.parse(message.timeStamp())
-                    .orElseThrow(() -> new InvalidArgumentException(field + ".time_stamp", "'" + message.timeStamp()
-                            + "' is neither ISO-8601 (2024-01-15T10:30:00) nor the session form (2023/05/20 (Sat) 00:44)"));
+            SessionTimes.Parsed parsed = SessionTimes.require(field + ".time_stamp", message.timeStamp());
+            InputText.check(field + ".speaker_id", message.speakerId(), InputText.MAX_NAME_CHARS);
+            InputText.check(field + ".speaker_name", message.speakerName(), InputText.MAX_NAME_CHARS);
             parsed.statedWeekday().filter(day -> !WEEKDAYS.contains(day)).ifPresent(day -> {
                 throw new InvalidArgumentException(field + ".time_stamp", "unknown weekday '" + day + "'");
             });
@@ -92,6 +87,6 @@ public final class MessageNormalizer {
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        return InputText.blank(s) ? null : s.strip();
     }
 }

@@ -9,6 +9,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.lightmem.llm.JsonAnswers.MalformedAnswerException;
+import io.lightmem.memory.Owner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class LlmClient {
      * @param operation the llm_usage operation every call is recorded under
      * @throws CallFailedException when the call fails or the answers stay malformed
      */
-    public <T> Result<T> askJson(String userId, String operation, String systemPrompt, String userPrompt,
+    public <T> Result<T> askJson(Owner owner, String operation, String systemPrompt, String userPrompt,
             String retryTemplate, AnswerParser<T> parser) {
         if (!available()) {
             throw new IllegalStateException("no LLM is configured");
@@ -98,7 +99,7 @@ public final class LlmClient {
             } finally {
                 calls++;
             }
-            record(userId, operation, response.tokenUsage());
+            record(owner, operation, response.tokenUsage());
             String answer = response.aiMessage().text();
             try {
                 return new Result<>(parser.parse(answer), calls);
@@ -114,10 +115,10 @@ public final class LlmClient {
         }
     }
 
-    private void record(String userId, String operation, TokenUsage tokens) {
+    private void record(Owner owner, String operation, TokenUsage tokens) {
         int prompt = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
         int completion = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
         int total = tokens == null || tokens.totalTokenCount() == null ? prompt + completion : tokens.totalTokenCount();
-        usage.record(userId, operation, modelName, prompt, completion, total);
+        usage.record(owner, operation, modelName, prompt, completion, total);
     }
 }

@@ -1,7 +1,7 @@
 package io.lightmem.llm;
 
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.UsageTotals;
-import io.lightmem.memory.UserIds;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.store.UsageRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,13 +20,13 @@ public class LlmUsage {
     }
 
     /** Totals per operation for one user, by operation name. */
-    public List<UsageTotals> totals(String userId) {
-        return repository.totals(UserIds.require("user_id", userId));
+    public List<UsageTotals> totals(Owner owner) {
+        return repository.totals(owner);
     }
 
-    void record(String userId, String operation, String model, int promptTokens, int completionTokens,
+    void record(Owner owner, String operation, String model, int promptTokens, int completionTokens,
             int totalTokens) {
-        repository.record(userId, operation, model, promptTokens, completionTokens, totalTokens);
+        repository.record(owner, operation, model, promptTokens, completionTokens, totalTokens);
         metrics.llmCall(operation, promptTokens, completionTokens);
     }
 }

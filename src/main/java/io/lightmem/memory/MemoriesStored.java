@@ -5,22 +5,22 @@ import java.util.UUID;
 
 /**
  * Fired (synchronously) after an add stored new memories of a user, so that work downstream of
- * ingest — online consolidation — runs without ingest calling up into it. Observers report the
+ * ingest (online consolidation) — runs without ingest calling up into it. Observers report the
  * LLM calls they made, which the add counts as its own.
  */
 public final class MemoriesStored {
 
-    private final String userId;
+    private final Owner owner;
     private final List<UUID> memoryIds;
     private int llmCalls;
 
-    public MemoriesStored(String userId, List<UUID> memoryIds) {
-        this.userId = userId;
+    public MemoriesStored(Owner owner, List<UUID> memoryIds) {
+        this.owner = owner;
         this.memoryIds = List.copyOf(memoryIds);
     }
 
-    public String userId() {
-        return userId;
+    public Owner owner() {
+        return owner;
     }
 
     public List<UUID> memoryIds() {

@@ -29,7 +29,7 @@ public class ContextRetriever implements Retriever {
 
     @Override
     public List<ScoredMemory> retrieve(SearchRequest request) {
-        return lexical.bm25(request.userId(), request.query(), request.limit(), request.filter(), k1, b,
+        return lexical.bm25(request.owner(), request.query(), request.limit(), request.filter(), k1, b,
                 maxCandidates);
     }
 }

@@ -31,7 +31,7 @@ public class EmbeddingRetriever implements Retriever {
     public List<ScoredMemory> retrieve(SearchRequest request) {
         // ef_search below limit would cap the result size.
         float[] query = spans.run("embed", () -> embedder.embed(request.query()));
-        return spans.run("search", () -> memories.nearest(request.userId(), query, request.limit(),
+        return spans.run("search", () -> memories.nearest(request.owner(), query, request.limit(),
                 request.filter(), Math.max(request.efSearch(), request.limit())));
     }
 }

@@ -1,6 +1,8 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.StorageException;
+import io.lightmem.memory.MemoryRef;
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.ScoredMemory;
 import io.lightmem.store.MemoryRepository;
 import io.micrometer.core.instrument.Counter;
@@ -45,7 +47,7 @@ public class HitCounts {
 
     private final MemoryRepository memories;
     private final int maxPending;
-    private final ConcurrentHashMap<UUID, Integer> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MemoryRef, Integer> pending = new ConcurrentHashMap<>();
     /** Odd while the writer moves counts from {@link #pending} to the database; bumped twice per batch. */
     private final AtomicLong writerRound = new AtomicLong();
     private final ScheduledExecutorService writer;
@@ -69,17 +71,17 @@ public class HitCounts {
     }
 
     /**
-     * Runs a search and counts one hit of each entry it found. The entries come back with the
-     * hit_time this retrieval makes: the stored count plus this instance's hits not applied yet, this
-     * one included. A search that overlapped the writer may have read a count from before or after a
+     * Runs a search of the owner's memories and counts one hit of each entry it found. The entries
+     * come back with the hit_time this retrieval makes: the stored count plus this instance's hits not
+     * applied yet, this one included. A search that overlapped the writer may have read a count from before or after a
      * batch it moved, so it reads the stored counts again (a few times at most).
      */
-    public List<ScoredMemory> count(Supplier<List<ScoredMemory>> search) {
+    public List<ScoredMemory> count(Owner owner, Supplier<List<ScoredMemory>> search) {
         long round = writerRound.get();
         List<ScoredMemory> found = search.get();
         int[] waiting = new int[found.size()];
         for (int i = 0; i < found.size(); i++) {
-            waiting[i] = countOne(found.get(i).entry().id());
+            waiting[i] = countOne(new MemoryRef(owner, found.get(i).entry().id()));
         }
         Map<UUID, Integer> stored = null;
         for (int attempt = 0; attempt < READ_ATTEMPTS && !stable(round); attempt++) {
@@ -89,12 +91,12 @@ public class HitCounts {
                 continue;
             }
             try {
-                stored = memories.hitTimes(found.stream().map(s -> s.entry().id()).toArray(UUID[]::new));
+                stored = memories.hitTimes(owner, found.stream().map(s -> s.entry().id()).toList());
             } catch (StorageException e) {
                 break; // the counts as first read, maybe one batch off; not worth failing the retrieval
             }
             for (int i = 0; i < found.size(); i++) {
-                waiting[i] = pending.getOrDefault(found.get(i).entry().id(), 0);
+                waiting[i] = pending.getOrDefault(new MemoryRef(owner, found.get(i).entry().id()), 0);
             }
         }
         List<ScoredMemory> counted = new ArrayList<>(found.size());
@@ -112,18 +114,13 @@ public class HitCounts {
     }
 
     /** One hit of the entry; the hits of it now waiting, or 0 when dropped because too many wait. */
-    private int countOne(UUID id) {
+    private int countOne(MemoryRef id) {
         if (pending.size() >= maxPending && !pending.containsKey(id)) {
             dropped.increment();
             return 0;
         }
         // merge is atomic per key, as is the writer's remove: no hit falls between them.
         return pending.merge(id, 1, Integer::sum);
-    }
-
-    /** Memories whose hits this instance has counted and not yet applied. */
-    public int pending() {
-        return pending.size();
     }
 
     private void applySafely() {
@@ -140,17 +137,17 @@ public class HitCounts {
         if (pending.isEmpty()) {
             return;
         }
-        List<UUID> ids = new ArrayList<>(new TreeMap<>(pending).keySet());
+        List<MemoryRef> ids = new ArrayList<>(new TreeMap<>(pending).keySet());
         for (int from = 0; from < ids.size(); from += BATCH) {
             applyBatch(ids.subList(from, Math.min(ids.size(), from + BATCH)));
         }
     }
 
-    private void applyBatch(List<UUID> ids) {
+    private void applyBatch(List<MemoryRef> ids) {
         writerRound.incrementAndGet();
-        TreeMap<UUID, Integer> taken = new TreeMap<>();
+        TreeMap<MemoryRef, Integer> taken = new TreeMap<>();
         try {
-            for (UUID id : ids) {
+            for (MemoryRef id : ids) {
                 Integer hits = pending.remove(id);
                 if (hits != null) {
                     taken.put(id, hits);
@@ -166,9 +163,9 @@ public class HitCounts {
     }
 
     /** One transaction; a deadlock with another instance's writer is retried by the repository. */
-    private void write(TreeMap<UUID, Integer> counts) {
+    private void write(TreeMap<MemoryRef, Integer> counts) {
         if (!counts.isEmpty()) {
-            memories.addHits(counts.keySet().toArray(UUID[]::new), counts.values().toArray(Integer[]::new));
+            memories.addHits(List.copyOf(counts.keySet()), List.copyOf(counts.values()));
         }
     }
 

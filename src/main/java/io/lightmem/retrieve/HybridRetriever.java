@@ -37,7 +37,7 @@ public class HybridRetriever implements Retriever {
     public List<ScoredMemory> retrieve(SearchRequest request) {
         // Deeper lists than the limit let an entry ranked modestly by both strategies rise above
         // one ranked high by only one of them.
-        SearchRequest deeper = new SearchRequest(request.userId(), request.query(),
+        SearchRequest deeper = new SearchRequest(request.owner(), request.query(),
                 Math.max(request.limit(), candidates), request.filter(), request.efSearch());
         // The lexical query runs in the database while this thread embeds the query and searches HNSW.
         CompletableFuture<List<ScoredMemory>> lexical = executor.supplyAsync(() -> context.retrieve(deeper));

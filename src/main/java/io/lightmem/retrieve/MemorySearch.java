@@ -1,10 +1,12 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.ScoredMemory;
-import io.lightmem.memory.UserIds;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
 import io.opentelemetry.api.common.Attributes;
@@ -45,14 +47,10 @@ public class MemorySearch {
      * @param strategy null for the configured default
      * @param efSearch 0 for the configured default
      */
-    public Result retrieve(String userId, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
-        UserIds.require("user_id", userId);
-        if (query == null || query.isBlank()) {
+    public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
+        InputText.check("query", query, MAX_QUERY_CHARS);
+        if (InputText.blank(query)) {
             throw new InvalidArgumentException("query", "must not be blank");
-        }
-        if (query.length() > MAX_QUERY_CHARS) {
-            throw new InvalidArgumentException("query", "at most " + MAX_QUERY_CHARS + " characters, got "
-                    + query.length());
         }
         if (limit < 0 || limit > limits.maxLimit()) {
             throw new InvalidArgumentException("limit", "must be between 1 and " + limits.maxLimit()
@@ -62,15 +60,23 @@ public class MemorySearch {
             throw new InvalidArgumentException("ef_search", "must be between 1 and " + MAX_EF_SEARCH
                     + " (0 for the default, " + defaultEfSearch + "), got " + efSearch);
         }
+        if (filter.from() != null) {
+            SessionTimes.requireInRange("filter.time_from", filter.from());
+        }
+        if (filter.to() != null) {
+            SessionTimes.requireInRange("filter.time_to", filter.to());
+        }
+        InputText.check("filter.speaker_name", filter.speakerName(), InputText.MAX_NAME_CHARS);
+        InputText.check("filter.category", filter.category(), InputText.MAX_NAME_CHARS);
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw new InvalidArgumentException("filter.time_from", "must be before filter.time_to");
         }
         Retriever retriever = retrievers.forRequest(strategy, "strategy");
-        SearchRequest request = new SearchRequest(userId, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
+        SearchRequest request = new SearchRequest(owner, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
                 filter, efSearch == 0 ? defaultEfSearch : efSearch);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
-                () -> new Result(retriever.strategy(), hits.count(() -> {
+                () -> new Result(retriever.strategy(), hits.count(owner, () -> {
                     List<ScoredMemory> found = retriever.retrieve(request);
                     spans.annotate("lightmem.results", found.size());
                     return found;

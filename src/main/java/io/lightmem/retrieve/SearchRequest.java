@@ -1,6 +1,7 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.Owner;
 
 
 /**
@@ -8,5 +9,5 @@ import io.lightmem.memory.MemoryFilter;
  *
  * @param efSearch HNSW candidate list for strategies that use it (already resolved: never 0)
  */
-public record SearchRequest(String userId, String query, int limit, MemoryFilter filter, int efSearch) {
+public record SearchRequest(Owner owner, String query, int limit, MemoryFilter filter, int efSearch) {
 }

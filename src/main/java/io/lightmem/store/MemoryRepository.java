@@ -5,7 +5,9 @@ import io.agroal.api.AgroalDataSource;
 import io.lightmem.StorageException;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.MemoryRef;
 import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
 import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -40,11 +42,11 @@ public class MemoryRepository {
 
     /** Inserts the memories with their vectors; joins the caller's transaction. */
     @Transactional
-    public List<MemoryEntry> insert(String userId, List<NewMemory> memories, List<float[]> vectors) {
-        String sql = "INSERT INTO memory_entry (id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
+    public List<MemoryEntry> insert(Owner owner, List<NewMemory> memories, List<float[]> vectors) {
+        String sql = "INSERT INTO memory_entry (id, tenant_id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
                 + " weekday, speaker_id, speaker_name, topic_id, source, category, subcategory, keywords, entities,"
                 + " embedding, compressed_memory)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             PGvector.addVectorType(connection);
@@ -52,22 +54,23 @@ public class MemoryRepository {
             for (int i = 0; i < memories.size(); i++) {
                 NewMemory memory = memories.get(i);
                 insert.setObject(1, UUID.randomUUID());
-                insert.setString(2, userId);
-                insert.setString(3, memory.memory());
-                insert.setString(4, memory.originalMemory());
-                insert.setTimestamp(5, Jdbc.timestamp(memory.timeStamp()));
-                insert.setDouble(6, Jdbc.epochSeconds(memory.timeStamp()));
-                insert.setString(7, memory.weekday());
-                insert.setString(8, memory.speakerId());
-                insert.setString(9, memory.speakerName());
-                insert.setObject(10, memory.topicId());
-                insert.setString(11, Jdbc.jsonArray(memory.sources()));
-                insert.setString(12, memory.metadata().category());
-                insert.setString(13, memory.metadata().subcategory());
-                insert.setString(14, Jdbc.jsonArray(memory.metadata().keywords()));
-                insert.setString(15, Jdbc.jsonArray(memory.metadata().entities()));
-                insert.setObject(16, new PGvector(vectors.get(i)));
-                insert.setString(17, memory.compressedMemory());
+                insert.setString(2, owner.tenantId());
+                insert.setString(3, owner.userId());
+                insert.setString(4, memory.memory());
+                insert.setString(5, memory.originalMemory());
+                insert.setTimestamp(6, Jdbc.timestamp(memory.timeStamp()));
+                insert.setDouble(7, Jdbc.epochSeconds(memory.timeStamp()));
+                insert.setString(8, memory.weekday());
+                insert.setString(9, memory.speakerId());
+                insert.setString(10, memory.speakerName());
+                insert.setObject(11, memory.topicId());
+                insert.setString(12, Jdbc.jsonArray(memory.sources()));
+                insert.setString(13, memory.metadata().category());
+                insert.setString(14, memory.metadata().subcategory());
+                insert.setString(15, Jdbc.jsonArray(memory.metadata().keywords()));
+                insert.setString(16, Jdbc.jsonArray(memory.metadata().entities()));
+                insert.setObject(17, new PGvector(vectors.get(i)));
+                insert.setString(18, memory.compressedMemory());
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     stored.add(entry(rs));
@@ -80,21 +83,21 @@ public class MemoryRepository {
     }
 
     /** The entry, row-locked until the caller's transaction ends (consolidation, undo); null if absent. */
-    public MemoryEntry lockForChange(String userId, UUID id) {
-        return select(userId, id, " FOR UPDATE");
+    public MemoryEntry lockForChange(Owner owner, UUID id) {
+        return select(owner, id, " FOR UPDATE");
     }
 
     /** One entry of a user, or null. */
-    public MemoryEntry find(String userId, UUID id) {
-        return select(userId, id, "");
+    public MemoryEntry find(Owner owner, UUID id) {
+        return select(owner, id, "");
     }
 
-    private MemoryEntry select(String userId, UUID id, String lock) {
+    private MemoryEntry select(Owner owner, UUID id, String lock) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ?" + lock)) {
-            query.setString(1, userId);
-            query.setObject(2, id);
+                        "SELECT " + COLUMNS + " FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?" + lock)) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setObject(3, id);
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next() ? entry(rs) : null;
             }
@@ -106,20 +109,20 @@ public class MemoryRepository {
     /**
      * A page of a user's entries in time order, after the entry {@code afterId} when one is given.
      * The anchor's own float_time_stamp positions the page exactly; {@code afterTime} stands in when
-     * the anchor was deleted meanwhile. Served by memory_entry_user_time (user_id, float_time_stamp);
+     * the anchor was deleted meanwhile. Served by memory_entry_user_time (tenant_id, user_id, float_time_stamp);
      * id breaks ties of equal times.
      */
-    public List<MemoryEntry> page(String userId, UUID afterId, double afterTime, int limit) {
-        String sql = "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ?"
+    public List<MemoryEntry> page(Owner owner, UUID afterId, double afterTime, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM memory_entry WHERE tenant_id = ? AND user_id = ?"
                 + (afterId == null ? "" : " AND (float_time_stamp, id) > (COALESCE((SELECT float_time_stamp"
-                        + " FROM memory_entry WHERE user_id = ? AND id = ?), ?), ?)")
+                        + " FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?), ?), ?)")
                 + " ORDER BY float_time_stamp, id LIMIT ?";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
             int i = 1;
-            query.setString(i++, userId);
+            i = Jdbc.setOwner(query, i, owner);
             if (afterId != null) {
-                query.setString(i++, userId);
+                i = Jdbc.setOwner(query, i, owner);
                 query.setObject(i++, afterId);
                 query.setDouble(i++, afterTime);
                 query.setObject(i++, afterId);
@@ -138,16 +141,16 @@ public class MemoryRepository {
     }
 
     /** Replaces an entry's text and vector (a consolidation merge), in the caller's transaction. */
-    public void replaceMemory(String userId, UUID id, String memory, float[] vector) {
+    public void replaceMemory(Owner owner, UUID id, String memory, float[] vector) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement("""
                         UPDATE memory_entry SET memory = ?, embedding = ?, consolidated = true, updated_at = now()
-                        WHERE user_id = ? AND id = ?""")) {
+                        WHERE tenant_id = ? AND user_id = ? AND id = ?""")) {
             PGvector.addVectorType(connection);
             update.setString(1, memory);
             update.setObject(2, new PGvector(vector));
-            update.setString(3, userId);
-            update.setObject(4, id);
+            Jdbc.setOwner(update, 3, owner);
+            update.setObject(5, id);
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot update a memory", e);
@@ -155,12 +158,12 @@ public class MemoryRepository {
     }
 
     /** Deletes one entry (its queue rows go with it), in the caller's transaction. */
-    public void delete(String userId, UUID id) {
+    public void delete(Owner owner, UUID id) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM memory_entry WHERE user_id = ? AND id = ?")) {
-            delete.setString(1, userId);
-            delete.setObject(2, id);
+                        "DELETE FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?")) {
+            Jdbc.setOwner(delete, 1, owner);
+            delete.setObject(3, id);
             delete.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot delete a memory", e);
@@ -174,8 +177,8 @@ public class MemoryRepository {
      * (see {@link #addHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
-    public List<ScoredMemory> nearest(String userId, float[] query, int limit, MemoryFilter filter, int efSearch) {
-        SqlQuery search = nearestQuery(userId, query, limit, filter);
+    public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, int efSearch) {
+        SqlQuery search = nearestQuery(owner, query, limit, filter);
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection, efSearch);
             List<ScoredMemory> found = new ArrayList<>();
@@ -204,13 +207,14 @@ public class MemoryRepository {
     }
 
     /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
-    public static SqlQuery nearestQuery(String userId, float[] query, int limit, MemoryFilter filter) {
+    public static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
-                + " FROM memory_entry m WHERE m.user_id = ?");
+                + " FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ?");
         List<Object> parameters = new ArrayList<>();
         PGvector vector = new PGvector(query);
         parameters.add(vector);
-        parameters.add(userId);
+        parameters.add(owner.tenantId());
+        parameters.add(owner.userId());
         FilterClause.append(sql, parameters, "m", filter);
         sql.append(" ORDER BY m.embedding <=> ? LIMIT ?");
         parameters.add(vector);
@@ -219,37 +223,44 @@ public class MemoryRepository {
     }
 
     /**
-     * Adds {@code hits[i]} to the hit_time of entry {@code ids[i]} (absent entries are skipped), in one
-     * transaction. The rows are locked in id order first, so two writers (two instances) that touch
-     * the same entries wait for each other instead of deadlocking; retrieval never writes itself
-     * (io.lightmem.retrieve.HitCounts).
+     * Adds {@code hits[i]} to the hit_time of memory {@code memories[i]} (absent ones are skipped), in
+     * one transaction. The rows are locked in id order first, so two writers (two instances) that touch
+     * the same memories wait for each other instead of deadlocking; retrieval never writes itself
+     * (io.lightmem.retrieve.HitCounts). Served by the primary key.
      */
     @RetriedOnConflict
     @Transactional
-    public void addHits(UUID[] ids, Integer[] hits) {
+    public void addHits(List<MemoryRef> memories, List<Integer> hits) {
+        String counts = "unnest(?::text[], ?::text[], ?::uuid[], ?::integer[]) AS c(tenant_id, user_id, id, hits)";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement lock = connection.prepareStatement(
-                        "SELECT id FROM memory_entry WHERE id = ANY (?) ORDER BY id FOR UPDATE");
-                PreparedStatement update = connection.prepareStatement("""
-                        UPDATE memory_entry m SET hit_time = least(m.hit_time::bigint + c.hits, 2147483647)::integer
-                        FROM unnest(?::uuid[], ?::integer[]) AS c(id, hits) WHERE m.id = c.id""")) {
-            java.sql.Array idArray = connection.createArrayOf("uuid", ids);
-            lock.setArray(1, idArray);
+                PreparedStatement lock = connection.prepareStatement("SELECT m.id FROM memory_entry m JOIN " + counts
+                        + " ON m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id"
+                        + " ORDER BY m.id FOR UPDATE OF m");
+                PreparedStatement update = connection.prepareStatement("UPDATE memory_entry m"
+                        + " SET hit_time = least(m.hit_time::bigint + c.hits, 2147483647)::integer FROM " + counts
+                        + " WHERE m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id")) {
+            for (PreparedStatement statement : List.of(lock, update)) {
+                statement.setArray(1, connection.createArrayOf("text",
+                        memories.stream().map(m -> m.owner().tenantId()).toArray()));
+                statement.setArray(2, connection.createArrayOf("text",
+                        memories.stream().map(m -> m.owner().userId()).toArray()));
+                statement.setArray(3, connection.createArrayOf("uuid", memories.stream().map(MemoryRef::id).toArray()));
+                statement.setArray(4, connection.createArrayOf("integer", hits.toArray()));
+            }
             lock.executeQuery().close();
-            update.setArray(1, idArray);
-            update.setArray(2, connection.createArrayOf("integer", hits));
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot count memory hits", e);
         }
     }
 
-    /** The stored hit_time of each of these entries that exists. */
-    public Map<UUID, Integer> hitTimes(UUID[] ids) {
+    /** The stored hit_time of each of these memories of the owner that exists. */
+    public Map<UUID, Integer> hitTimes(Owner owner, List<UUID> ids) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT id, hit_time FROM memory_entry WHERE id = ANY (?)")) {
-            query.setArray(1, connection.createArrayOf("uuid", ids));
+                        "SELECT id, hit_time FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
             Map<UUID, Integer> hits = new HashMap<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

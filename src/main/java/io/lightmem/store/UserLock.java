@@ -3,6 +3,7 @@ package io.lightmem.store;
 import io.agroal.api.AgroalDataSource;
 import io.lightmem.BusyException;
 import io.lightmem.StorageException;
+import io.lightmem.memory.Owner;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,12 +49,12 @@ public class UserLock {
      *
      * @throws BusyException when another holder keeps the lock longer than {@code timeout}
      */
-    public <T> T underLock(Namespace namespace, String userId, Duration timeout, Supplier<T> work) {
-        return underLocks(Set.of(namespace), userId, timeout, work);
+    public <T> T underLock(Namespace namespace, Owner owner, Duration timeout, Supplier<T> work) {
+        return underLocks(Set.of(namespace), owner, timeout, work);
     }
 
     /** Runs {@code work} while holding all the user's locks of {@code namespaces}, taken in a fixed order. */
-    public <T> T underLocks(Set<Namespace> namespaces, String userId, Duration timeout, Supplier<T> work) {
+    public <T> T underLocks(Set<Namespace> namespaces, Owner owner, Duration timeout, Supplier<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             // The pool does not restore a connection's socket timeout: this one's goes back as it came.
@@ -62,7 +63,7 @@ public class UserLock {
                 holdWithoutIdleTimeout(connection, timeout);
                 for (Namespace namespace : Namespace.values()) {
                     if (namespaces.contains(namespace)) {
-                        lock(connection, namespace, userId, timeout);
+                        lock(connection, namespace, owner, timeout);
                     }
                 }
                 return work.get();
@@ -101,15 +102,17 @@ public class UserLock {
         }
     }
 
-    private static void lock(Connection connection, Namespace namespace, String userId, Duration timeout)
+    private static void lock(Connection connection, Namespace namespace, Owner owner, Duration timeout)
             throws SQLException {
         try (PreparedStatement setTimeout = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)");
                 PreparedStatement lock = connection.prepareStatement(
-                        "SELECT pg_advisory_xact_lock(hashtextextended(? || ?, 0))")) {
+                        "SELECT pg_advisory_xact_lock(hashtextextended(? || ? || '/' || ?, 0))")) {
             setTimeout.setString(1, timeout.toMillis() + "ms");
             setTimeout.execute();
             lock.setString(1, namespace.prefix);
-            lock.setString(2, userId);
+            // '/' appears in neither id, so no two owners share a key.
+            lock.setString(2, owner.tenantId());
+            lock.setString(3, owner.userId());
             lock.execute();
         } catch (SQLException e) {
             if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -100,11 +101,22 @@ class DatabaseFaultsIT {
     }
 
     @Test
-    void halfOpenConnectionsAreDetectedAndReplacedWithoutHelp() throws Exception {
+    void callsOnConnectionsThatWentHalfOpenEndWithinTheSocketTimeoutAndFreshOnesTakeOver() throws Exception {
+        // Calls in flight, their queries held up on the way, when the connections go half-open.
+        proxy.slowDown(Duration.ofMillis(1500));
+        List<CompletableFuture<Status.Code>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            inFlight.add(CompletableFuture.supplyAsync(() -> code(this::retrieve)));
+        }
+        Thread.sleep(500);
         proxy.set(Network.HALF_OPEN);
+        proxy.slowDown(Duration.ZERO);
 
-        // A call that meets a dead pooled connection ends UNAVAILABLE after the socket timeout; new
-        // connections work, so the calls soon succeed again: no restart, no manual flush.
+        // Each ends UNAVAILABLE after the socket timeout, not at the client's deadline (DEADLINE_EXCEEDED).
+        for (CompletableFuture<Status.Code> call : inFlight) {
+            assertThat(call.get(60, TimeUnit.SECONDS)).isIn(Status.Code.OK, Status.Code.UNAVAILABLE);
+        }
+        // Dead pooled connections are found and replaced: calls succeed again, no restart, no manual flush.
         List<Status.Code> outcomes = new ArrayList<>();
         assertThat(eventually(RECOVERY_BOUND, () -> {
             Status.Code outcome = code(this::retrieve);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.lightmem.testing.PackagedService;
+import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
 import io.lightmem.testing.TestDatabase;
@@ -17,9 +18,6 @@ import io.lightmem.v1.ConstructUpdateQueueRequest;
 import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.v1.OfflineUpdateRequest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,28 +184,15 @@ class KillDuringConsolidationIT {
     }
 
     /** The user's memories, text and time, in time order. */
-    private static List<String> memories(String userId) throws Exception {
-        return strings("SELECT time_stamp || ' ' || memory FROM memory_entry WHERE user_id = ? ORDER BY float_time_stamp",
-                userId);
+    private static List<String> memories(String userId) {
+        return Rows.strings(TestDatabase.dataSource(),
+                "SELECT time_stamp || ' ' || memory FROM memory_entry WHERE user_id = ? ORDER BY float_time_stamp", userId);
     }
 
     /** Each change: action, old text, new text, in the order of the memories' times. */
-    private static List<String> history(String userId) throws Exception {
-        return strings("SELECT h.action || ' | ' || h.old_memory || ' | ' || coalesce(h.new_memory, '') FROM memory_history h"
-                + " WHERE h.user_id = ? ORDER BY h.old_memory", userId);
-    }
-
-    private static List<String> strings(String sql, String parameter) throws Exception {
-        try (Connection connection = TestDatabase.connect(); PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, parameter);
-            List<String> rows = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            return rows;
-        }
+    private static List<String> history(String userId) {
+        return Rows.strings(TestDatabase.dataSource(), "SELECT h.action || ' | ' || h.old_memory || ' | '"
+                + " || coalesce(h.new_memory, '') FROM memory_history h WHERE h.user_id = ? ORDER BY h.old_memory", userId);
     }
 
     private static void sleep(Duration duration) {

@@ -37,8 +37,8 @@ class PoolExhaustionIT {
     @Test
     void callsBeyondThePoolAreShedAsRetryableAndEveryRetriedAddIsStoredOnce() throws Exception {
         // A pool of 4 connections; an add holds its user's lock on one while it writes on another.
-        try (PackagedService service = PackagedService.start(Map.of("quarkus.datasource.jdbc.max-size", "4",
-                "lightmem.admission.max-queued", "4"), "pool-exhaustion-it")) {
+        try (PackagedService service = PackagedService.start(Map.of("quarkus.datasource.jdbc.max-size", "4"),
+                "pool-exhaustion-it")) {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext()
                     .build();
             ExecutorService clients = Executors.newFixedThreadPool(CALLS);

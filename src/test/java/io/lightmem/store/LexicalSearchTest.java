@@ -55,7 +55,7 @@ class LexicalSearchTest {
                 "I work as a nurse at a hospital in Boston."));
         String query = "Does Rex the dog like walking on beaches?";
 
-        List<ScoredMemory> found = lexical.bm25(userId, query, 50, MemoryFilter.NONE, K1, B, EXHAUSTIVE);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), query, 50, MemoryFilter.NONE, K1, B, EXHAUSTIVE);
 
         Map<String, Double> expected = bm25(userId, query);
         assertThat(found).extracting(s -> s.entry().memory()).containsExactlyInAnyOrderElementsOf(expected.keySet());
@@ -79,13 +79,13 @@ class LexicalSearchTest {
 
         // df: typewrit 2, repair 1, caroline 31: within a budget of 10 the two rare terms find
         // memories; "caroline" (31 memories) only adds to their scores.
-        List<ScoredMemory> bounded = lexical.bm25(userId, query, 50, MemoryFilter.NONE, K1, B, 10);
+        List<ScoredMemory> bounded = lexical.bm25(Conversations.owner(userId), query, 50, MemoryFilter.NONE, K1, B, 10);
 
         assertThat(bounded).extracting(s -> s.entry().memory()).containsExactly(
                 "Caroline: I finally repaired the old typewriter.", "Melanie: my typewriter needs a new ribbon.");
         assertScoredAs(bounded, exact);
         // With room for every posting, the same two lead an exhaustive ranking of all 32 matches.
-        List<ScoredMemory> exhaustive = lexical.bm25(userId, query, 50, MemoryFilter.NONE, K1, B, EXHAUSTIVE);
+        List<ScoredMemory> exhaustive = lexical.bm25(Conversations.owner(userId), query, 50, MemoryFilter.NONE, K1, B, EXHAUSTIVE);
         assertThat(exhaustive).hasSize(32);
         assertThat(exhaustive.subList(0, 2)).extracting(s -> s.entry().id())
                 .containsExactlyElementsOf(bounded.stream().map(s -> s.entry().id()).toList());
@@ -100,7 +100,7 @@ class LexicalSearchTest {
         }
         List<UUID> ids = insert(userId, texts);
 
-        List<ScoredMemory> found = lexical.bm25(userId, "Caroline", 50, MemoryFilter.NONE, K1, B, 10);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), "Caroline", 50, MemoryFilter.NONE, K1, B, 10);
 
         assertThat(found).extracting(s -> s.entry().id()).containsExactlyInAnyOrderElementsOf(ids.subList(15, 25));
     }
@@ -121,7 +121,7 @@ class LexicalSearchTest {
 
         // "garden" is in 23 memories, over a budget of 10: Bob's 3 are older than Alice's 20, yet
         // a speaker filter finds them all, scored as in the whole scope.
-        List<ScoredMemory> found = lexical.bm25(userId, "garden", 10, new MemoryFilter(null, null, "Bob", null), K1, B, 10);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), "garden", 10, new MemoryFilter(null, null, "Bob", null), K1, B, 10);
 
         assertThat(found).extracting(s -> s.entry().id()).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
         assertScoredAs(found, exact);
@@ -133,7 +133,7 @@ class LexicalSearchTest {
         insert(userId, List.of("O'Neil keeps the backup at x.org/a?b=c and C:\\backup\\2024.",
                 "Nothing to see here.", "Another plain memory about gardens."));
 
-        List<ScoredMemory> found = lexical.bm25(userId, "where is x.org/a?b=c from O'Neil", 10, MemoryFilter.NONE, K1, B, 1000);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), "where is x.org/a?b=c from O'Neil", 10, MemoryFilter.NONE, K1, B, 1000);
 
         assertThat(found).extracting(s -> s.entry().memory())
                 .containsExactly("O'Neil keeps the backup at x.org/a?b=c and C:\\backup\\2024.");
@@ -205,8 +205,9 @@ class LexicalSearchTest {
     private List<UUID> insert(String userId, List<String> texts) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name, embedding)
-                VALUES (?, ?, ?, ?, 'Mon', ?, 'User', array_fill(0.1, ARRAY[384])::vector)""")) {
+                INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name,
+                                          embedding)
+                VALUES (?, 'default', ?, ?, ?, 'Mon', ?, 'User', array_fill(0.1, ARRAY[384])::vector)""")) {
             Instant start = Instant.parse("2024-01-01T00:00:00Z");
             for (int i = 0; i < texts.size(); i++) {
                 UUID id = UUID.randomUUID();

@@ -172,12 +172,12 @@ public final class FaultyProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    if (network == Network.BLACKHOLE || connection < deadBelow) {
-                        continue; // swallowed: nothing arrives, nothing is closed
-                    }
                     Duration delay = latency;
                     if (!delay.isZero()) {
                         Thread.sleep(delay.toMillis());
+                    }
+                    if (network == Network.BLACKHOLE || connection < deadBelow) {
+                        continue; // swallowed: nothing arrives, nothing is closed
                     }
                     out.write(buffer, 0, n);
                     out.flush();

@@ -52,6 +52,12 @@ public final class JsonMutations {
             "9223372036854775807", "9223372036854775808", "1e309", "-1e309", "3.5", "-0.0", "1e-400", "true", "false",
             "null", "[]", "{}", "[1,2]", "{\"a\":1}", "[[[[[]]]]]", "\"\"", "9e15", "-9e15", "1.0");
 
+    /** Values every field is tried with, one at a time, as raw JSON text. */
+    private static final List<String> EDGES = List.of("\"a\\u0000b\"", "\"\\u0001\"", "\"\\u001b[31m\"",
+            "\"\\u200b\\u200b\"", "\"\\ud800\"", "\"" + "x".repeat(200_000) + "\"", "\"\"", "\"   \"",
+            "\"+999999999-12-31T23:59:59\"", "\"2024-02-30T00:00:00\"", "123", "2147483648", "1e309", "-1", "3.5",
+            "true", "null", "{}", "[]");
+
     private final Random random;
     private final Map<String, Supplier<ObjectNode>> templates;
 
@@ -77,10 +83,65 @@ public final class JsonMutations {
                 Map.entry("ShowInstance", () -> object()));
     }
 
-    /** A call to a random function, its valid request broken by one to three mutations (or none, now and then). */
-    public Call next() {
+    /**
+     * Every function's valid request with one field (at any depth, containers included) replaced by
+     * each of the edge values in turn.
+     */
+    public List<Call> edgeCases() {
+        List<Call> calls = new ArrayList<>();
+        for (String function : functions()) {
+            ObjectNode template = templates.get(function).get();
+            List<String> places = new ArrayList<>();
+            places(template, "", places);
+            for (String place : places) {
+                for (String edge : EDGES) {
+                    ObjectNode request = templates.get(function).get();
+                    String marker = "@@edge@@";
+                    set(request, place, NODES.textNode(marker));
+                    String text = request.toString().replace("\"" + marker + "\"", edge);
+                    calls.add(new Call(function, text.getBytes(StandardCharsets.UTF_8), place + " = "
+                            + (edge.length() > 40 ? edge.substring(0, 40) + "…" : edge)));
+                }
+            }
+        }
+        return calls;
+    }
+
+    private List<String> functions() {
         List<String> functions = new ArrayList<>(templates.keySet());
         functions.sort(null);
+        return functions;
+    }
+
+    /** JSON pointers of every value below the root. */
+    private static void places(JsonNode node, String at, List<String> places) {
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(name -> {
+                places.add(at + "/" + name);
+                places(node.get(name), at + "/" + name, places);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                places.add(at + "/" + i);
+                places(node.get(i), at + "/" + i, places);
+            }
+        }
+    }
+
+    private static void set(ObjectNode root, String pointer, JsonNode value) {
+        com.fasterxml.jackson.core.JsonPointer at = com.fasterxml.jackson.core.JsonPointer.compile(pointer);
+        JsonNode parent = root.at(at.head());
+        String last = at.last().getMatchingProperty();
+        if (parent instanceof ArrayNode array) {
+            array.set(Integer.parseInt(last), value);
+        } else {
+            ((ObjectNode) parent).set(last, value);
+        }
+    }
+
+    /** A call to a random function, its valid request broken by one to three mutations (or none, now and then). */
+    public Call next() {
+        List<String> functions = functions();
         String function = functions.get(random.nextInt(functions.size()));
         ObjectNode request = templates.get(function).get();
         StringBuilder how = new StringBuilder();
@@ -152,7 +213,7 @@ public final class JsonMutations {
             }
             case 1 -> {
                 String tail = pick(List.of("}", "x", " {}", "\u0000", "[", "//c", " 1"));
-                how.append("trailing ").append(JSON.valueToTree(tail)).append("; ");
+                how.append("trailing '").append(tail.replace("\u0000", "\\u0000")).append("'; ");
                 return (text + tail).getBytes(StandardCharsets.UTF_8);
             }
             case 2 -> {

@@ -2,10 +2,10 @@ package io.lightmem.testing;
 
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The database the packaged service inherits (QUARKUS_DATASOURCE_* of deploy/local/postgres.sh env),
@@ -36,21 +36,21 @@ public final class TestDatabase {
     }
 
     public static Connection connect() throws SQLException {
-        return DriverManager.getConnection(url(), System.getenv("QUARKUS_DATASOURCE_USERNAME"),
-                System.getenv("QUARKUS_DATASOURCE_PASSWORD"));
+        return dataSource().getConnection();
+    }
+
+    /** The database as a DataSource, e.g. for {@link Rows}. */
+    public static DataSource dataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(url());
+        dataSource.setUser(System.getenv("QUARKUS_DATASOURCE_USERNAME"));
+        dataSource.setPassword(System.getenv("QUARKUS_DATASOURCE_PASSWORD"));
+        return dataSource;
     }
 
     /** The single number a query with one text parameter returns. */
     public static long count(String sql, String parameter) {
-        try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, parameter);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
+        return Long.parseLong(Rows.strings(dataSource(), sql, parameter).get(0));
     }
 
     public static void execute(String sql) {

@@ -39,6 +39,8 @@ import org.jboss.logging.Logger;
 public class FunctionFailureHandler implements Handler<RoutingContext> {
 
     static final String ERROR_EVENT_TYPE = "io.lightmem.v1.error";
+    /** Set on a routing context whose request was refused before Funqy read it: answered as unreadable (400). */
+    static final String UNREADABLE = "lightmem.unreadable";
     /** ce-source of error events about an event no function handles. */
     static final String SERVICE_SOURCE = "/lightmem";
 
@@ -129,6 +131,7 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         if (failure instanceof ApplicationException || failure instanceof io.quarkus.funqy.runtime.InternalError
                 || failure instanceof LightMemException) {
             error = ApiError.of(unwrap(failure));
+            unreadable = Boolean.TRUE.equals(context.get(UNREADABLE));
         } else if (!event.missing().isEmpty()) {
             unreadable = true;
             error = new ApiError(ErrorKind.INVALID_ARGUMENT, "event: not a CloudEvent, missing "

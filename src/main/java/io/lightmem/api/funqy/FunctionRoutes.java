@@ -2,8 +2,10 @@ package io.lightmem.api.funqy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lightmem.ErrorKind;
+import io.lightmem.InvalidArgumentException;
 import io.lightmem.api.Admission;
 import io.lightmem.api.ApiError;
+import io.lightmem.api.StrictUtf8;
 import io.lightmem.api.funqy.FunctionCatalog.Function;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Context;
@@ -79,6 +81,17 @@ public class FunctionRoutes {
             answer(context, Problems.of(new ApiError(ErrorKind.INVALID_ARGUMENT, "body: required: a JSON object, the "
                     + operation + " request ({} when it has no fields)", "body"), operation));
             return;
+        }
+        if (hasBody(context)) {
+            byte[] body = context.body().buffer().getBytes();
+            int malformed = StrictUtf8.malformedAt(body);
+            if (malformed >= 0) {
+                String field = StrictUtf8.fieldAt(body, malformed, json, "body");
+                context.put(FunctionFailureHandler.UNREADABLE, true);
+                context.fail(400, new InvalidArgumentException(field, "is not valid UTF-8 (byte " + malformed
+                        + " of the body): send text as well-formed UTF-8"));
+                return;
+            }
         }
         Base64EventData.inline(context, json);
         admitted(context);

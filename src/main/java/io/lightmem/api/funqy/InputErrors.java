@@ -1,6 +1,7 @@
 package io.lightmem.api.funqy;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -8,8 +9,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.lightmem.ErrorKind;
 import io.lightmem.api.ApiError;
+import io.lightmem.api.JsonFields;
 import java.util.Collection;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Describes a body (or event data) that could not be read as the function's request, naming the field. */
 final class InputErrors {
@@ -22,8 +26,12 @@ final class InputErrors {
      */
     static ApiError describe(JsonProcessingException e, String root) {
         if (e instanceof StreamReadException syntax && !(e instanceof JsonMappingException)) {
+            Matcher duplicate = DUPLICATE.matcher(String.valueOf(syntax.getOriginalMessage()));
+            if (duplicate.find()) {
+                return invalid(duplicateField(syntax, duplicate.group(1), root), "given twice; a key may appear once");
+            }
             JsonLocation at = syntax.getLocation();
-            return invalid(root, "not valid JSON: " + firstLine(syntax.getOriginalMessage())
+            return invalid(readingField(syntax, root), "not valid JSON: " + firstLine(syntax.getOriginalMessage())
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         String field = e instanceof JsonMappingException mapping ? path(mapping, root) : root;
@@ -37,6 +45,26 @@ final class InputErrors {
             return invalid(field, "must be " + describe(mismatch.getTargetType()));
         }
         return invalid(field, firstLine(e.getOriginalMessage()));
+    }
+
+    /** Jackson's message for a key given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION). */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '([^']*)'");
+
+    /** "messages[0].role" for a duplicate role key in the first message: the parser's place, then the key. */
+    private static String duplicateField(StreamReadException e, String name, String root) {
+        JsonParser parser = e.getProcessor();
+        String object = parser != null && parser.getParsingContext() != null
+                && parser.getParsingContext().getParent() != null
+                ? JsonFields.of(parser.getParsingContext().getParent().pathAsPointer()) : "";
+        return name.isEmpty() ? root : object.isEmpty() ? name : object + "." + name;
+    }
+
+    /** The field the parser was reading when the input stopped being JSON, or {@code root}. */
+    private static String readingField(StreamReadException e, String root) {
+        JsonParser parser = e.getProcessor();
+        String field = parser != null && parser.getParsingContext() != null
+                ? JsonFields.of(parser.getParsingContext().pathAsPointer()) : "";
+        return field.isEmpty() ? root : field;
     }
 
     /** A failure's first Jackson exception, if any (Funqy wraps them for event data). */

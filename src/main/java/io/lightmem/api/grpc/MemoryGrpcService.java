@@ -1,7 +1,10 @@
 package io.lightmem.api.grpc;
 
+import io.grpc.ServerServiceDefinition;
 import io.lightmem.api.Admission;
 import io.lightmem.api.InstanceInfo;
+import io.lightmem.auth.Callers;
+import io.lightmem.auth.Permission;
 import io.lightmem.consolidate.Consolidator;
 import io.lightmem.consolidate.HistoryService;
 import io.lightmem.consolidate.UpdateQueueBuilder;
@@ -33,7 +36,7 @@ import io.lightmem.v1.ListHistoryRequest;
 import io.lightmem.v1.ListHistoryResponse;
 import io.lightmem.v1.ListMemoriesRequest;
 import io.lightmem.v1.ListMemoriesResponse;
-import io.lightmem.v1.MemoryService;
+import io.lightmem.v1.MutinyMemoryServiceGrpc;
 import io.lightmem.v1.OfflineUpdateRequest;
 import io.lightmem.v1.OfflineUpdateResponse;
 import io.lightmem.v1.OperationUsage;
@@ -57,7 +60,7 @@ import java.util.function.Supplier;
 /** gRPC front of the memory service; the work happens in the capability packages. */
 @GrpcService
 @Blocking
-public class MemoryGrpcService implements MemoryService {
+public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImplBase {
 
     private final MemoryIngestor ingestor;
     private final MemorySearch search;
@@ -70,10 +73,12 @@ public class MemoryGrpcService implements MemoryService {
     private final MemoryEraser eraser;
     private final Admission admission;
     private final Clock clock;
+    private final Callers callers;
 
     public MemoryGrpcService(Admission admission, MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
             LlmUsage usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
-            MemoryLookup lookup, MemoryEraser eraser) {
+            MemoryLookup lookup, MemoryEraser eraser, Callers callers) {
+        this.callers = callers;
         this.ingestor = ingestor;
         this.search = search;
         this.instance = instance;
@@ -87,6 +92,12 @@ public class MemoryGrpcService implements MemoryService {
         this.clock = Clock.systemUTC();
     }
 
+    /** Requests whose strings are not valid UTF-8 are refused naming the field ({@link Utf8Requests}). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return Utf8Requests.checked(super.bindService());
+    }
+
     @Override
     public Uni<AddMemoryResponse> addMemory(AddMemoryRequest request) {
         return call(() -> {
@@ -94,7 +105,7 @@ public class MemoryGrpcService implements MemoryService {
             for (int i = 0; i < request.getMessagesCount(); i++) {
                 messages.add(GrpcMapping.message(request.getMessages(i), i));
             }
-            AddResult result = ingestor.add(request.getUserId(), request.getRequestId(), messages,
+            AddResult result = ingestor.add(callers.owner(request.getUserId(), Permission.MEMORIES_WRITE), request.getRequestId(), messages,
                     request.getForceSegment(), request.getForceExtract());
             AddMemoryResponse.Builder response = AddMemoryResponse.newBuilder()
                     .addAllMessageIds(result.messageIds())
@@ -110,7 +121,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<FlushResponse> flush(FlushRequest request) {
         return call(() -> {
-            AddResult result = ingestor.flush(request.getUserId());
+            AddResult result = ingestor.flush(callers.owner(request.getUserId(), Permission.MEMORIES_WRITE));
             FlushResponse.Builder response = FlushResponse.newBuilder()
                     .setLlmCalls(result.llmCalls())
                     .setPendingMessages(result.pendingMessages())
@@ -124,7 +135,7 @@ public class MemoryGrpcService implements MemoryService {
     public Uni<GetUsageResponse> getUsage(GetUsageRequest request) {
         return call(() -> {
             GetUsageResponse.Builder response = GetUsageResponse.newBuilder();
-            for (UsageTotals totals : usage.totals(request.getUserId())) {
+            for (UsageTotals totals : usage.totals(callers.owner(request.getUserId(), Permission.MEMORIES_READ))) {
                 response.addOperations(OperationUsage.newBuilder()
                         .setOperation(totals.operation())
                         .setCalls(totals.calls())
@@ -139,7 +150,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<RetrieveResponse> retrieve(RetrieveRequest request) {
         return call(() -> {
-            MemorySearch.Result found = search.retrieve(request.getUserId(), request.getQuery(), request.getLimit(),
+            MemorySearch.Result found = search.retrieve(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getQuery(), request.getLimit(),
                     GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
                     .setStrategy(GrpcMapping.strategy(found.strategy()));
@@ -156,7 +167,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<ConstructUpdateQueueResponse> constructUpdateQueue(ConstructUpdateQueueRequest request) {
         return call(() -> {
-            UpdateQueueBuilder.Built built = queueBuilder.construct(request.getUserId(), request.getTopK(),
+            UpdateQueueBuilder.Built built = queueBuilder.construct(callers.owner(request.getUserId(), Permission.CONSOLIDATE), request.getTopK(),
                     request.getKeepTopN());
             return ConstructUpdateQueueResponse.newBuilder()
                     .setEntries(built.entries())
@@ -169,7 +180,7 @@ public class MemoryGrpcService implements MemoryService {
 
     @Override
     public Uni<OfflineUpdateResponse> offlineUpdate(OfflineUpdateRequest request) {
-        return call(() -> GrpcMapping.updateRun(consolidator.offlineUpdate(request.getUserId(),
+        return call(() -> GrpcMapping.updateRun(consolidator.offlineUpdate(callers.owner(request.getUserId(), Permission.CONSOLIDATE),
                 request.hasScoreThreshold() ? request.getScoreThreshold() : null)));
     }
 
@@ -177,7 +188,7 @@ public class MemoryGrpcService implements MemoryService {
     public Uni<ListHistoryResponse> listHistory(ListHistoryRequest request) {
         return call(() -> {
             ListHistoryResponse.Builder response = ListHistoryResponse.newBuilder();
-            history.list(request.getUserId(), request.getMemoryId(), request.getLimit())
+            history.list(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getMemoryId(), request.getLimit())
                     .forEach(change -> response.addChanges(GrpcMapping.change(change)));
             return response.build();
         });
@@ -186,7 +197,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<UndoChangeResponse> undoChange(UndoChangeRequest request) {
         return call(() -> {
-            HistoryService.Undone undone = history.undo(request.getUserId(), request.getChangeId());
+            HistoryService.Undone undone = history.undo(callers.owner(request.getUserId(), Permission.MEMORIES_WRITE), request.getChangeId());
             return UndoChangeResponse.newBuilder()
                     .setEntry(GrpcMapping.entry(undone.entry()))
                     .setChange(GrpcMapping.change(undone.change()))
@@ -197,14 +208,14 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<GetMemoryResponse> getMemory(GetMemoryRequest request) {
         return call(() -> GetMemoryResponse.newBuilder()
-                .setEntry(GrpcMapping.entry(lookup.get(request.getUserId(), request.getMemoryId())))
+                .setEntry(GrpcMapping.entry(lookup.get(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getMemoryId())))
                 .build());
     }
 
     @Override
     public Uni<ListMemoriesResponse> listMemories(ListMemoriesRequest request) {
         return call(() -> {
-            MemoryLookup.Page page = lookup.list(request.getUserId(), request.getPageSize(), request.getPageToken());
+            MemoryLookup.Page page = lookup.list(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getPageSize(), request.getPageToken());
             ListMemoriesResponse.Builder response = ListMemoriesResponse.newBuilder()
                     .setNextPageToken(Objects.requireNonNullElse(page.nextPageToken(), ""));
             page.entries().forEach(entry -> response.addEntries(GrpcMapping.entry(entry)));
@@ -215,7 +226,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<DeleteMemoriesResponse> deleteMemories(DeleteMemoriesRequest request) {
         return call(() -> {
-            MemoryEraser.Erased erased = eraser.delete(request.getUserId(), request.getMemoryIdsList(),
+            MemoryEraser.Erased erased = eraser.delete(callers.owner(request.getUserId(), Permission.MEMORIES_ERASE), request.getMemoryIdsList(),
                     request.getAll());
             return DeleteMemoriesResponse.newBuilder()
                     .setDeletedMemories(erased.memories())

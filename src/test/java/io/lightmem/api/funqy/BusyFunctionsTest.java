@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.lightmem.api.funqy.CloudEventsClient.Mode;
 import io.lightmem.api.funqy.CloudEventsClient.Reply;
 import io.lightmem.store.UserLock;
+import io.lightmem.testing.Conversations;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -50,7 +51,7 @@ class BusyFunctionsTest {
                 """.formatted(userId)).statusCode(200);
 
         // Another consolidation run of this user holds its lock (in the database, as one on any instance would).
-        userLock.underLock(UserLock.Namespace.CONSOLIDATE, userId, Duration.ofSeconds(5), () -> {
+        userLock.underLock(UserLock.Namespace.CONSOLIDATE, Conversations.owner(userId), Duration.ofSeconds(5), () -> {
             problem(call("ConstructUpdateQueue", "{\"user_id\": \"%s\"}".formatted(userId)), 429, "busy", null)
                     .body("code", equalTo("BUSY"))
                     .body("detail", containsString("retry"));

@@ -106,8 +106,8 @@ class MemoryCatalogTest {
         fiveMemories(kept);
         // A history row with the old text, as consolidation would have left it.
         Rows.strings(dataSource, """
-                INSERT INTO memory_history (user_id, memory_id, action, old_memory, old_entry)
-                SELECT user_id, id, 'delete', memory, to_jsonb(m) - 'embedding' FROM memory_entry m
+                INSERT INTO memory_history (tenant_id, user_id, memory_id, action, old_memory, old_entry)
+                SELECT tenant_id, user_id, id, 'delete', memory, to_jsonb(m) - 'embedding' FROM memory_entry m
                 WHERE id = ?::uuid RETURNING change_id""", memoryOfErased.getId());
 
         DeleteMemoriesResponse response = memory.deleteMemories(DeleteMemoriesRequest.newBuilder()

@@ -153,7 +153,7 @@ class ModelServiceLoopbackTest {
     void smallBatchesGiveTheSameVectorsInOrder() {
         List<String> texts = texts().subList(0, 11);
         try (ModelServiceClient small = client(3, 384)) {
-            assertThat(small.batches(texts)).hasSize(4);
+            assertThat(TextBatches.of(texts, 3)).hasSize(4);
 
             List<float[]> viaService = small.embed(texts);
             List<float[]> local = embedder.embed(texts);

@@ -27,7 +27,7 @@ import java.util.Map;
  * A request whose string field is not valid UTF-8 is refused with INVALID_ARGUMENT naming the field
  * (e.g. {@code messages[2].content}). protobuf refuses such a message while gRPC parses it, before any
  * service code runs, and gRPC then reports the call as an application error (UNKNOWN) without saying
- * why: so a service's requests are taken as bytes ({@link ServerInterceptors#useInputStreamMessages}),
+ * why: so a service's requests are taken as bytes ({@link ServerInterceptors#useMarshalledMessages}),
  * checked here, and parsed by the service's own marshaller afterwards.
  */
 final class Utf8Requests implements ServerInterceptor {
@@ -44,11 +44,31 @@ final class Utf8Requests implements ServerInterceptor {
         }
     }
 
-    /** The service, checking every request's strings before it is parsed. */
+    /**
+     * The service, checking every request's strings before it is parsed. The requests are taken as
+     * byte arrays, read while the transport still holds them: a call dispatched to a worker thread
+     * (@Blocking) gets its message after the transport has released its buffers.
+     */
     static ServerServiceDefinition checked(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service),
+        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, BYTES),
                 new Utf8Requests(service));
     }
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
 
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
@@ -58,22 +78,15 @@ final class Utf8Requests implements ServerInterceptor {
             private boolean refused;
 
             @Override
-            @SuppressWarnings("unchecked")
             public void onMessage(Q message) {
-                byte[] bytes;
-                try {
-                    bytes = ((InputStream) message).readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                String field = type == null ? null : invalidField(type, bytes);
+                String field = type == null ? null : invalidField(type, (byte[]) message);
                 if (field != null) {
                     refused = true;
                     call.close(Status.INVALID_ARGUMENT.withDescription(field
                             + ": is not valid UTF-8; send text as well-formed UTF-8"), new Metadata());
                     return;
                 }
-                super.onMessage((Q) new ByteArrayInputStream(bytes));
+                super.onMessage(message);
             }
 
             @Override

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [dev|compare|latency|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
 # `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
@@ -56,7 +56,7 @@ start_server() {
 
 # client ARGS...: the benchmark client (io.lightmem.bench.Bench) against the running service.
 client() {
-  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT"
+  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT --server-pid=$SERVER"
 }
 
 # served [NAME=VALUE ...] -- ARGS...: one client run against a service started for it.
@@ -87,7 +87,7 @@ own_database() {
 [[ -n ${SKIP_BUILD:-} ]] || "${MVN[@]}" -DskipTests package
 
 case $COMMAND in
-  locomo|longmemeval|scale|embed|latency)
+  locomo|longmemeval|scale|embed|latency|load)
     served -- "$COMMAND" "$@"
     ;;
   dev)
@@ -121,7 +121,7 @@ case $COMMAND in
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
     ;;
   *)
-    echo "usage: $0 [dev|compare|latency|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

@@ -15,6 +15,12 @@ public enum ErrorKind {
     BUSY(true),
     /** A backing service (the database, the model service) cannot be reached. */
     UNAVAILABLE(true),
+    /** No credential, or one the service does not accept (unknown, revoked, expired, wrong issuer or audience). */
+    UNAUTHENTICATED(false),
+    /** A valid credential outside its rights: a scope it lacks, a user id outside its prefix, another tenant. */
+    PERMISSION_DENIED(false),
+    /** The credential used up its request rate; the same request may pass after the retry-after time. */
+    RESOURCE_EXHAUSTED(true),
     /** A fault of the server. */
     INTERNAL(true);
 

@@ -3,17 +3,19 @@ package io.lightmem.api;
 import io.lightmem.ErrorKind;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.LightMemException;
+import io.lightmem.RateLimitedException;
 import io.lightmem.StorageException;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * A failure as a caller sees it: its kind, a message safe to show, and the offending field for
- * invalid arguments. The one place that decides which exception is which kind.
+ * A failure as a caller sees it: its kind, a message safe to show, the offending field for invalid
+ * arguments, and for a rate limit when to retry. The one place that decides which exception is which kind.
  *
  * @param field the request field at fault, or null
+ * @param retryAfterSeconds when a RESOURCE_EXHAUSTED request may be retried, 0 otherwise
  */
-public record ApiError(ErrorKind kind, String message, String field) {
+public record ApiError(ErrorKind kind, String message, String field, long retryAfterSeconds) {
 
     private static final Logger LOG = Logger.getLogger(ApiError.class);
 
@@ -21,6 +23,10 @@ public record ApiError(ErrorKind kind, String message, String field) {
         if (kind == null || message == null) {
             throw new IllegalArgumentException("kind and message are required");
         }
+    }
+
+    public ApiError(ErrorKind kind, String message, String field) {
+        this(kind, message, field, 0);
     }
 
     /**
@@ -45,6 +51,8 @@ public record ApiError(ErrorKind kind, String message, String field) {
                         ? "storage is unavailable, retry later: " + known.getMessage()
                         : known.getMessage() + "; retry later", null);
             }
+            case RESOURCE_EXHAUSTED -> new ApiError(ErrorKind.RESOURCE_EXHAUSTED, known.getMessage(), null,
+                    ((RateLimitedException) known).retryAfterSeconds());
             default -> new ApiError(known.kind(), known.getMessage(), null);
         };
     }

@@ -21,7 +21,7 @@ public record Problem(
         @JsonProperty("event_source") String eventSource,
         @JsonProperty("event_type") String eventType) {
 
-    static final String MEDIA_TYPE = "application/problem+json";
+    public static final String MEDIA_TYPE = "application/problem+json";
 
     Problem withEvent(String id, String source, String type) {
         return new Problem(this.type, title, status, detail, operation, field, code, id, source, type);

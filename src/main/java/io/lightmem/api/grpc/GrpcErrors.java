@@ -1,11 +1,15 @@
 package io.lightmem.api.grpc;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.api.ApiError;
 
 /** Maps service failures to gRPC statuses with messages a caller can act on (classified by {@link ApiError}). */
 final class GrpcErrors {
+
+    /** Seconds after which a RESOURCE_EXHAUSTED call may pass, as HTTP's Retry-After says it. */
+    static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
 
     private GrpcErrors() {
     }
@@ -15,14 +19,29 @@ final class GrpcErrors {
             return status; // already a status, e.g. from a gRPC dependency
         }
         ApiError error = ApiError.of(failure);
+        return status(error).asRuntimeException(trailers(error));
+    }
+
+    static Status status(ApiError error) {
         Status status = switch (error.kind()) {
             case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.NOT_FOUND;
             case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
             case BUSY -> Status.ABORTED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case INTERNAL -> Status.INTERNAL;
         };
-        return status.withDescription(error.message()).asRuntimeException();
+        return status.withDescription(error.message());
+    }
+
+    static Metadata trailers(ApiError error) {
+        Metadata trailers = new Metadata();
+        if (error.retryAfterSeconds() > 0) {
+            trailers.put(RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+        }
+        return trailers;
     }
 }

@@ -228,6 +228,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<GetTimestampResponse> getTimestamp(GetTimestampRequest request) {
         return call(() -> {
+            callers.current();
             Instant now = clock.instant();
             return GetTimestampResponse.newBuilder()
                     .setTimeStamp(SessionTimes.format(now))
@@ -239,11 +240,14 @@ public class MemoryGrpcService implements MemoryService {
 
     @Override
     public Uni<ShowInstanceResponse> showInstance(ShowInstanceRequest request) {
-        return call(() -> ShowInstanceResponse.newBuilder()
-                .putAllConfig(instance.effectiveConfig())
-                .setVersion(instance.version())
-                .setMemoryManager(instance.memoryManager())
-                .build());
+        return call(() -> {
+            callers.current();
+            return ShowInstanceResponse.newBuilder()
+                    .putAllConfig(instance.effectiveConfig())
+                    .setVersion(instance.version())
+                    .setMemoryManager(instance.memoryManager())
+                    .build();
+        });
     }
 
     private static <T> Uni<T> call(Supplier<T> work) {

@@ -168,7 +168,10 @@ public class MemoryTools {
                     openWorldHint = false),
             outputSchema = @OutputSchema(from = ToolResults.Now.class))
     public ToolResponse getTimestamp() {
-        return call(Map.of(), () -> ToolResults.now(clock.instant()), ToolResults::text);
+        return call(Map.of(), () -> {
+            callers.current();
+            return ToolResults.now(clock.instant());
+        }, ToolResults::text);
     }
 
     @Tool(name = "show_lightmem_instance", title = "Show the memory service's configuration", description = """
@@ -180,8 +183,10 @@ public class MemoryTools {
                     openWorldHint = false),
             outputSchema = @OutputSchema(from = ToolResults.Instance.class))
     public ToolResponse showLightmemInstance() {
-        return call(Map.of(), () -> new ToolResults.Instance(instance.version(), instance.memoryManager(),
-                instance.effectiveConfig()), ToolResults::text);
+        return call(Map.of(), () -> {
+            callers.current();
+            return new ToolResults.Instance(instance.version(), instance.memoryManager(), instance.effectiveConfig());
+        }, ToolResults::text);
     }
 
     /** Runs the work; a success carries the text for the model and the structured result for programs. */

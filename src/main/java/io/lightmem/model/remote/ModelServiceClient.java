@@ -2,9 +2,11 @@ package io.lightmem.model.remote;
 
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.UnavailableException;
 import io.lightmem.compress.Compression;
@@ -45,9 +47,13 @@ public final class ModelServiceClient implements AutoCloseable {
     /** Attention of many sentences is large (n^2 / 2 doubles); answers up to this size are accepted. */
     private static final int MAX_ANSWER_BYTES = 64 << 20;
 
-    /** How to reach the service and how hard to try. */
+    /**
+     * How to reach the service and how hard to try.
+     *
+     * @param apiKey sent as {@code authorization: Bearer <key>} with every call; null sends none
+     */
     public record Settings(String endpoint, Duration deadline, int maxAttempts, Duration initialBackoff,
-            Duration maxBackoff, int batchSize) {
+            Duration maxBackoff, int batchSize, String apiKey) {
 
         public Settings {
             Endpoints.check(endpoint);
@@ -65,7 +71,7 @@ public final class ModelServiceClient implements AutoCloseable {
                     "lightmem.role=api needs lightmem.models.endpoint (LIGHTMEM_MODELS_ENDPOINT): host:port of an "
                             + "instance in role models (or all) that serves lightmem.v1.ModelService"));
             return new Settings(endpoint.strip(), config.deadline(), config.maxAttempts(), config.initialBackoff(),
-                    config.maxBackoff(), config.batchSize());
+                    config.maxBackoff(), config.batchSize(), config.apiKey().filter(key -> !key.isBlank()).orElse(null));
         }
     }
 
@@ -103,7 +109,14 @@ public final class ModelServiceClient implements AutoCloseable {
                 .maxInboundMessageSize(MAX_ANSWER_BYTES)
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
-        this.stub = ModelServiceGrpc.newBlockingStub(channel);
+        ModelServiceBlockingStub plain = ModelServiceGrpc.newBlockingStub(channel);
+        if (settings.apiKey() == null) {
+            this.stub = plain;
+        } else {
+            Metadata credential = new Metadata();
+            credential.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + settings.apiKey());
+            this.stub = plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credential));
+        }
     }
 
     public String endpoint() {

@@ -5,6 +5,7 @@ import io.lightmem.InvalidArgumentException;
 import io.lightmem.LightMemException;
 import io.lightmem.RateLimitedException;
 import io.lightmem.StorageException;
+import io.lightmem.config.Urls;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -23,6 +24,8 @@ public record ApiError(ErrorKind kind, String message, String field, long retryA
         if (kind == null || message == null) {
             throw new IllegalArgumentException("kind and message are required");
         }
+        // Messages quote failures of clients (the LLM's, the database's), which may name URLs with secrets.
+        message = Urls.withoutUserInfo(message);
     }
 
     public ApiError(ErrorKind kind, String message, String field) {

@@ -37,8 +37,12 @@ public class MemorySearch {
         this.defaultEfSearch = config.embeddingRetriever().efSearch();
     }
 
-    /** What a search returned, and which strategy served it. */
-    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories) {
+    /**
+     * What a search returned, and which strategy served it.
+     *
+     * @param truncated fewer memories than found, to keep the answer within lightmem.retrieve.max-response-bytes
+     */
+    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories, boolean truncated) {
     }
 
     /**
@@ -72,8 +76,13 @@ public class MemorySearch {
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
                 () -> {
                     List<ScoredMemory> found = retriever.retrieve(request);
-                    spans.annotate("lightmem.results", found.size());
-                    return new Result(retriever.strategy(), memories.countHits(owner, found));
+                    // The formatted line travels twice: in the entry and in the answer's list of lines.
+                    List<ScoredMemory> answered = ResponseBudget.within(found, limits.maxResponseBytes(),
+                            scored -> ResponseBudget.bytes(scored.entry()) + scored.entry().formatted().length());
+                    spans.annotate("lightmem.results", answered.size());
+                    // Only what the caller gets counts as a hit.
+                    return new Result(retriever.strategy(), memories.countHits(owner, answered),
+                            answered.size() < found.size());
                 }));
     }
 }

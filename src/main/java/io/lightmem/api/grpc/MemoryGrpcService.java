@@ -143,7 +143,8 @@ public class MemoryGrpcService implements MemoryService {
             MemorySearch.Result found = search.retrieve(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getQuery(), request.getLimit(),
                     GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
-                    .setStrategy(GrpcMapping.strategy(found.strategy()));
+                    .setStrategy(GrpcMapping.strategy(found.strategy()))
+                    .setTruncated(found.truncated());
             for (ScoredMemory scored : found.memories()) {
                 response.addMemories(RetrievedMemory.newBuilder()
                         .setEntry(GrpcMapping.entry(scored.entry()))

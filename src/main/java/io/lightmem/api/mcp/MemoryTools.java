@@ -176,8 +176,8 @@ public class MemoryTools {
 
     @Tool(name = "show_lightmem_instance", title = "Show the memory service's configuration", description = """
             Shows how this memory service is set up: its version, the memory manager (the LLM backend, \
-            or 'none' for storing messages verbatim) and every effective lightmem.* option, secrets \
-            masked. Use it to explain or troubleshoot behaviour, e.g. whether offline_update can run \
+            or 'none' for storing messages verbatim) and the effective lightmem.* options that hold no \
+            secret. Use it to explain or troubleshoot behaviour, e.g. whether offline_update can run \
             or which retrieval strategy answers.""",
             annotations = @Annotations(readOnlyHint = true, destructiveHint = false, idempotentHint = true,
                     openWorldHint = false),

@@ -85,7 +85,7 @@ public class HttpAuthentication {
             context.setUser(new QuarkusHttpUser(CurrentCaller.identity(caller)));
             if (mcp) {
                 try {
-                    if (!sessions.admit(context, caller)) {
+                    if (!sessions.proceed(context, caller)) {
                         // As for an expired session: the client starts a new one.
                         answer(context, new Problem("urn:lightmem:problem:not-found", "Not found", 404,
                                 "no such MCP session for this credential", null, null, ErrorKind.NOT_FOUND.name(),
@@ -94,8 +94,8 @@ public class HttpAuthentication {
                     }
                 } catch (RateLimitedException e) {
                     refuse(context, e);
-                    return;
                 }
+                return;
             }
             context.next();
         });

@@ -3,12 +3,16 @@ package io.lightmem.api.http;
 import io.lightmem.RateLimitedException;
 import io.lightmem.auth.AuthConfig;
 import io.lightmem.auth.Caller;
+import io.quarkiverse.mcp.server.http.runtime.SseMcpConnection;
 import io.quarkiverse.mcp.server.runtime.ConnectionManager;
+import io.quarkiverse.mcp.server.runtime.McpConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,16 +44,38 @@ public class McpSessions {
     }
 
     /**
-     * Lets the request use (or open) a session of its caller's. Answers nothing itself.
+     * Lets the request use (or open) a session of its caller's, and hands it on to the MCP server.
      *
-     * @return false when the request names a session of another credential (answer it as an unknown session)
+     * @return false when the request names a session of another credential, and was not handed on
+     *         (answer it as an unknown session)
      * @throws RateLimitedException when it would open a session past the credential's cap
      */
-    boolean admit(RoutingContext context, Caller caller) {
+    boolean proceed(RoutingContext context, Caller caller) {
+        if (!admit(context, caller)) {
+            return false;
+        }
+        if (!context.normalizedPath().equals("/mcp/sse")) {
+            context.next();
+            return true;
+        }
+        // The SSE handler registers the stream's connection, whose id is its message endpoint, as it runs:
+        // the one new SSE connection is this caller's. (Two streams opened at the same instant on
+        // different event loops cannot be told apart; their endpoints go to whoever posts first.)
+        Set<String> before = sseConnections();
+        context.next();
+        Set<String> opened = sseConnections();
+        opened.removeAll(before);
+        if (opened.size() == 1) {
+            endpoints.put(opened.iterator().next(), caller.credentialId());
+        }
+        return true;
+    }
+
+    private boolean admit(RoutingContext context, Caller caller) {
         String path = context.normalizedPath();
         String session = context.request().getHeader(SESSION_HEADER);
         if (path.startsWith("/mcp/messages/")) {
-            // The legacy SSE transport's message endpoint: bound to the credential that first posts to it.
+            // The legacy SSE transport's message endpoint: the credential of its stream's.
             String endpoint = path.substring("/mcp/messages/".length());
             if (endpoints.size() > maxPerCredential * 64) {
                 endpoints.keySet().removeIf(id -> !connections.has(id));
@@ -83,6 +109,16 @@ public class McpSessions {
             });
         }
         return true;
+    }
+
+    private Set<String> sseConnections() {
+        Set<String> ids = new HashSet<>();
+        for (McpConnectionBase connection : connections) {
+            if (connection instanceof SseMcpConnection) {
+                ids.add(connection.id());
+            }
+        }
+        return ids;
     }
 
     /** Open sessions and streams of the credential; forgets sessions the MCP server has ended. */

@@ -45,6 +45,7 @@ public class InstanceInfo {
             "lightmem.topic-segmenter.execution-provider",
             "lightmem.topic-segmenter.device-id",
             "lightmem.topic-segmenter.max-window-tokens",
+            "lightmem.topic-segmenter.intra-op-threads",
             "lightmem.precomp-topic-shared",
             "lightmem.extract-threshold",
             "lightmem.metadata-generate",
@@ -128,7 +129,8 @@ public class InstanceInfo {
     public Map<String, String> effectiveConfig() {
         Map<String, String> effective = new TreeMap<>();
         for (String name : config.getPropertyNames()) {
-            if (SHOWN.contains(name)) {
+            // A list may be set element by element: name[0], name[1], ...
+            if (SHOWN.contains(name.replaceFirst("\\[\\d+]$", ""))) {
                 config.getOptionalValue(name, String.class)
                         .ifPresent(value -> effective.put(name, Urls.withoutUserInfo(value)));
             }

@@ -25,15 +25,25 @@ public final class Credentials {
         return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }
 
+    /** A channel whose every call presents the credential. */
+    public static ManagedChannel channel(int port, String credential) {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(authorization(credential))).build();
+    }
+
+    static Metadata authorization(String credential) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
+        return headers;
+    }
+
     /** The stub sending {@code authorization: Bearer <credential>}; the stub as it is for null. */
     public static <S extends AbstractStub<S>> S bearer(S stub, String credential) {
         S timed = stub.withDeadlineAfter(60, TimeUnit.SECONDS);
         if (credential == null) {
             return timed;
         }
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
-        return timed.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return timed.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(authorization(credential)));
     }
 
     /** A new API key issued by the administrator credential. */

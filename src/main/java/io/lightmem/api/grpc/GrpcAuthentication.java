@@ -42,10 +42,15 @@ public class GrpcAuthentication implements ServerInterceptor, Prioritized {
         this.authenticator = authenticator;
     }
 
-    /** Right after Quarkus's request context interceptor, before the drain and the role checks. */
+    /**
+     * Inside the drain (priority 0), so a call being authenticated at SIGTERM counts as in flight;
+     * before the role checks ({@link ServedServices}), which say nothing to an unknown caller.
+     */
+    static final int PRIORITY = -10;
+
     @Override
     public int getPriority() {
-        return Integer.MAX_VALUE - 1;
+        return PRIORITY;
     }
 
     @Override

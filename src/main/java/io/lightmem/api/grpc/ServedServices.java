@@ -13,6 +13,7 @@ import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.ModelServiceGrpc;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.Prioritized;
 
 /**
  * Turns away, with UNIMPLEMENTED and the reason, the calls of a service this instance's role does
@@ -22,7 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @GlobalInterceptor
 @ApplicationScoped
-public class ServedServices implements ServerInterceptor {
+public class ServedServices implements ServerInterceptor, Prioritized {
 
     private final InstanceRole role;
     private final String endpoint;
@@ -32,6 +33,12 @@ public class ServedServices implements ServerInterceptor {
         this.role = config.role();
         this.endpoint = models.endpoint().orElse("(not set)");
         this.servesModels = role == InstanceRole.models || role == InstanceRole.all && models.serve();
+    }
+
+    /** After authentication: an unauthenticated caller learns nothing about this instance's role. */
+    @Override
+    public int getPriority() {
+        return GrpcAuthentication.PRIORITY - 1;
     }
 
     @Override

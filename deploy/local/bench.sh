@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
-#   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
+# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|construction|consolidation|auth|all] [--key=value ...]
+#   (options: see io.lightmem.bench.Bench; construction and consolidation take none, auth "calls rounds")
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
 # embed, locomo (service defaults, with the LangChain4j baseline), locomo turns with the service's
 # verbatim-speaker off, longmemeval (all questions), scale (10k through AddMemory, 100k replicated),
@@ -28,13 +28,19 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The service authenticates, as in production: it starts with this bootstrap key, which the client
+# (io.lightmem.bench.ServiceClient) sends; the per-credential rate limit is off, since the benchmarks
+# measure the service, not the limiter (BENCHMARKS.md, Authentication, measures what authenticating costs).
+export LIGHTMEM_KEY=${LIGHTMEM_KEY:-bench-$(head -c 24 /dev/urandom | base64 | tr -d '=+/\n')}
+
 # start_server [NAME=VALUE ...]: the packaged app on the bench ports, with extra environment.
 start_server() {
   bash deploy/local/postgres.sh up
   eval "$(bash deploy/local/postgres.sh env)"
   local log=target/bench/server-$GRPC_PORT.log
   mkdir -p target/bench
-  env "$@" QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=$HTTP_PORT \
+  env "$@" QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=$HTTP_PORT LIGHTMEM_AUTH_BOOTSTRAP_KEY=$LIGHTMEM_KEY \
+    LIGHTMEM_AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=0 \
     java -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 600); do
@@ -88,6 +94,9 @@ case $COMMAND in
   consolidation)
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench "$@"
     ;;
+  auth)
+    own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench "$@"
+    ;;
   all)
     served -- embed --rounds=5 "$@"
     served -- locomo "$@"
@@ -97,9 +106,10 @@ case $COMMAND in
     served -- scale --sizes=10000,100000 --fill=replicate "$@"
     own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
+    own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench
     ;;
   *)
-    echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|auth|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

@@ -3,6 +3,7 @@ package io.lightmem.auth;
 import io.lightmem.UnauthenticatedException;
 import io.lightmem.config.RoleConfig;
 import io.lightmem.memory.Owner;
+import io.lightmem.observe.ServiceMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -25,9 +26,11 @@ public class Authenticator {
     private final OidcTokens tokens;
     private final RateLimiter rateLimiter;
     private final boolean hasDatabase;
+    private final ServiceMetrics metrics;
 
     public Authenticator(AuthConfig config, ApiKeys apiKeys, OidcTokens tokens, RateLimiter rateLimiter,
-            RoleConfig role) {
+            RoleConfig role, ServiceMetrics metrics) {
+        this.metrics = metrics;
         this.enabled = config.enabled();
         this.bootstrapHash = config.bootstrapKey().filter(key -> !key.isBlank()).map(ApiKeySecrets::hash).orElse(null);
         this.apiKeys = apiKeys;
@@ -50,27 +53,46 @@ public class Authenticator {
         if (!enabled) {
             return Caller.UNAUTHENTICATED_DEVELOPMENT;
         }
-        Caller caller = authenticate(credential(authorization));
-        rateLimiter.admit(caller);
-        return caller;
+        long start = System.nanoTime();
+        String kind = "none";
+        boolean accepted = false;
+        try {
+            String credential = credential(authorization);
+            kind = kindOf(credential);
+            Caller caller = authenticate(kind, credential);
+            accepted = true;
+            rateLimiter.admit(caller);
+            return caller;
+        } finally {
+            metrics.authentication(kind, accepted, System.nanoTime() - start);
+        }
     }
 
-    private Caller authenticate(String credential) {
+    private String kindOf(String credential) {
         if (bootstrapHash != null && ApiKeySecrets.sameHash(bootstrapHash, ApiKeySecrets.hash(credential))) {
-            return new Caller("bootstrap", Owner.DEFAULT_TENANT, EnumSet.allOf(Permission.class), null, null, true);
+            return "bootstrap";
         }
         if (ApiKeySecrets.looksLikeApiKey(credential)) {
-            if (!hasDatabase) {
-                throw new UnauthenticatedException("API keys are kept in the database, which this instance"
-                        + " (lightmem.role=models) has none of: use its bootstrap key (lightmem.auth.bootstrap-key)");
+            return "api_key";
+        }
+        return credential.chars().filter(c -> c == '.').count() == 2 && tokens.enabled() ? "token" : "unknown";
+    }
+
+    private Caller authenticate(String kind, String credential) {
+        return switch (kind) {
+            case "bootstrap" -> new Caller("bootstrap", Owner.DEFAULT_TENANT, EnumSet.allOf(Permission.class), null,
+                    null, true);
+            case "api_key" -> {
+                if (!hasDatabase) {
+                    throw new UnauthenticatedException("API keys are kept in the database, which this instance"
+                            + " (lightmem.role=models) has none of: use its bootstrap key (lightmem.auth.bootstrap-key)");
+                }
+                yield apiKeys.authenticate(credential);
             }
-            return apiKeys.authenticate(credential);
-        }
-        if (credential.chars().filter(c -> c == '.').count() == 2 && tokens.enabled()) {
-            return tokens.verify(credential);
-        }
-        throw new UnauthenticatedException("unknown credential: neither an API key of this service, its bootstrap"
-                + " key, nor a token of a configured issuer");
+            case "token" -> tokens.verify(credential);
+            default -> throw new UnauthenticatedException("unknown credential: neither an API key of this service, its"
+                    + " bootstrap key, nor a token of a configured issuer");
+        };
     }
 
     private static String credential(String authorization) {

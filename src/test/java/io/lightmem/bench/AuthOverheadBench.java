@@ -27,10 +27,11 @@ import java.util.concurrent.TimeUnit;
  * off and with each kind of credential on the same service: the bootstrap key (a hash compare), an API
  * key (a hash and a primary-key lookup in PostgreSQL per request) and an OIDC token (signature,
  * issuer, audience and expiry checked by Quarkus OIDC, its keys fetched once). The difference to "off"
- * is the overhead. Rounds alternate the credentials so drift hits them alike; the off service runs
- * before and after the other, to show the noise between two starts.
+ * is the overhead. A service with authentication off and one with it on run side by side, and the
+ * callers take turns in short blocks, so load from elsewhere on the machine falls on all of them alike.
  *
  * <p>./mvnw -Pbench exec:java -Dexec.mainClass=io.lightmem.bench.AuthOverheadBench [-Dexec.args="calls rounds"]
+ * (default 200 calls per block, 25 rounds)
  * with the database of QUARKUS_DATASOURCE_* (deploy/local/bench.sh auth does it).
  */
 public final class AuthOverheadBench {
@@ -42,78 +43,62 @@ public final class AuthOverheadBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
-        Map<String, String> off = Map.of("lightmem.auth.enabled", "false");
-        results.put("off (first start)", measure(off, Map.of("none", ""), calls, rounds));
-        try (TokenIssuer issuer = new TokenIssuer()) {
-            Map<String, String> on = Map.of(
-                    "lightmem.auth.bootstrap-key", BOOTSTRAP,
-                    "lightmem.auth.rate-limit.requests-per-second", "0",
-                    "lightmem.auth.oidc.enabled", "true",
-                    "quarkus.oidc.auth-server-url", issuer.url(),
-                    "quarkus.oidc.token.audience", AUDIENCE);
-            String token = issuer.sign(issuer.url(), "bench-user", AUDIENCE, java.time.Instant.now().plusSeconds(7200),
-                    Map.of("lightmem_tenant", "bench", "scope", "memories:read"));
-            results.putAll(measureOn(on, token, calls, rounds));
-        }
-        results.put("off (second start)", measure(off, Map.of("none", ""), calls, rounds));
-        String markdown = table(results, calls, rounds);
-        Path out = Files.createDirectories(Path.of("target/bench"));
-        Files.writeString(out.resolve("auth.md"), markdown);
-        System.out.println(markdown);
-    }
-
-    /** The service with authentication on: an API key is issued first, then every credential measured. */
-    private static Map<String, Map<String, double[]>> measureOn(Map<String, String> properties, String token, int calls,
-            int rounds) throws Exception {
-        try (PackagedService service = PackagedService.start(properties, "auth-bench-on")) {
-            ManagedChannel admin = service.channel();
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        try (TokenIssuer issuer = new TokenIssuer();
+                PackagedService off = PackagedService.start(Map.of("lightmem.auth.enabled", "false"), "auth-bench-off");
+                PackagedService on = PackagedService.start(Map.of(
+                        "lightmem.auth.bootstrap-key", BOOTSTRAP,
+                        "lightmem.auth.rate-limit.requests-per-second", "0",
+                        "lightmem.auth.oidc.enabled", "true",
+                        "quarkus.oidc.auth-server-url", issuer.url(),
+                        "quarkus.oidc.token.audience", AUDIENCE), "auth-bench-on")) {
+            ManagedChannel admin = on.channel();
             String key = Credentials.issue(admin, BOOTSTRAP, "bench", null, List.of("memories:read"));
             admin.shutdownNow();
-            Map<String, String> credentials = new LinkedHashMap<>();
-            credentials.put("bootstrap key", BOOTSTRAP);
-            credentials.put("API key", key);
-            credentials.put("OIDC token (RS256)", token);
-            Map<String, double[]> measured = run(service, credentials, calls, rounds);
-            Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
-            for (String credential : credentials.keySet()) {
-                results.put(credential, Map.of("grpc", measured.get("grpc " + credential),
-                        "http", measured.get("http " + credential)));
-            }
-            return results;
+            String token = issuer.sign(issuer.url(), "bench-user", AUDIENCE, java.time.Instant.now().plusSeconds(7200),
+                    Map.of("lightmem_tenant", "bench", "scope", "memories:read"));
+            List<Caller> callers = List.of(
+                    new Caller("off", off, null),
+                    new Caller("bootstrap key", on, BOOTSTRAP),
+                    new Caller("API key", on, key),
+                    new Caller("OIDC token (RS256)", on, token));
+            String markdown = table(run(callers, calls, rounds), calls, rounds) + serverSide(on);
+            Path out = Files.createDirectories(Path.of("target/bench"));
+            Files.writeString(out.resolve("auth.md"), markdown);
+            System.out.println(markdown);
         }
     }
 
-    private static Map<String, double[]> measure(Map<String, String> properties, Map<String, String> credentials,
-            int calls, int rounds) throws Exception {
-        try (PackagedService service = PackagedService.start(properties, "auth-bench-off")) {
-            Map<String, double[]> measured = run(service, credentials, calls, rounds);
-            return Map.of("grpc", measured.get("grpc none"), "http", measured.get("http none"));
-        }
+    /** Who calls: a service and the credential sent (null for none). */
+    private record Caller(String name, PackagedService service, String credential) {
     }
 
-    /** Per credential and transport, the latencies of calls x rounds GetTimestamps, in microseconds. */
-    private static Map<String, double[]> run(PackagedService service, Map<String, String> credentials, int calls,
-            int rounds) throws Exception {
+    /**
+     * Per caller and transport, the latencies of calls x rounds GetTimestamps in microseconds. Both services
+     * run at once and the callers take turns in blocks of {@code calls}, so load from elsewhere on the
+     * machine falls on all of them alike.
+     */
+    private static Map<String, Map<String, double[]>> run(List<Caller> callers, int calls, int rounds) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ManagedChannel channel = Credentials.channel(service.grpcPort());
+        Map<PackagedService, ManagedChannel> channels = new LinkedHashMap<>();
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         try {
             for (int round = -1; round < rounds; round++) {
-                for (Map.Entry<String, String> credential : credentials.entrySet()) {
-                    String secret = credential.getValue().isEmpty() ? null : credential.getValue();
-                    MemoryServiceBlockingStub memory = Credentials.bearer(MemoryServiceGrpc.newBlockingStub(channel), secret);
-                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
-                            + "/GetTimestamp")).header("Content-Type", "application/json")
+                for (Caller caller : callers) {
+                    ManagedChannel channel = channels.computeIfAbsent(caller.service(),
+                            service -> Credentials.channel(service.grpcPort()));
+                    MemoryServiceBlockingStub memory = Credentials.bearer(MemoryServiceGrpc.newBlockingStub(channel),
+                            caller.credential());
+                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + caller.service().httpPort() + "/GetTimestamp")).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("{}"));
-                    if (secret != null) {
-                        request.header("Authorization", "Bearer " + secret);
+                    if (caller.credential() != null) {
+                        request.header("Authorization", "Bearer " + caller.credential());
                     }
                     HttpRequest post = request.build();
-                    List<Double> grpc = samples.computeIfAbsent("grpc " + credential.getKey(), k -> new ArrayList<>());
-                    List<Double> web = samples.computeIfAbsent("http " + credential.getKey(), k -> new ArrayList<>());
+                    List<Double> grpc = samples.computeIfAbsent("grpc " + caller.name(), k -> new ArrayList<>());
+                    List<Double> web = samples.computeIfAbsent("http " + caller.name(), k -> new ArrayList<>());
                     for (int i = 0; i < calls; i++) {
                         long start = System.nanoTime();
                         memory.getTimestamp(GetTimestampRequest.getDefaultInstance());
@@ -121,7 +106,7 @@ public final class AuthOverheadBench {
                         HttpResponse<String> answer = http.send(post, HttpResponse.BodyHandlers.ofString());
                         long end = System.nanoTime();
                         if (answer.statusCode() != 200) {
-                            throw new IllegalStateException(credential.getKey() + ": HTTP " + answer.statusCode() + " "
+                            throw new IllegalStateException(caller.name() + ": HTTP " + answer.statusCode() + " "
                                     + answer.body());
                         }
                         if (round >= 0) { // round -1 warms up
@@ -132,19 +117,55 @@ public final class AuthOverheadBench {
                 }
             }
         } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            for (ManagedChannel channel : channels.values()) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
         }
-        Map<String, double[]> result = new LinkedHashMap<>();
-        samples.forEach((name, values) -> result.put(name, values.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
+        Map<String, Map<String, double[]>> result = new LinkedHashMap<>();
+        for (Caller caller : callers) {
+            result.put(caller.name(), Map.of(
+                    "grpc", sorted(samples.get("grpc " + caller.name())),
+                    "http", sorted(samples.get("http " + caller.name()))));
+        }
         return result;
     }
 
+    /** The mean time the service spent checking each kind of credential (its lightmem_authentication timer). */
+    private static String serverSide(PackagedService service) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + service.httpPort() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        StringBuilder md = new StringBuilder("\nInside the service (timer lightmem_authentication, accepted requests,"
+                + " warm-up included): mean time to check the credential\n\n| credential | requests | mean (µs) |\n"
+                + "|---|---|---|\n");
+        for (String kind : List.of("bootstrap", "api_key", "token")) {
+            double sum = sample(metrics, "lightmem_authentication_seconds_sum", kind);
+            double count = sample(metrics, "lightmem_authentication_seconds_count", kind);
+            md.append(String.format("| %s | %.0f | %.0f |%n", kind, count, sum / count * 1e6));
+        }
+        return md.toString();
+    }
+
+    private static double sample(String metrics, String name, String kind) {
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$")
+                .matcher(metrics);
+        while (line.find()) {
+            if (line.group(1).contains("credential=\"" + kind + "\"") && line.group(1).contains("outcome=\"accepted\"")) {
+                return Double.parseDouble(line.group(2));
+            }
+        }
+        throw new IllegalStateException("no " + name + " for " + kind + " in /q/metrics");
+    }
+
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
     private static String table(Map<String, Map<String, double[]>> results, int calls, int rounds) {
-        double[] offGrpc = results.get("off (first start)").get("grpc");
-        double[] offHttp = results.get("off (first start)").get("http");
+        double[] offGrpc = results.get("off").get("grpc");
+        double[] offHttp = results.get("off").get("http");
         StringBuilder md = new StringBuilder();
-        md.append(String.format("GetTimestamp, sequential on loopback, %d calls x %d rounds per row (after %d warm-up"
-                        + " calls); load average %.2f at the end; %d cores, JDK %s.%n%n", calls, rounds, calls,
+        md.append(String.format("GetTimestamp, sequential on loopback, %d rounds of %d calls per row, rows taking turns"
+                        + " (after one warm-up round); load average %.2f at the end; %d cores, JDK %s.%n%n", rounds, calls,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
         md.append("| credential | gRPC p50 (µs) | gRPC mean | gRPC p90 | overhead p50 | HTTP p50 (µs) | HTTP mean | HTTP p90"

@@ -76,29 +76,37 @@ public class HttpAuthentication {
             return;
         }
         String authorization = request.getHeader("Authorization");
+        if (!authenticator.enabled()) {
+            // Nothing to check (and nothing that blocks): every request acts as the development caller.
+            admitted(context, authenticator.admit(authorization), mcp);
+            return;
+        }
         context.vertx().<Caller>executeBlocking(() -> authenticator.admit(authorization), false).onComplete(result -> {
             if (result.failed()) {
                 refuse(context, result.cause());
                 return;
             }
-            Caller caller = result.result();
-            context.setUser(new QuarkusHttpUser(CurrentCaller.identity(caller)));
-            if (mcp) {
-                try {
-                    if (!sessions.proceed(context, caller)) {
-                        // As for an expired session: the client starts a new one.
-                        answer(context, new Problem("urn:lightmem:problem:not-found", "Not found", 404,
-                                "no such MCP session for this credential", null, null, ErrorKind.NOT_FOUND.name(),
-                                null, null, null));
-                        return;
-                    }
-                } catch (RateLimitedException e) {
-                    refuse(context, e);
-                }
-                return;
-            }
-            context.next();
+            admitted(context, result.result(), mcp);
         });
+    }
+
+    /** Hands the request on as the caller (to the MCP server only within the caller's sessions). */
+    private void admitted(RoutingContext context, Caller caller, boolean mcp) {
+        context.setUser(new QuarkusHttpUser(CurrentCaller.identity(caller)));
+        if (!mcp) {
+            context.next();
+            return;
+        }
+        try {
+            if (!sessions.proceed(context, caller)) {
+                // As for an expired session: the client starts a new one.
+                answer(context, new Problem("urn:lightmem:problem:not-found", "Not found", 404,
+                        "no such MCP session for this credential", null, null, ErrorKind.NOT_FOUND.name(), null, null,
+                        null));
+            }
+        } catch (RateLimitedException e) {
+            refuse(context, e);
+        }
     }
 
     /** Origin and content type of an MCP request; answers the request when it is not admissible. */

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A stored memory (SPEC 1.6), without its vector. */
+/** A stored memory (docs/design.md, "Storage"), without its vector. */
 public record MemoryEntry(
         UUID id,
         String userId,
@@ -25,7 +25,9 @@ public record MemoryEntry(
         Instant createdAt,
         Instant updatedAt) {
 
-    /** The retrieval line of SPEC 1.7: "2024-01-15T10:30:00.000 Mon User's favorite color is blue." */
+    /**
+     * The retrieval line (docs/design.md, "Retrieval"): "2024-01-15T10:30:00.000 Mon User's favorite color is blue."
+     */
     public String formatted() {
         return SessionTimes.format(timeStamp) + " " + weekday + " " + memory;
     }

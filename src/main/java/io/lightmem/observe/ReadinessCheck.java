@@ -5,6 +5,7 @@ import io.lightmem.config.RoleConfig;
 import io.lightmem.config.RoleConfig.InstanceRole;
 import io.lightmem.model.Models;
 import io.lightmem.model.TextEmbedderConfig;
+import io.lightmem.store.EmbeddingModelGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.sql.Connection;
@@ -32,14 +33,16 @@ public class ReadinessCheck implements HealthCheck {
     private final Instance<AgroalDataSource> dataSource;
     private final Instance<Flyway> flyway;
     private final Models models;
+    private final Instance<EmbeddingModelGuard> modelGuard;
     private final InstanceRole role;
     private final int configuredDims;
     /** Migrations only change with a deployment: once seen complete, no need to scan them again. */
     private volatile boolean migrated;
 
     public ReadinessCheck(Instance<AgroalDataSource> dataSource, Instance<Flyway> flyway, Models models,
-            RoleConfig config, TextEmbedderConfig embedder) {
+            Instance<EmbeddingModelGuard> modelGuard, RoleConfig config, TextEmbedderConfig embedder) {
         this.dataSource = dataSource;
+        this.modelGuard = modelGuard;
         this.flyway = flyway;
         this.models = models;
         this.role = config.role();
@@ -78,6 +81,12 @@ public class ReadinessCheck implements HealthCheck {
                     return response.down().withData("schema", "memory_entry.embedding is vector(" + columnDims
                             + ") but lightmem.text-embedder.dims is " + configuredDims).build();
                 }
+            }
+            try {
+                // Done at start-up unless the model service (role api) did not answer then.
+                modelGuard.get().verify();
+            } catch (RuntimeException e) {
+                return response.down().withData("embedding.model.check", e.getMessage()).build();
             }
             if (!migrated) {
                 int pending = flyway.get().info().pending().length;

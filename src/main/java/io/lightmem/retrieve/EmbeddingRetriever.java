@@ -6,20 +6,37 @@ import io.lightmem.model.Embedder;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
-/** The {@code embedding} strategy: cosine nearest neighbours of the query vector (pgvector HNSW). */
+/**
+ * The {@code embedding} strategy: cosine nearest neighbours of the query vector (pgvector HNSW). When
+ * the query names a participant of the scope ({@link SpeakerMatch}), that participant's memories rank
+ * by cosine + {@code speaker-boost}: the union of the top {@code limit} overall and the top
+ * {@code limit} of the named speakers holds the top {@code limit} of that ranking exactly, so two
+ * index searches give it. The returned score is that ranking's: the cosine, plus the boost where it applied.
+ */
 @ApplicationScoped
 public class EmbeddingRetriever implements Retriever {
 
     private final Embedder embedder;
     private final MemoryRepository memories;
+    private final SpeakerMatch speakers;
     private final Spans spans;
+    private final double speakerBoost;
 
-    public EmbeddingRetriever(Embedder embedder, MemoryRepository memories, Spans spans) {
+    public EmbeddingRetriever(Embedder embedder, MemoryRepository memories, SpeakerMatch speakers, Spans spans,
+            RetrievalConfig config) {
         this.embedder = embedder;
         this.memories = memories;
+        this.speakers = speakers;
         this.spans = spans;
+        this.speakerBoost = config.embeddingRetriever().speakerBoost();
     }
 
     @Override
@@ -29,9 +46,37 @@ public class EmbeddingRetriever implements Retriever {
 
     @Override
     public List<ScoredMemory> retrieve(SearchRequest request) {
+        float[] query = spans.run("embed", () -> embedder.embedQuery(request.query()));
         // ef_search below limit would cap the result size.
-        float[] query = spans.run("embed", () -> embedder.embed(request.query()));
-        return spans.run("search", () -> memories.nearest(request.owner(), query, request.limit(),
-                request.filter(), Math.max(request.efSearch(), request.limit())));
+        int ef = Math.max(request.efSearch(), request.limit());
+        List<ScoredMemory> nearest = spans.run("search", () -> memories.nearest(request.owner(), query,
+                request.limit(), request.filter(), ef));
+        if (speakerBoost == 0 || request.filter().speakerName() != null) {
+            return nearest; // a speaker filter already decides whose memories count
+        }
+        List<String> named = speakers.named(request.owner(), request.query());
+        if (named.isEmpty()) {
+            return nearest;
+        }
+        List<ScoredMemory> theirs = spans.run("search", () -> memories.nearestOfSpeakers(request.owner(), named,
+                query, request.limit(), request.filter(), ef));
+        return boosted(nearest, theirs, Set.copyOf(named), speakerBoost, request.limit());
+    }
+
+    /**
+     * The top {@code limit} of both lists by cosine, plus {@code boost} for memories of {@code named}.
+     * Public for the benchmark harness, which replays it over several boosts.
+     */
+    public static List<ScoredMemory> boosted(List<ScoredMemory> nearest, List<ScoredMemory> theirs, Set<String> named,
+            double boost, int limit) {
+        Map<UUID, ScoredMemory> union = new LinkedHashMap<>();
+        for (List<ScoredMemory> list : List.of(theirs, nearest)) {
+            list.forEach(s -> union.putIfAbsent(s.entry().id(), s));
+        }
+        List<ScoredMemory> ranked = new ArrayList<>();
+        union.values().forEach(s -> ranked.add(named.contains(s.entry().speakerName())
+                ? new ScoredMemory(s.entry(), s.similarity() + boost) : s));
+        ranked.sort(Comparator.comparingDouble(ScoredMemory::similarity).reversed());
+        return List.copyOf(ranked.subList(0, Math.min(limit, ranked.size())));
     }
 }

@@ -8,7 +8,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-/** Retrieval (SPEC 1.7): strategies, their indexes and parameters, and request limits. */
+/** Retrieval (docs/design.md, "Retrieval"): strategies, their indexes and parameters, and request limits. */
 @ConfigMapping(prefix = "lightmem")
 public interface RetrievalConfig {
 
@@ -60,6 +60,20 @@ public interface RetrievalConfig {
         @Min(1)
         @Max(1000)
         int efSearch();
+
+        /**
+         * Added to the cosine similarity of the memories of a participant the query names (a
+         * capitalized word of the query equal to a speaker name of the scope, case-insensitively), when
+         * ranking; 0 turns speaker matching off. Speaker awareness without the speaker's name in the
+         * memory text (SpeakerMatch). 0.3: of 0, 0.05, 0.1, 0.15, 0.2 and 0.3, replayed on LoCoMo dev and
+         * REALTALK dev (with MiniLM, and BGE small on LoCoMo), it was at least as good as every other value in every
+         * column, e.g. hybrid any@5 LoCoMo 0.670 (0.616 at 0.1), REALTALK 0.665 (0.644); it is the edge of
+         * that grid (BENCHMARKS.md, "Retrieval that generalizes").
+         */
+        @WithDefault("0.3")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        double speakerBoost();
     }
 
     /** Okapi BM25 parameters of the {@code context} strategy. */

@@ -175,7 +175,10 @@ public class MemoryRepository {
      */
     @Transactional
     public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, int efSearch) {
-        SqlQuery search = nearestQuery(owner, query, limit, filter);
+        return search(nearestQuery(owner, query, limit, filter), efSearch);
+    }
+
+    private List<ScoredMemory> search(SqlQuery search, int efSearch) {
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection, efSearch);
             List<ScoredMemory> found = new ArrayList<>();
@@ -203,8 +206,51 @@ public class MemoryRepository {
         Jdbc.planForTheseParameters(connection);
     }
 
+    /**
+     * As {@link #nearest}, among the memories of the given speakers only (exact speaker names): the
+     * second list of a search that raises a named participant's memories.
+     */
+    @Transactional
+    public List<ScoredMemory> nearestOfSpeakers(Owner owner, List<String> speakerNames, float[] query, int limit,
+            MemoryFilter filter, int efSearch) {
+        return search(nearestQuery(owner, query, limit, filter, speakerNames), efSearch);
+    }
+
+    /**
+     * Which of {@code lowerCaseNames} are speaker names of the user's memories (compared in lower
+     * case), each as the scope spells it; one probe of memory_entry_user_speaker (V10) per name.
+     */
+    public List<String> speakersNamed(Owner owner, List<String> lowerCaseNames) {
+        if (lowerCaseNames.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("""
+                        SELECT s.speaker_name FROM unnest(?::text[]) AS w(name)
+                        CROSS JOIN LATERAL (SELECT m.speaker_name FROM memory_entry m
+                                             WHERE m.tenant_id = ? AND m.user_id = ? AND lower(m.speaker_name) = w.name
+                                             LIMIT 1) s""")) {
+            query.setArray(1, connection.createArrayOf("text", lowerCaseNames.toArray()));
+            Jdbc.setOwner(query, 2, owner);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new StorageException("cannot look up speakers", e);
+        }
+    }
+
     /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
     public static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter) {
+        return nearestQuery(owner, query, limit, filter, List.of());
+    }
+
+    private static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter,
+            List<String> speakerNames) {
         StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
                 + " FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ?");
         List<Object> parameters = new ArrayList<>();
@@ -212,6 +258,10 @@ public class MemoryRepository {
         parameters.add(vector);
         parameters.add(owner.tenantId());
         parameters.add(owner.userId());
+        if (!speakerNames.isEmpty()) {
+            sql.append(" AND m.speaker_name = ANY (?)");
+            parameters.add(speakerNames.toArray(String[]::new));
+        }
         FilterClause.append(sql, parameters, "m", filter);
         sql.append(" ORDER BY m.embedding <=> ? LIMIT ?");
         parameters.add(vector);

@@ -41,7 +41,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Offline consolidation (SPEC 1.8) with the openai memory manager against a scripted LLM. */
+/** Offline consolidation (docs/design.md, "Consolidation") with the openai memory manager against a scripted LLM. */
 @QuarkusTest
 @TestProfile(LlmProfile.class)
 class ConsolidationTest {
@@ -415,7 +415,7 @@ class ConsolidationTest {
     /** Largest per-dimension difference between the stored vector and a fresh embedding of {@code text}. */
     private double distanceToText(String id, String text) {
         float[] stored = parseVector(Rows.strings(dataSource, "SELECT embedding::text FROM memory_entry WHERE id = ?::uuid", id).get(0));
-        float[] expected = embedder.embed(text);
+        float[] expected = embedder.embedPassage(text);
         assertThat(stored).hasSize(expected.length);
         double max = 0;
         for (int i = 0; i < stored.length; i++) {

@@ -1,6 +1,0 @@
-package io.lightmem.model;
-
-/** Where ONNX Runtime runs a model. */
-public enum ExecutionProvider {
-    cpu, cuda
-}

@@ -60,10 +60,12 @@ public class GrpcAuthentication implements ServerInterceptor, Prioritized {
             return next.startCall(call, headers);
         }
         String authorization = headers.get(AUTHORIZATION);
+        // The call's own context (its deadline and cancellation), which the caller is added to later.
+        Context callContext = Context.current();
         io.vertx.core.Context eventLoop = io.vertx.core.Vertx.currentContext();
         if (eventLoop == null) {
             // Not on Vert.x (never with Quarkus's gRPC server): check in this thread.
-            ServerCall.Listener<Q> listener = admitted(call, headers, next, admit(authorization), null);
+            ServerCall.Listener<Q> listener = admitted(call, headers, next, admit(authorization), callContext, null);
             return listener == null ? new ServerCall.Listener<>() {
             } : listener;
         }
@@ -72,7 +74,7 @@ public class GrpcAuthentication implements ServerInterceptor, Prioritized {
         Pending<Q> pending = new Pending<>();
         eventLoop.<Outcome>executeBlocking(() -> admit(authorization), false).onComplete(result -> {
             Outcome outcome = result.succeeded() ? result.result() : new Outcome(null, ApiError.of(result.cause()));
-            pending.start(admitted(call, headers, next, outcome, requestState));
+            pending.start(admitted(call, headers, next, outcome, callContext, requestState));
         });
         return pending;
     }
@@ -90,14 +92,15 @@ public class GrpcAuthentication implements ServerInterceptor, Prioritized {
 
     /** Starts the call as the caller, or closes it with the refusal; null when there is nothing to deliver to. */
     private static <Q, A> ServerCall.Listener<Q> admitted(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next, Outcome outcome, InjectableContext.ContextState requestState) {
+            ServerCallHandler<Q, A> next, Outcome outcome, Context callContext,
+            InjectableContext.ContextState requestState) {
         if (outcome.refusal() != null) {
             if (!call.isCancelled()) {
                 call.close(GrpcErrors.status(outcome.refusal()), GrpcErrors.trailers(outcome.refusal()));
             }
             return null;
         }
-        Context context = Context.current().withValue(CurrentCaller.GRPC, outcome.caller());
+        Context context = callContext.withValue(CurrentCaller.GRPC, outcome.caller());
         ManagedContext requestContext = Arc.container().requestContext();
         boolean activated = requestState != null && !requestContext.isActive();
         if (activated) {

@@ -1,6 +1,7 @@
 package io.lightmem.llm;
 
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.lightmem.config.Urls;
 import io.lightmem.llm.MemoryManagerConfig.Backend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -47,7 +48,7 @@ public class LlmClientProducer {
         if (configs.jsonResponseFormat()) {
             chat.responseFormat("json_object");
         }
-        LOG.infof("memory manager: %s, model %s at %s", backend, model, baseUrl);
+        LOG.infof("memory manager: %s, model %s at %s", backend, model, Urls.withoutUserInfo(baseUrl));
         return new LlmClient(backend.name(), model, chat.build(), usage, manager.maxRetries());
     }
 }

@@ -5,6 +5,7 @@ import io.lightmem.api.funqy.Messages.GetTimestampRequest;
 import io.lightmem.api.funqy.Messages.GetTimestampResponse;
 import io.lightmem.api.funqy.Messages.ShowInstanceRequest;
 import io.lightmem.api.funqy.Messages.ShowInstanceResponse;
+import io.lightmem.auth.Callers;
 import io.lightmem.memory.SessionTimes;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Singleton;
@@ -16,16 +17,19 @@ import java.time.Instant;
 public class InstanceFunctions {
 
     private final InstanceInfo instance;
+    private final Callers callers;
     private final Clock clock = Clock.systemUTC();
 
-    public InstanceFunctions(InstanceInfo instance) {
+    public InstanceFunctions(InstanceInfo instance, Callers callers) {
         this.instance = instance;
+        this.callers = callers;
     }
 
     // An empty request type, as in the proto: Funqy 3.34 cannot serve a POST to a function without
     // input (quarkus#53683), so callers send {}.
     @Funq("GetTimestamp")
     public GetTimestampResponse getTimestamp(GetTimestampRequest request) {
+        callers.current();
         Instant now = clock.instant();
         return new GetTimestampResponse(SessionTimes.format(now), SessionTimes.weekday(now),
                 now.getEpochSecond() + now.getNano() / 1e9);
@@ -33,6 +37,7 @@ public class InstanceFunctions {
 
     @Funq("ShowInstance")
     public ShowInstanceResponse showInstance(ShowInstanceRequest request) {
+        callers.current();
         return new ShowInstanceResponse(instance.effectiveConfig(), instance.version(), instance.memoryManager());
     }
 }

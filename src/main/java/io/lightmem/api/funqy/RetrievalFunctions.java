@@ -38,7 +38,7 @@ public class RetrievalFunctions {
                 .map(scored -> new RetrievedMemory(JsonMapping.entry(scored.entry()), scored.similarity()))
                 .toList();
         List<String> formatted = found.memories().stream().map(scored -> scored.entry().formatted()).toList();
-        return new RetrieveResponse(memories, formatted, JsonMapping.strategy(found.strategy()));
+        return new RetrieveResponse(memories, formatted, JsonMapping.strategy(found.strategy()), found.truncated());
     }
 
     @Funq("GetMemory")

@@ -153,7 +153,8 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
             MemorySearch.Result found = search.retrieve(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getQuery(), request.getLimit(),
                     GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
-                    .setStrategy(GrpcMapping.strategy(found.strategy()));
+                    .setStrategy(GrpcMapping.strategy(found.strategy()))
+                    .setTruncated(found.truncated());
             for (ScoredMemory scored : found.memories()) {
                 response.addMemories(RetrievedMemory.newBuilder()
                         .setEntry(GrpcMapping.entry(scored.entry()))
@@ -238,6 +239,7 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
     @Override
     public Uni<GetTimestampResponse> getTimestamp(GetTimestampRequest request) {
         return call(() -> {
+            callers.current();
             Instant now = clock.instant();
             return GetTimestampResponse.newBuilder()
                     .setTimeStamp(SessionTimes.format(now))
@@ -249,11 +251,14 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
 
     @Override
     public Uni<ShowInstanceResponse> showInstance(ShowInstanceRequest request) {
-        return call(() -> ShowInstanceResponse.newBuilder()
-                .putAllConfig(instance.effectiveConfig())
-                .setVersion(instance.version())
-                .setMemoryManager(instance.memoryManager())
-                .build());
+        return call(() -> {
+            callers.current();
+            return ShowInstanceResponse.newBuilder()
+                    .putAllConfig(instance.effectiveConfig())
+                    .setVersion(instance.version())
+                    .setMemoryManager(instance.memoryManager())
+                    .build();
+        });
     }
 
     /** Runs the work on this worker thread once admitted (load shedding); failures become statuses. */

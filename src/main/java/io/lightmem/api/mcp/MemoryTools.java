@@ -171,20 +171,25 @@ public class MemoryTools {
                     openWorldHint = false),
             outputSchema = @OutputSchema(from = ToolResults.Now.class))
     public ToolResponse getTimestamp() {
-        return call(Map.of(), () -> ToolResults.now(clock.instant()), ToolResults::text);
+        return call(Map.of(), () -> {
+            callers.current();
+            return ToolResults.now(clock.instant());
+        }, ToolResults::text);
     }
 
     @Tool(name = "show_lightmem_instance", title = "Show the memory service's configuration", description = """
             Shows how this memory service is set up: its version, the memory manager (the LLM backend, \
-            or 'none' for storing messages verbatim) and every effective lightmem.* option, secrets \
-            masked. Use it to explain or troubleshoot behaviour, e.g. whether offline_update can run \
+            or 'none' for storing messages verbatim) and the effective lightmem.* options that hold no \
+            secret. Use it to explain or troubleshoot behaviour, e.g. whether offline_update can run \
             or which retrieval strategy answers.""",
             annotations = @Annotations(readOnlyHint = true, destructiveHint = false, idempotentHint = true,
                     openWorldHint = false),
             outputSchema = @OutputSchema(from = ToolResults.Instance.class))
     public ToolResponse showLightmemInstance() {
-        return call(Map.of(), () -> new ToolResults.Instance(instance.version(), instance.memoryManager(),
-                instance.effectiveConfig()), ToolResults::text);
+        return call(Map.of(), () -> {
+            callers.current();
+            return new ToolResults.Instance(instance.version(), instance.memoryManager(), instance.effectiveConfig());
+        }, ToolResults::text);
     }
 
     /** Runs the work; a success carries the text for the model and the structured result for programs. */

@@ -62,7 +62,9 @@ public final class ToolResults {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Retrieved(
             @JsonPropertyDescription("The ranking strategy used: embedding, context or hybrid.") String strategy,
-            @JsonPropertyDescription("Best first.") List<Memory> memories) {
+            @JsonPropertyDescription("Best first.") List<Memory> memories,
+            @JsonPropertyDescription("True when fewer memories than found are returned, to keep the answer under"
+                    + " the service's size limit; ask for a lower limit.") boolean truncated) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -152,7 +154,7 @@ public final class ToolResults {
 
     static Retrieved retrieved(MemorySearch.Result result) {
         return new Retrieved(result.strategy().name(),
-                result.memories().stream().map(s -> Memory.of(s.entry(), s.similarity())).toList());
+                result.memories().stream().map(s -> Memory.of(s.entry(), s.similarity())).toList(), result.truncated());
     }
 
     /** One formatted line per memory, as LightMem's retrieve returns them. */

@@ -1,14 +1,21 @@
 package io.lightmem.api;
 
+import io.lightmem.config.TimeZoneConfig;
 import io.lightmem.extract.MemoryManager;
+import io.lightmem.memory.SessionTimes;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** What ShowInstance reports: the effective {@code lightmem.*} configuration, secrets masked. */
+/**
+ * What the instance calls report: the effective {@code lightmem.*} configuration, secrets masked
+ * (ShowInstance), and the time now as memories carry it (GetTimestamp).
+ */
 @ApplicationScoped
 public class InstanceInfo {
 
@@ -18,9 +25,13 @@ public class InstanceInfo {
     private final Config config;
     private final MemoryManager memoryManager;
     private final String version;
+    private final TimeZoneConfig timeZone;
+    private final Clock clock = Clock.systemUTC();
 
     public InstanceInfo(Config config, MemoryManager memoryManager,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
+            TimeZoneConfig timeZone) {
+        this.timeZone = timeZone;
         this.config = config;
         this.memoryManager = memoryManager;
         this.version = version;
@@ -44,5 +55,10 @@ public class InstanceInfo {
 
     public String version() {
         return version;
+    }
+
+    /** Now, in lightmem.default-time-zone. */
+    public OffsetDateTime now() {
+        return SessionTimes.now(clock, timeZone.defaultTimeZone());
     }
 }

@@ -4,14 +4,16 @@ import io.lightmem.InvalidArgumentException;
 import io.lightmem.memory.NormalizedMessage;
 import io.lightmem.memory.SessionTimes;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Validates messages and gives them their final times (SPEC 1.1): messages that share one session
- * time are spread {@link #SAME_TIME_STEP} apart so their order survives in storage.
+ * time are spread {@link #SAME_TIME_STEP} apart so their order survives in storage. Each keeps the
+ * offset its caller gave; one written without a zone is in {@code defaultZone}.
  */
 public final class MessageNormalizer {
 
@@ -24,7 +26,7 @@ public final class MessageNormalizer {
     private MessageNormalizer() {
     }
 
-    public static List<NormalizedMessage> normalize(List<MessageInput> messages) {
+    public static List<NormalizedMessage> normalize(List<MessageInput> messages, ZoneId defaultZone) {
         if (messages == null || messages.isEmpty()) {
             throw new InvalidArgumentException("messages", "at least one message is required");
         }
@@ -33,8 +35,8 @@ public final class MessageNormalizer {
                     + messages.size());
         }
         List<NormalizedMessage> normalized = new ArrayList<>(messages.size());
-        Instant previousSessionTime = null;
-        Instant previousTime = null;
+        OffsetDateTime previousSessionTime = null;
+        OffsetDateTime previousTime = null;
         for (int i = 0; i < messages.size(); i++) {
             MessageInput message = messages.get(i);
             String field = "messages[" + i + "]";
@@ -52,14 +54,18 @@ public final class MessageNormalizer {
             if (message.timeStamp() == null || message.timeStamp().isBlank()) {
                 throw new InvalidArgumentException(field + ".time_stamp", "required");
             }
-            SessionTimes.Parsed parsed = SessionTimes.parse(message.timeStamp())
+            SessionTimes.Parsed parsed = SessionTimes.parse(message.timeStamp(), defaultZone)
                     .orElseThrow(() -> new InvalidArgumentException(field + ".time_stamp", "'" + message.timeStamp()
-                            + "' is neither ISO-8601 (2024-01-15T10:30:00) nor the session form (2023/05/20 (Sat) 00:44)"));
+                            + "' is neither ISO-8601 (2024-01-15T10:30:00, 2024-01-15) nor the session form"
+                            + " (2023/05/20 (Sat) 00:44)"));
             parsed.statedWeekday().filter(day -> !WEEKDAYS.contains(day)).ifPresent(day -> {
                 throw new InvalidArgumentException(field + ".time_stamp", "unknown weekday '" + day + "'");
             });
-            Instant sessionTime = parsed.instant();
-            Instant time = sessionTime.equals(previousSessionTime) ? previousTime.plus(SAME_TIME_STEP) : sessionTime;
+            OffsetDateTime sessionTime = parsed.time();
+            // The same instant in another offset is the same session time; each message keeps its own offset.
+            OffsetDateTime time = previousSessionTime != null && sessionTime.isEqual(previousSessionTime)
+                    ? previousTime.plus(SAME_TIME_STEP).withOffsetSameInstant(sessionTime.getOffset())
+                    : sessionTime;
             String weekday = parsed.statedWeekday().orElseGet(() -> SessionTimes.weekday(sessionTime));
             normalized.add(new NormalizedMessage(message.role(), content.strip(), time, weekday,
                     blankToNull(message.speakerId()), speakerName(message)));

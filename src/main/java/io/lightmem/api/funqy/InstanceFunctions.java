@@ -8,15 +8,13 @@ import io.lightmem.api.funqy.Messages.ShowInstanceResponse;
 import io.lightmem.memory.SessionTimes;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Singleton;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /** GetTimestamp and ShowInstance as functions; their request is the empty object {}. */
 @Singleton
 public class InstanceFunctions {
 
     private final InstanceInfo instance;
-    private final Clock clock = Clock.systemUTC();
 
     public InstanceFunctions(InstanceInfo instance) {
         this.instance = instance;
@@ -26,9 +24,9 @@ public class InstanceFunctions {
     // input (quarkus#53683), so callers send {}.
     @Funq("GetTimestamp")
     public GetTimestampResponse getTimestamp(GetTimestampRequest request) {
-        Instant now = clock.instant();
+        OffsetDateTime now = instance.now();
         return new GetTimestampResponse(SessionTimes.format(now), SessionTimes.weekday(now),
-                now.getEpochSecond() + now.getNano() / 1e9);
+                now.toEpochSecond() + now.getNano() / 1e9);
     }
 
     @Funq("ShowInstance")

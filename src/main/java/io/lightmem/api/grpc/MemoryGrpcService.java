@@ -48,8 +48,7 @@ import io.lightmem.v1.UndoChangeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -69,7 +68,6 @@ public class MemoryGrpcService implements MemoryService {
     private final HistoryService history;
     private final MemoryLookup lookup;
     private final MemoryEraser eraser;
-    private final Clock clock;
     private final Callers callers;
 
     public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
@@ -85,7 +83,6 @@ public class MemoryGrpcService implements MemoryService {
         this.history = history;
         this.lookup = lookup;
         this.eraser = eraser;
-        this.clock = Clock.systemUTC();
     }
 
     @Override
@@ -228,11 +225,11 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<GetTimestampResponse> getTimestamp(GetTimestampRequest request) {
         return call(() -> {
-            Instant now = clock.instant();
+            OffsetDateTime now = instance.now();
             return GetTimestampResponse.newBuilder()
                     .setTimeStamp(SessionTimes.format(now))
                     .setWeekday(SessionTimes.weekday(now))
-                    .setEpochSeconds(now.getEpochSecond() + now.getNano() / 1e9)
+                    .setEpochSeconds(now.toEpochSecond() + now.getNano() / 1e9)
                     .build();
         });
     }

@@ -10,13 +10,14 @@ import io.lightmem.config.RoleConfig.InstanceRole;
 import io.lightmem.model.remote.ModelServiceConfig;
 import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.ModelServiceGrpc;
+import io.lightmem.v1.PortabilityServiceGrpc;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Turns away, with UNIMPLEMENTED and the reason, the calls of a service this instance's role does
- * not serve: MemoryService in role models (no database there), ModelService in role api (its
- * models are themselves remote). Health and reflection always pass.
+ * not serve: MemoryService and PortabilityService in role models (no database there), ModelService
+ * in role api (its models are themselves remote). Health and reflection always pass.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -35,7 +36,8 @@ public class ServedServices implements ServerInterceptor {
             ServerCallHandler<Q, A> next) {
         String service = call.getMethodDescriptor().getServiceName();
         String refusal = null;
-        if (!role.servesMemory() && MemoryServiceGrpc.SERVICE_NAME.equals(service)) {
+        if (!role.servesMemory() && (MemoryServiceGrpc.SERVICE_NAME.equals(service)
+                || PortabilityServiceGrpc.SERVICE_NAME.equals(service))) {
             refusal = "this instance runs lightmem.role=models and serves only " + ModelServiceGrpc.SERVICE_NAME
                     + "; send " + service + " calls to an instance in role api or all";
         } else if (!role.servesModels() && ModelServiceGrpc.SERVICE_NAME.equals(service)) {

@@ -52,8 +52,11 @@ public final class PortabilityMapping {
                 proto.setTopicId(entry.topicId());
             }
         }
-        if (memory.embedding() != null && embeddingModel != null) {
+        if (embeddingModel != null) {
+            // Also on a deleted memory, which has no vector of its own: it names the model of its history's.
             proto.setEmbeddingModel(embeddingModel);
+        }
+        if (memory.embedding() != null && embeddingModel != null) {
             for (float value : memory.embedding()) {
                 proto.addEmbedding(value);
             }

@@ -33,6 +33,12 @@ public final class PackagedService implements AutoCloseable {
      * free ones unless the properties set quarkus.grpc.server.port / quarkus.http.port.
      */
     public static PackagedService start(Map<String, String> properties, String logName) throws Exception {
+        return start(properties, Map.of(), logName);
+    }
+
+    /** As {@link #start(Map, String)}, with these environment variables added to the inherited ones. */
+    public static PackagedService start(Map<String, String> properties, Map<String, String> environment, String logName)
+            throws Exception {
         int grpcPort = properties.containsKey("quarkus.grpc.server.port")
                 ? Integer.parseInt(properties.get("quarkus.grpc.server.port")) : freePort();
         int httpPort = properties.containsKey("quarkus.http.port")
@@ -46,7 +52,9 @@ public final class PackagedService implements AutoCloseable {
         });
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/" + logName + "-" + System.nanoTime() + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!ready(httpPort)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {

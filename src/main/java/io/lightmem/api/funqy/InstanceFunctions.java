@@ -31,6 +31,7 @@ public class InstanceFunctions {
 
     @Funq("ShowInstance")
     public ShowInstanceResponse showInstance(ShowInstanceRequest request) {
-        return new ShowInstanceResponse(instance.effectiveConfig(), instance.version(), instance.memoryManager());
+        return new ShowInstanceResponse(instance.effectiveConfig(), instance.version(), instance.memoryManager(),
+                instance.configSources());
     }
 }

@@ -121,7 +121,8 @@ public final class Messages {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ShowInstanceResponse(Map<String, String> config, String version, String memoryManager) {
+    public record ShowInstanceResponse(Map<String, String> config, String version, String memoryManager,
+            Map<String, String> configSources) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -238,6 +238,7 @@ public class MemoryGrpcService implements MemoryService {
     public Uni<ShowInstanceResponse> showInstance(ShowInstanceRequest request) {
         return call(() -> ShowInstanceResponse.newBuilder()
                 .putAllConfig(instance.effectiveConfig())
+                .putAllConfigSources(instance.configSources())
                 .setVersion(instance.version())
                 .setMemoryManager(instance.memoryManager())
                 .build());

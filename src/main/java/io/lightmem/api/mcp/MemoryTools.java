@@ -183,7 +183,7 @@ public class MemoryTools {
             outputSchema = @OutputSchema(from = ToolResults.Instance.class))
     public ToolResponse showLightmemInstance() {
         return call(Map.of(), () -> new ToolResults.Instance(instance.version(), instance.memoryManager(),
-                instance.effectiveConfig()), ToolResults::text);
+                instance.effectiveConfig(), instance.configSources()), ToolResults::text);
     }
 
     /** Runs the work; a success carries the text for the model and the structured result for programs. */

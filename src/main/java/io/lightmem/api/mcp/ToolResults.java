@@ -118,7 +118,10 @@ public final class ToolResults {
     public record Instance(
             @JsonPropertyDescription("Service version.") String version,
             @JsonPropertyDescription("The memory manager: none, openai, deepseek, vllm or ollama.") String memoryManager,
-            @JsonPropertyDescription("Effective lightmem.* options; secrets shown as ****.") Map<String, String> config) {
+            @JsonPropertyDescription("Effective lightmem.* options; secrets shown as ****.") Map<String, String> config,
+            @JsonPropertyDescription("For options not set as lightmem.* properties, where they come from: an"
+                    + " environment variable (OPENAI_API_KEY) or a key of the LightMem configuration file.")
+            Map<String, String> configSources) {
     }
 
     static Added added(AddResult result) {

@@ -1,6 +1,6 @@
 package io.lightmem.compress;
 
-import io.lightmem.model.OnnxRuntimeOptions;
+import io.lightmem.config.OnnxRuntimeOptions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.DecimalMax;
@@ -10,12 +10,15 @@ import jakarta.validation.constraints.Min;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code lightmem.pre-compress} and {@code lightmem.pre-compressor.*}: LLMLingua-2 pre-compression (SPEC 1.2). */
+/**
+ * {@code lightmem.pre-compress} and {@code lightmem.pre-compressor.*}: LLMLingua-2 pre-compression
+ * (docs/compression.md).
+ */
 @ConfigMapping(prefix = "lightmem")
 public interface CompressionConfig {
 
     /**
-     * Compress each message with LLMLingua-2 before it is segmented and extracted (SPEC 1.2).
+     * Compress each message with LLMLingua-2 before it is segmented and extracted (docs/compression.md).
      * Needs {@code lightmem.pre-compressor.model-path} and {@code .tokenizer-path}.
      */
     @WithDefault("false")

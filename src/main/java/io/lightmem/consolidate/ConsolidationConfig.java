@@ -8,7 +8,10 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
-/** {@code lightmem.update} and {@code lightmem.consolidation.*}: offline and online consolidation (SPEC 1.8). */
+/**
+ * {@code lightmem.update} and {@code lightmem.consolidation.*}: offline and online consolidation (docs/design.md,
+ * "Consolidation").
+ */
 @ConfigMapping(prefix = "lightmem")
 public interface ConsolidationConfig {
 
@@ -25,7 +28,7 @@ public interface ConsolidationConfig {
         offline, online
     }
 
-    /** Offline consolidation (SPEC 1.8): defaults of the RPCs' parameters, and its resources. */
+    /** Offline consolidation (docs/design.md, "Consolidation"): defaults of the RPCs' parameters, and its resources. */
     interface Consolidation {
         /** Nearest earlier entries searched per entry when building the update queue. */
         @WithDefault("20")

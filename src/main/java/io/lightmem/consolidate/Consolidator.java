@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * SPEC 1.8 step 2: for each target (an entry that newer entries resemble at or above the threshold),
+ * Consolidation step 2 (docs/design.md): for each target (an entry that newer entries resemble at or above the
+ * threshold),
  * one LLM call decides update, delete or ignore, and the decision is applied to the target only.
  * A decision is durable once taken and is keyed by its question (target + sources): a run decides
  * only questions never decided before, so a rerun after a crash finishes the rest and repeats nothing.

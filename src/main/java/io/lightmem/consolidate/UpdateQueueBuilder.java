@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** SPEC 1.8 step 1: (re)builds the update queues of a user's entries, batch by batch, in PostgreSQL. */
+/**
+ * Consolidation step 1 (docs/design.md): (re)builds the update queues of a user's entries, batch by batch, in
+ * PostgreSQL.
+ */
 @ApplicationScoped
 public class UpdateQueueBuilder {
 

@@ -5,7 +5,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
-/** What memories are made of, and when (SPEC 1.4, 1.5); the LLM itself is {@code lightmem.memory-manager.*}. */
+/**
+ * What memories are made of, and when (docs/design.md, "Short-term buffer and extraction"); the LLM itself is {@code
+ * lightmem.memory-manager.*}.
+ */
 @ConfigMapping(prefix = "lightmem")
 public interface ExtractionConfig {
 

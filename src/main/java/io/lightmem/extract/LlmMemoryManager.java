@@ -68,7 +68,10 @@ public final class LlmMemoryManager implements MemoryManager {
         }
     }
 
-    /** The prompt body of SPEC 1.5: per topic a header, then one "[time, weekday] id.speaker: text" line per message. */
+    /**
+     * The prompt body (docs/design.md, "Short-term buffer and extraction"): per topic a header, then one "[time,
+     * weekday] id.speaker: text" line per message.
+     */
     static String promptLines(List<Turns.Turn> turns) {
         StringBuilder lines = new StringBuilder();
         int topic = 0;

@@ -4,7 +4,8 @@ import io.lightmem.memory.Owner;
 import java.util.List;
 
 /**
- * Turns a batch of logged messages into memories (SPEC 1.5). One implementation per backend:
+ * Turns a batch of logged messages into memories (docs/design.md, "Short-term buffer and extraction"). One
+ * implementation per backend:
  * an LLM that extracts facts, or {@code none}, which keeps the messages verbatim.
  */
 public interface MemoryManager {

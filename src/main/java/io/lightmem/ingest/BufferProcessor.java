@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Moves a user's accepted messages through the buffers: segments the sensory buffer by topic when it
- * fills (SPEC 1.3), then extracts the buffered segments whose time has come (SPEC 1.4). One processor
+ * fills (docs/design.md, "Topic segmentation"), then extracts the buffered segments whose time has come. One processor
  * per user at a time (the user's ingest lock), so two concurrent adds never extract the same messages.
  * A failed batch stays pending in the message log and is retried by the next add or flush.
  */

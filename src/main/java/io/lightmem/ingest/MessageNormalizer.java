@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Validates messages and gives them their final times (SPEC 1.1): messages that share one session
- * time are spread {@link #SAME_TIME_STEP} apart so their order survives in storage. Each keeps the
- * offset its caller gave; one written without a zone is in {@code defaultZone}.
+ * Validates messages and gives them their final times (docs/design.md, "Messages and normalization"):
+ * messages that share one session time are spread {@link #SAME_TIME_STEP} apart so their order survives
+ * in storage. Each keeps the offset its caller gave; one written without a zone is in {@code defaultZone}.
  */
 public final class MessageNormalizer {
 

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The sensory buffer's release rule (SPEC 1.3), over the not yet segmented messages of one user:
+ * The sensory buffer's release rule (docs/design.md, "Topic segmentation"), over the not yet segmented messages of
+ * one user:
  * once the user messages reach {@code bufferLen} tokens the buffer is cut into topic segments and
  * all but the last are released (the last topic may still continue); {@code forceSegment}
  * releases everything.

@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A stored memory (SPEC 1.6), without its vector; its time keeps the offset the caller gave. */
+/** A stored memory (docs/design.md, "Storage"), without its vector; its time keeps the offset the caller gave. */
 public record MemoryEntry(
         UUID id,
         String userId,
@@ -27,8 +27,8 @@ public record MemoryEntry(
         Instant updatedAt) {
 
     /**
-     * The retrieval line of SPEC 1.7: "2024-01-15T10:30:00.000 Mon User's favorite color is blue.", the
-     * time and weekday in the offset the message was given in.
+     * The retrieval line (docs/design.md, "Retrieval"): "2024-01-15T10:30:00.000 Mon User's favorite color
+     * is blue.", the time and weekday in the offset the message was given in.
      */
     public String formatted() {
         return SessionTimes.format(timeStamp) + " " + weekday + " " + memory;

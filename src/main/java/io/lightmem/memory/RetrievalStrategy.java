@@ -1,6 +1,6 @@
 package io.lightmem.memory;
 
-/** How memories are found for a query (SPEC 1.7). */
+/** How memories are found for a query (docs/design.md, "Retrieval"). */
 public enum RetrievalStrategy {
     /** Cosine nearest neighbours of the query embedding (pgvector HNSW). */
     embedding,

@@ -1,5 +1,6 @@
 package io.lightmem.model;
 
+import io.lightmem.config.OnnxRuntimeOptions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;

@@ -8,7 +8,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-/** Retrieval (SPEC 1.7): strategies, their indexes and parameters, and request limits. */
+/** Retrieval (docs/design.md, "Retrieval"): strategies, their indexes and parameters, and request limits. */
 @ConfigMapping(prefix = "lightmem")
 public interface RetrievalConfig {
 

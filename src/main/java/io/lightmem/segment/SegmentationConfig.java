@@ -1,6 +1,6 @@
 package io.lightmem.segment;
 
-import io.lightmem.model.OnnxRuntimeOptions;
+import io.lightmem.config.OnnxRuntimeOptions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -8,12 +8,16 @@ import jakarta.validation.constraints.Min;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code lightmem.topic-segment}, {@code lightmem.topic-segmenter.*}: topic segmentation (SPEC 1.3). */
+/**
+ * {@code lightmem.topic-segment}, {@code lightmem.topic-segmenter.*}: topic segmentation (docs/design.md, "Topic
+ * segmentation").
+ */
 @ConfigMapping(prefix = "lightmem")
 public interface SegmentationConfig {
 
     /**
-     * Cut buffered messages into topic segments (SPEC 1.3) instead of treating each add as one
+     * Cut buffered messages into topic segments (docs/design.md, "Topic segmentation") instead of treating each add
+     * as one
      * segment.
      */
     @WithDefault("false")

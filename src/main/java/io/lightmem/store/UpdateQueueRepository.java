@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The update queue (SPEC 1.8 step 1): for each entry, its most similar older entries. Built entirely
+ * The update queue (docs/design.md, "Consolidation", step 1): for each entry, its most similar older entries. Built
+ * entirely
  * in PostgreSQL, batch by batch; vectors never leave the database.
  */
 @ApplicationScoped

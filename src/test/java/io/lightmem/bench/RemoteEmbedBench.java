@@ -1,6 +1,6 @@
 package io.lightmem.bench;
 
-import io.lightmem.model.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.model.remote.ModelServiceClient;

@@ -3,44 +3,22 @@ package io.lightmem.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lightmem.testing.Conversations;
-import io.lightmem.testing.TinyTokenClassifier;
+import io.lightmem.testing.OptionalPartsProfile;
 import io.lightmem.v1.AddMemoryResponse;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The application with {@code lightmem.pre-compress=true} exposes the LLMLingua-2 compressor as a bean. */
+/**
+ * The application with {@code lightmem.pre-compress=true} exposes the LLMLingua-2 compressor as a bean
+ * (a generated model: OptionalPartsProfile).
+ */
 @QuarkusTest
-@TestProfile(PreCompressionBeanTest.PreCompressOn.class)
+@TestProfile(OptionalPartsProfile.class)
 class PreCompressionBeanTest {
-
-    /** pre-compress on, with a generated model (written before the application starts). */
-    public static class PreCompressOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try {
-                TinyTokenClassifier.Files files = TinyTokenClassifier.builder()
-                        .token("Alice", 0.9).token("moved", 0.6).token("to", 0.1).token("Lisbon", 0.8)
-                        .token(".", 0.01).token(",", 0.01)
-                        .write(Files.createTempDirectory("lightmem-precompress"));
-                return Map.of(
-                        "lightmem.pre-compress", "true",
-                        "lightmem.pre-compressor.model-path", files.model().toString(),
-                        "lightmem.pre-compressor.tokenizer-path", files.tokenizer().toString(),
-                        "lightmem.pre-compressor.rate", "0.5");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 
     @Inject
     Compressor compressor;

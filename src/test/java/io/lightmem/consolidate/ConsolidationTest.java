@@ -46,7 +46,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Offline consolidation (SPEC 1.8) with the openai memory manager against a scripted LLM. */
+/** Offline consolidation (docs/design.md, "Consolidation") with the openai memory manager against a scripted LLM. */
 @QuarkusTest
 @TestProfile(LlmProfile.class)
 class ConsolidationTest {

@@ -6,7 +6,7 @@ import static io.lightmem.testing.Conversations.user;
 import static io.lightmem.testing.ScriptedLlmServer.Reply.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.testing.LlmProfile;
+import io.lightmem.testing.LlmEveryStageProfile;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.v1.AddMemoryResponse;
@@ -17,22 +17,16 @@ import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** lightmem.update=online: the decision for a new entry's targets is taken within the AddMemory that stores it. */
+/**
+ * lightmem.update=online: the decision for a new entry's targets is taken within the AddMemory that stores it
+ * (LlmEveryStageProfile: a threshold of 0.4, which this pair of facts reaches; facts carry metadata).
+ */
 @QuarkusTest
-@TestProfile(OnlineConsolidationTest.Online.class)
+@TestProfile(LlmEveryStageProfile.class)
 class OnlineConsolidationTest {
-
-    /** The scripted LLM, online updates, and a threshold this pair of facts reaches with all-MiniLM-L6-v2. */
-    public static class Online extends LlmProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("lightmem.update", "online", "lightmem.consolidation.score-threshold", "0.4");
-        }
-    }
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;
@@ -45,15 +39,22 @@ class OnlineConsolidationTest {
         llm.reset();
     }
 
+    /** An extraction answer of one fact from the first message, with its metadata. */
+    private static String fact(String fact) {
+        return """
+                {"data": [{"source_id": 0, "fact": "%s", "category": "location", "keywords": [], "entities": []}]}"""
+                .formatted(fact);
+    }
+
     @Test
     void aContradictingFactDeletesTheOlderOneRightAfterItIsAdded() {
         String userId = newUser();
-        llm.enqueue(answer("{\"data\": [{\"source_id\": 0, \"fact\": \"User lives in New York.\"}]}"));
+        llm.enqueue(answer(fact("User lives in New York.")));
         AddMemoryResponse first = memory.addMemory(add(userId, user("I live in New York.", "2023-03-01T09:00:00"))
                 .toBuilder().setForceExtract(true).build());
         assertThat(first.getLlmCalls()).isEqualTo(1); // extraction only: nothing older to compare with
 
-        llm.enqueue(answer("{\"data\": [{\"source_id\": 0, \"fact\": \"User moved to San Francisco.\"}]}"),
+        llm.enqueue(answer(fact("User moved to San Francisco.")),
                 answer("{\"action\": \"delete\", \"new_memory\": \"\"}"));
         AddMemoryResponse second = memory.addMemory(add(userId,
                 user("I just moved to San Francisco!", "2024-06-01T09:00:00")).toBuilder().setForceExtract(true).build());

@@ -25,7 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Queue construction (SPEC 1.8 step 1) and the consolidation RPCs' contract, with the default `none` manager. */
+/**
+ * Queue construction (docs/design.md, "Consolidation", step 1) and the consolidation RPCs' contract, with the default
+ * `none` manager.
+ */
 @QuarkusTest
 class UpdateQueueTest {
 

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.StatusRuntimeException;
+import io.lightmem.testing.OptionalPartsProfile;
 import io.lightmem.testing.OtlpReceiver;
-import io.lightmem.testing.OtlpResource;
 import io.lightmem.v1.ConstructUpdateQueueRequest;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.v1.RetrieveRequest;
@@ -17,7 +17,6 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,24 +24,24 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** With an OTLP endpoint configured, every pipeline stage reaches the collector as a span of the request's trace. */
 @QuarkusTest
-@TestProfile(TracingTest.Exporting.class)
+@TestProfile(OptionalPartsProfile.class)
 class TracingTest {
-
-    public static class Exporting implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(OtlpResource.class));
-        }
-    }
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;
 
     OtlpReceiver collector;
+
+    /** The collector serves every test of the profile; each test here looks only at its own spans. */
+    @BeforeEach
+    void forgetEarlierSpans() {
+        collector.clear();
+    }
 
     @Test
     void addIsOneTraceWithASpanPerStageUnderTheGrpcCall() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lightmem.compress.CompressionConfig.PreCompressorConfig;
-import io.lightmem.model.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.SentenceAttention;
 import io.lightmem.segment.SegmentationConfig.TopicSegmenterConfig;
 import io.lightmem.testing.TinyAttentionEncoder;

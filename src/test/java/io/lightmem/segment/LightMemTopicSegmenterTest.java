@@ -2,7 +2,7 @@ package io.lightmem.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.model.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.segment.TopicSegmenter.Turn;

@@ -33,4 +33,14 @@ public final class Conversations {
     public static AddMemoryRequest add(String userId, Message... messages) {
         return AddMemoryRequest.newBuilder().setUserId(userId).addAllMessages(java.util.List.of(messages)).build();
     }
+
+    /** Five unrelated facts of one user, a day apart, with a request id: five memories and five messages. */
+    public static AddMemoryRequest fiveFacts(String userId) {
+        return add(userId,
+                user("I run every morning.", "2024-01-01T07:00:00"),
+                user("My sister lives in Porto.", "2024-01-02T07:00:00"),
+                user("I am learning the cello.", "2024-01-03T07:00:00"),
+                user("I bought a red bicycle.", "2024-01-04T07:00:00"),
+                user("I work night shifts.", "2024-01-05T07:00:00")).toBuilder().setRequestId("five-memories").build();
+    }
 }

@@ -49,6 +49,11 @@ public final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(spans);
     }
 
+    /** Forgets the spans received so far (those of earlier tests sharing the application). */
+    public void clear() {
+        spans.clear();
+    }
+
     @Override
     public void close() {
         server.stop(0);

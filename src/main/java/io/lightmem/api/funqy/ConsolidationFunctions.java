@@ -19,7 +19,7 @@ import io.lightmem.consolidate.UpdateQueueBuilder;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Singleton;
 
-/** Consolidation (SPEC 1.8), its history, and the periodic pass as functions. */
+/** Consolidation (docs/design.md, "Consolidation"), its history, and the periodic pass as functions. */
 @Singleton
 public class ConsolidationFunctions {
 

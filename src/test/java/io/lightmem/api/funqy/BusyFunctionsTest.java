@@ -12,30 +12,23 @@ import io.lightmem.api.funqy.CloudEventsClient.Mode;
 import io.lightmem.api.funqy.CloudEventsClient.Reply;
 import io.lightmem.store.UserLock;
 import io.lightmem.testing.Conversations;
+import io.lightmem.testing.OptionalPartsProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * A user being consolidated elsewhere: 429 over plain HTTP, and over CloudEvents the error event with
  * the retryable status 429, so a Knative broker retries the event with backoff instead of dropping it.
+ * (OptionalPartsProfile: a consolidation lock wait of 1 s.)
  */
 @QuarkusTest
-@TestProfile(BusyFunctionsTest.ShortLockWait.class)
+@TestProfile(OptionalPartsProfile.class)
 class BusyFunctionsTest {
-
-    public static class ShortLockWait implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("lightmem.consolidation.lock-timeout", "1s");
-        }
-    }
 
     @TestHTTPResource("/")
     URI root;

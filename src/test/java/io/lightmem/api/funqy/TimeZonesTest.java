@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lightmem.testing.McpHttpClient;
+import io.lightmem.testing.OptionalPartsProfile;
 import io.lightmem.v1.GetTimestampRequest;
 import io.lightmem.v1.GetTimestampResponse;
 import io.lightmem.v1.MemoryEntry;
@@ -18,7 +19,6 @@ import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -34,18 +34,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Time zones as a LightMem user expects them, the same on every transport (gRPC, HTTP functions,
  * CloudEvents, MCP): a time keeps the offset it was given and is printed, with its weekday, in it;
- * times without a zone are in lightmem.default-time-zone (Asia/Tokyo here); a date alone is that day.
+ * times without a zone are in lightmem.default-time-zone (Asia/Tokyo in {@link OptionalPartsProfile});
+ * a date alone is that day.
  */
 @QuarkusTest
-@TestProfile(TimeZonesTest.InTokyo.class)
+@TestProfile(OptionalPartsProfile.class)
 class TimeZonesTest {
-
-    public static class InTokyo implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("lightmem.default-time-zone", "Asia/Tokyo");
-        }
-    }
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;

@@ -9,24 +9,32 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.lightmem.testing.FreeGrpcPortResource;
+import io.lightmem.testing.FreeGrpcPortResource.GrpcPort;
 import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.RetrieveRequest;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged jar, started as a user starts it (production profile, gRPC on 9000), serves the
- * quick start and reports ready. Catches what only the packaging can break, such as class loading.
+ * The packaged jar, started as a user starts it (production profile), serves the quick start and
+ * reports ready. Catches what only the packaging can break, such as class loading. Its ports are free
+ * ones, so it runs beside a service started by deploy/local/run.sh.
  */
 @QuarkusIntegrationTest
+@WithTestResource(FreeGrpcPortResource.class)
 class PackagedApplicationIT {
+
+    @GrpcPort
+    int grpcPort;
 
     @Test
     void servesTheQuickStartOverGrpcAndIsReady() throws InterruptedException {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9000).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
             var memory = MemoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
             String userId = newUser();

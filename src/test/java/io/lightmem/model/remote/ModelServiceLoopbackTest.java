@@ -1,5 +1,7 @@
 package io.lightmem.model.remote;
 
+import static io.lightmem.testing.OptionalPartsProfile.CARS;
+import static io.lightmem.testing.OptionalPartsProfile.COOKING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -17,25 +19,19 @@ import io.lightmem.model.TokenCounter;
 import io.lightmem.segment.LightMemTopicSegmenter;
 import io.lightmem.segment.TopicSegmenter;
 import io.lightmem.segment.TopicSegmenter.Turn;
-import io.lightmem.testing.TinyAttentionEncoder;
-import io.lightmem.testing.TinyTokenClassifier;
+import io.lightmem.testing.OptionalPartsProfile;
 import io.lightmem.v1.CompressRequest;
 import io.lightmem.v1.EmbedRequest;
 import io.lightmem.v1.GetModelInfoRequest;
 import io.lightmem.v1.GetModelInfoResponse;
 import io.lightmem.v1.ModelServiceGrpc;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -46,46 +42,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The application as its own model service client, over real gRPC on loopback: the remote models
- * (what role api uses) give what the in-process models (roles all and models) give.
+ * (what role api uses) give what the in-process models (roles all and models) give. Every model is
+ * on: the embedder, a compressor and an attention encoder (OptionalPartsProfile).
  */
 @QuarkusTest
-@TestProfile(ModelServiceLoopbackTest.AllModels.class)
+@TestProfile(OptionalPartsProfile.class)
 class ModelServiceLoopbackTest {
-
-    static final List<String> COOKING = List.of(
-            "Tonight I am making fresh pasta with eggs and flour",
-            "The pasta dough should rest thirty minutes before rolling",
-            "I will serve it with tomato and basil sauce");
-    static final List<String> CARS = List.of(
-            "My car brakes started squeaking on the highway",
-            "The mechanic said my brake pads are worn out",
-            "New brake pads for the car cost two hundred dollars");
-
-    /** Every model on: the embedder, a compressor and an attention encoder (generated, written before start). */
-    public static class AllModels implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try {
-                TinyTokenClassifier.Files classifier = TinyTokenClassifier.builder()
-                        .token("Alice", 0.9).token("moved", 0.6).token("to", 0.1).token("Lisbon", 0.8)
-                        .token("in", 0.2).token("March", 0.7).token(".", 0.01).token(",", 0.01)
-                        .write(Files.createTempDirectory("lightmem-remote-compressor"));
-                TinyTokenClassifier.Files encoder = TinyAttentionEncoder.builder()
-                        .topic(COOKING.toArray(String[]::new))
-                        .topic(CARS.toArray(String[]::new))
-                        .write(Files.createTempDirectory("lightmem-remote-attention"));
-                return Map.of(
-                        "lightmem.pre-compress", "true",
-                        "lightmem.pre-compressor.model-path", classifier.model().toString(),
-                        "lightmem.pre-compressor.tokenizer-path", classifier.tokenizer().toString(),
-                        "lightmem.pre-compressor.rate", "0.5",
-                        "lightmem.topic-segmenter.model-path", encoder.model().toString(),
-                        "lightmem.topic-segmenter.tokenizer-path", encoder.tokenizer().toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 
     @ConfigProperty(name = "quarkus.grpc.server.test-port")
     int port;
@@ -153,7 +115,7 @@ class ModelServiceLoopbackTest {
     void smallBatchesGiveTheSameVectorsInOrder() {
         List<String> texts = texts().subList(0, 11);
         try (ModelServiceClient small = client(3, 384)) {
-            assertThat(small.batches(texts)).hasSize(4);
+            assertThat(TextBatches.of(texts, 3)).hasSize(4);
 
             List<float[]> viaService = small.embed(texts);
             List<float[]> local = embedder.embed(texts);

@@ -1,4 +1,4 @@
-package io.lightmem.api.grpc;
+package io.lightmem.retrieve;
 
 import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.newUser;
@@ -12,8 +12,9 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+/** Each user's memories are a scope of their own: retrieval never crosses into another user's (tenants: TenantNamespacesTest). */
 @QuarkusTest
-class TenantIsolationTest {
+class UserIsolationTest {
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;

@@ -1,34 +1,27 @@
-package io.lightmem.api.grpc;
+package io.lightmem.erase;
 
-import static io.lightmem.testing.Conversations.add;
+import static io.lightmem.testing.Conversations.fiveFacts;
 import static io.lightmem.testing.Conversations.newUser;
-import static io.lightmem.testing.Conversations.user;
+import static io.lightmem.testing.GrpcStatuses.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.lightmem.testing.Rows;
-import io.lightmem.v1.AddMemoryResponse;
 import io.lightmem.v1.DeleteMemoriesRequest;
 import io.lightmem.v1.DeleteMemoriesResponse;
-import io.lightmem.v1.GetMemoryRequest;
-import io.lightmem.v1.ListMemoriesRequest;
-import io.lightmem.v1.ListMemoriesResponse;
 import io.lightmem.v1.MemoryEntry;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The product surface around retrieval: get one memory, list them all, delete some, erase a user. */
+/** DeleteMemories: some memories by id, or everything a user left (erasure), and nothing of anyone else. */
 @QuarkusTest
-class MemoryCatalogTest {
+class MemoryDeletionTest {
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;
@@ -37,51 +30,7 @@ class MemoryCatalogTest {
     AgroalDataSource dataSource;
 
     private List<MemoryEntry> fiveMemories(String userId) {
-        AddMemoryResponse added = memory.addMemory(add(userId,
-                user("I run every morning.", "2024-01-01T07:00:00"),
-                user("My sister lives in Porto.", "2024-01-02T07:00:00"),
-                user("I am learning the cello.", "2024-01-03T07:00:00"),
-                user("I bought a red bicycle.", "2024-01-04T07:00:00"),
-                user("I work night shifts.", "2024-01-05T07:00:00")).toBuilder().setRequestId("five-memories").build());
-        return added.getEntriesList();
-    }
-
-    @Test
-    void aMemoryIsFoundByItsIdOnlyInItsOwnersScope() {
-        String owner = newUser();
-        MemoryEntry stored = fiveMemories(owner).get(1);
-
-        assertThat(memory.getMemory(GetMemoryRequest.newBuilder().setUserId(owner).setMemoryId(stored.getId()).build())
-                .getEntry().getMemory()).isEqualTo("My sister lives in Porto.");
-        assertStatus(() -> memory.getMemory(GetMemoryRequest.newBuilder().setUserId(newUser())
-                .setMemoryId(stored.getId()).build()), Status.Code.NOT_FOUND, "does not exist");
-        assertStatus(() -> memory.getMemory(GetMemoryRequest.newBuilder().setUserId(owner).setMemoryId("42").build()),
-                Status.Code.INVALID_ARGUMENT, "memory_id: '42' is not a memory id");
-    }
-
-    @Test
-    void listingPagesThroughEveryMemoryInTimeOrderWithoutCountingHits() {
-        String userId = newUser();
-        List<MemoryEntry> stored = fiveMemories(userId);
-
-        List<String> seen = new ArrayList<>();
-        List<Integer> pageSizes = new ArrayList<>();
-        String token = "";
-        do {
-            ListMemoriesResponse page = memory.listMemories(ListMemoriesRequest.newBuilder().setUserId(userId)
-                    .setPageSize(2).setPageToken(token).build());
-            page.getEntriesList().forEach(e -> seen.add(e.getId()));
-            pageSizes.add(page.getEntriesCount());
-            assertThat(page.getEntriesList()).allMatch(e -> e.getHitTime() == 0);
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
-
-        assertThat(pageSizes).containsExactly(2, 2, 1);
-        assertThat(seen).containsExactlyElementsOf(stored.stream().map(MemoryEntry::getId).toList());
-        assertStatus(() -> memory.listMemories(ListMemoriesRequest.newBuilder().setUserId(userId)
-                .setPageToken("not-a-token").build()), Status.Code.INVALID_ARGUMENT, "page_token");
-        assertStatus(() -> memory.listMemories(ListMemoriesRequest.newBuilder().setUserId(userId)
-                .setPageSize(1001).build()), Status.Code.INVALID_ARGUMENT, "page_size");
+        return memory.addMemory(fiveFacts(userId)).getEntriesList();
     }
 
     @Test
@@ -144,12 +93,5 @@ class MemoryCatalogTest {
     private int count(String table, String userId) {
         return Integer.parseInt(Rows.strings(dataSource, "SELECT count(*) FROM " + table + " WHERE user_id = ?", userId)
                 .get(0));
-    }
-
-    private static void assertStatus(Runnable call, Status.Code code, String message) {
-        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, call::run);
-        assertThat(error).as("expected " + code).isNotNull();
-        assertThat(error.getStatus().getCode()).isEqualTo(code);
-        assertThat(error.getStatus().getDescription()).contains(message);
     }
 }

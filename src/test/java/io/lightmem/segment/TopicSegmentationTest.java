@@ -1,4 +1,4 @@
-package io.lightmem.api.grpc;
+package io.lightmem.segment;
 
 import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.assistant;
@@ -7,7 +7,7 @@ import static io.lightmem.testing.Conversations.user;
 import static io.lightmem.testing.ScriptedLlmServer.Reply.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.testing.LlmProfile;
+import io.lightmem.testing.LlmEveryStageProfile;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.v1.AddMemoryRequest;
@@ -17,20 +17,15 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** lightmem.topic-segment: turns are grouped by topic, and the extraction prompt has a header per topic. */
+/**
+ * lightmem.topic-segment: turns are grouped by topic, and the extraction prompt has a header per topic
+ * (LlmEveryStageProfile: a segmenter buffer of 60 tokens; facts carry metadata).
+ */
 @QuarkusTest
-@TestProfile(TopicSegmentationTest.Segmenting.class)
+@TestProfile(LlmEveryStageProfile.class)
 class TopicSegmentationTest {
-
-    public static class Segmenting extends LlmProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("lightmem.topic-segment", "true", "lightmem.topic-segmenter.buffer-len", "60");
-        }
-    }
 
     private static final List<String[]> TURNS = List.of(
             new String[] {"I am making fresh pasta tonight with eggs and flour.", "Homemade pasta is lovely."},
@@ -57,8 +52,10 @@ class TopicSegmentationTest {
             assertThat(added.getLlmCalls()).isZero();
         }
         llm.enqueue(answer("""
-                {"data": [{"source_id": 0, "fact": "User made fresh pasta on 1 July 2024."},
-                          {"source_id": 4, "fact": "User's car needs new brake pads."}]}"""));
+                {"data": [{"source_id": 0, "fact": "User made fresh pasta on 1 July 2024.", "category": "activity",
+                           "keywords": ["pasta"], "entities": []},
+                          {"source_id": 4, "fact": "User's car needs new brake pads.", "category": "possession",
+                           "keywords": ["brake pads"], "entities": []}]}"""));
 
         AddMemoryResponse extracted = memory.addMemory(AddMemoryRequest.newBuilder().setUserId(userId)
                 .addMessages(user("Thanks for listening.", "2024-07-07T19:00:00")).setForceExtract(true).build());

@@ -1,4 +1,4 @@
-package io.lightmem.api.grpc;
+package io.lightmem.model.remote;
 
 import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.newUser;

@@ -1,4 +1,4 @@
-package io.lightmem.api.grpc;
+package io.lightmem.ingest;
 
 import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.assistant;
@@ -28,7 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short-term buffer (SPEC 1.4): each add is one topic segment; segments wait in the message
+ * The short-term buffer (docs/design.md, "Short-term buffer and extraction"): each add is one topic segment; segments
+ * wait in the message
  * log until the next one would pass lightmem.extract-threshold tokens, then go to the LLM in one call.
  */
 @QuarkusTest

@@ -1,4 +1,4 @@
-package io.lightmem.api.grpc;
+package io.lightmem.extract;
 
 import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.newUser;
@@ -6,7 +6,7 @@ import static io.lightmem.testing.Conversations.user;
 import static io.lightmem.testing.ScriptedLlmServer.Reply.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.testing.LlmProfile;
+import io.lightmem.testing.LlmEveryStageProfile;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.v1.AddMemoryResponse;
@@ -16,20 +16,15 @@ import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** lightmem.metadata-generate: the LLM's category, keywords and entities are stored and filterable. */
+/**
+ * lightmem.metadata-generate (on in LlmEveryStageProfile): the LLM's category, keywords and entities are
+ * stored and filterable.
+ */
 @QuarkusTest
-@TestProfile(MetadataGenerationTest.WithMetadata.class)
+@TestProfile(LlmEveryStageProfile.class)
 class MetadataGenerationTest {
-
-    public static class WithMetadata extends LlmProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("lightmem.metadata-generate", "true");
-        }
-    }
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;

@@ -1,4 +1,4 @@
-package io.lightmem.model;
+package io.lightmem.config;
 
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;

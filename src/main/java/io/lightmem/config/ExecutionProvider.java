@@ -1,4 +1,4 @@
-package io.lightmem.model;
+package io.lightmem.config;
 
 /** Where ONNX Runtime runs a model. */
 public enum ExecutionProvider {

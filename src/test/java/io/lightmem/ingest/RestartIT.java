@@ -1,4 +1,4 @@
-package io.lightmem.api.grpc;
+package io.lightmem.ingest;
 
 import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;

@@ -1,4 +1,4 @@
--- Times keep the offset their caller gave (README, "Time zones"): time_stamp holds the instant, and
+-- Times keep the offset their caller gave (docs/design.md, "Messages and normalization"): time_stamp holds the instant, and
 -- utc_offset the offset in seconds east of UTC in which the caller wrote it, so that
 -- "2024-01-15T01:30:00+09:00" is printed as 2024-01-15T01:30:00.000 Mon, its speaker's Monday, and not
 -- as the Sunday it is in UTC. Rows written before this migration were written (and printed) in UTC.

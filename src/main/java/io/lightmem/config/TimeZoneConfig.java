@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.ZoneId;
 
-/** {@code lightmem.default-time-zone}: the zone of time stamps written without one (README, "Time zones"). */
+/** {@code lightmem.default-time-zone}: the zone of time stamps written without one (docs/design.md, "Messages and normalization"). */
 @ConfigMapping(prefix = "lightmem")
 public interface TimeZoneConfig {
 

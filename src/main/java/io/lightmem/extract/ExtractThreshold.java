@@ -5,7 +5,8 @@ import org.eclipse.microprofile.config.spi.Converter;
 
 /**
  * {@code lightmem.extract-threshold}: the short-term buffer's token budget, written as tokens
- * ({@code 512}) or, as LightMem writes it, as a fraction ({@code 0.1}; README "LightMem configuration").
+ * ({@code 512}) or, as LightMem writes it, as a fraction ({@code 0.1}; docs/design.md, "Decisions
+ * where LightMem leaves a choice").
  * LightMem documents extract_threshold as a value in [0, 1] where higher means more conservative
  * extraction, but its buffer ignores it and always holds 512 tokens; a fraction f here is
  * round(f × {@value #TOKENS_PER_UNIT}) tokens, so LightMem's examples (0.1) keep LightMem's 512, and a

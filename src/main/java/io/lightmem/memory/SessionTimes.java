@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The time formats LightMem accepts, and the one it prints (README, "Time zones"). A time keeps the
+ * The time formats LightMem accepts, and the one it prints (docs/design.md, "Messages and normalization"). A time keeps the
  * offset the caller gave: "2024-01-15T01:30:00+09:00" is printed as 2024-01-15T01:30:00.000 Mon,
  * the speaker's Monday, though it is Sunday in UTC. A time without a zone is taken in the
  * deployment's default zone (lightmem.default-time-zone); a date alone is the start of that day.

@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Reads a user's memories out, oldest first, page by page, each with its history; then the memories
- * consolidation deleted that undo can still restore, as their history alone (README, "Export and import").
+ * consolidation deleted that undo can still restore, as their history alone (docs/design.md, "Export and import").
  */
 @ApplicationScoped
 public class MemoryExporter {

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Writes exported memories into a user (README, "Export and import"): idempotent (a memory the user
+ * Writes exported memories into a user (docs/design.md, "Export and import"): idempotent (a memory the user
  * has is left as it is), keeping ids, times and history, with vectors from the export when they are
  * this instance's model's and computed again otherwise. Holds the user's ingest and consolidation
  * locks, so no add, run or erasure of that user interleaves, and writes everything in one transaction.

@@ -30,7 +30,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A user's memories as data (export and import, README "Export and import"): memory_entry rows with
+ * A user's memories as data (docs/design.md, "Export and import"): memory_entry rows with
  * their vectors, and memory_history with the snapshots undo restores. Reads page by page; an import
  * is written in one transaction.
  */

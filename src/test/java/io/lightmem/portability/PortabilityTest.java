@@ -14,7 +14,6 @@ import io.grpc.StatusRuntimeException;
 import io.lightmem.testing.Rows;
 import io.lightmem.v1.AddMemoryRequest;
 import io.lightmem.v1.DeleteMemoriesRequest;
-import io.lightmem.v1.ExportMemoriesRequest;
 import io.lightmem.v1.ExportMemoriesResponse;
 import io.lightmem.v1.ImportMemoriesRequest;
 import io.lightmem.v1.ImportMemoriesResponse;
@@ -47,7 +46,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -245,20 +243,11 @@ class PortabilityTest {
     // ---- export, import
 
     private List<ExportMemoriesResponse> exportAll(String userId, boolean withVectors) {
-        List<ExportMemoriesResponse> exported = new ArrayList<>();
-        Iterator<ExportMemoriesResponse> stream = export.exportMemories(ExportMemoriesRequest.newBuilder()
-                .setUserId(userId).setIncludeEmbeddings(withVectors).build());
-        stream.forEachRemaining(exported::add);
-        return exported;
+        return Transfers.exportAll(export, userId, withVectors);
     }
 
     private ImportMemoriesResponse importAll(String userId, List<ExportMemoriesResponse> exported) {
-        List<ImportMemoriesRequest> requests = new ArrayList<>();
-        for (ExportMemoriesResponse line : exported) {
-            requests.add(ImportMemoriesRequest.newBuilder().setUserId(requests.isEmpty() ? userId : "")
-                    .setMemory(line.getMemory()).build());
-        }
-        return portability.importMemories(Multi.createFrom().iterable(requests)).await().atMost(Duration.ofMinutes(5));
+        return Transfers.importAll(portability, userId, exported);
     }
 
     private ListMemoriesResponse list(String userId) {
@@ -279,8 +268,10 @@ class PortabilityTest {
         Map<String, List<Answer>> answers = new LinkedHashMap<>();
         for (RetrieveStrategy strategy : strategies) {
             for (String question : questions) {
+                // The widest HNSW candidate list: the index is approximate, and a re-inserted memory may sit
+                // elsewhere in its graph; hybrid fuses the ranks of 50 candidates, so they must be the exact ones.
                 RetrieveResponse found = memory.retrieve(RetrieveRequest.newBuilder().setUserId(userId)
-                        .setQuery(question).setLimit(10).setStrategy(strategy).build());
+                        .setQuery(question).setLimit(10).setStrategy(strategy).setEfSearch(1000).build());
                 List<Answer> answer = new ArrayList<>();
                 for (RetrievedMemory retrieved : found.getMemoriesList()) {
                     MemoryEntry entry = retrieved.getEntry();

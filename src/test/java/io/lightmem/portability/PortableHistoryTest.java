@@ -17,9 +17,7 @@ import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.v1.ConstructUpdateQueueRequest;
 import io.lightmem.v1.DeleteMemoriesRequest;
-import io.lightmem.v1.ExportMemoriesRequest;
 import io.lightmem.v1.ExportMemoriesResponse;
-import io.lightmem.v1.ImportMemoriesRequest;
 import io.lightmem.v1.ImportMemoriesResponse;
 import io.lightmem.v1.ListHistoryRequest;
 import io.lightmem.v1.MemoryChange;
@@ -31,10 +29,7 @@ import io.lightmem.v1.UndoChangeRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,18 +152,11 @@ class PortableHistoryTest {
     }
 
     private List<ExportMemoriesResponse> exportAll(String userId, boolean withVectors) {
-        List<ExportMemoriesResponse> exported = new ArrayList<>();
-        export.exportMemories(ExportMemoriesRequest.newBuilder().setUserId(userId).setIncludeEmbeddings(withVectors)
-                .build()).forEachRemaining(exported::add);
-        return exported;
+        return Transfers.exportAll(export, userId, withVectors);
     }
 
     private ImportMemoriesResponse importAll(String userId, List<ExportMemoriesResponse> exported) {
-        List<ImportMemoriesRequest> requests = new ArrayList<>();
-        for (ExportMemoriesResponse line : exported) {
-            requests.add(ImportMemoriesRequest.newBuilder().setUserId(userId).setMemory(line.getMemory()).build());
-        }
-        return portability.importMemories(Multi.createFrom().iterable(requests)).await().atMost(Duration.ofMinutes(2));
+        return Transfers.importAll(portability, userId, exported);
     }
 
     private Map<String, Object> row(String id) {

@@ -106,7 +106,8 @@ final class JsonMapping {
 
     static Messages.MemoryEntry entry(io.lightmem.memory.MemoryEntry entry) {
         return new Messages.MemoryEntry(entry.id().toString(), entry.userId(), entry.memory(), entry.originalMemory(),
-                entry.timeStamp().toInstant(), entry.weekday(), entry.speakerId(), entry.speakerName(), entry.category(),
+                entry.timeStamp().toInstant(), entry.weekday(), entry.speakerId(), entry.speakerName(),
+                entry.category(),
                 entry.subcategory(), entry.hitTime(), entry.formatted(), entry.sources(), entry.keywords(),
                 entry.entities(), entry.compressedMemory(), duration(entry.timeStamp().getOffset().getTotalSeconds()));
     }

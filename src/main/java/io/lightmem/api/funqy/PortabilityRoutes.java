@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Export and import over plain HTTP, as JSON lines (README, "Export and import"): the messages of
+ * Export and import over plain HTTP, as JSON lines (docs/design.md, "Export and import"): the messages of
  * lightmem.v1.PortabilityService in the proto JSON mapping (snake_case names), one per line. Not
  * Funqy functions: a function answers with one JSON value, an export is a stream. POST only, and
  * failures are the functions' problem bodies.
@@ -72,7 +72,8 @@ public class PortabilityRoutes {
 
     void install(@Observes Router router) {
         for (String operation : List.of(EXPORT, IMPORT)) {
-            router.route("/" + operation).order(FunctionRoutes.GUARD_ORDER).handler(context -> onlyPost(context, operation));
+            router.route("/" + operation).order(FunctionRoutes.GUARD_ORDER)
+                    .handler(context -> onlyPost(context, operation));
         }
         router.post("/" + EXPORT).blockingHandler(this::export, false);
         router.post("/" + IMPORT).blockingHandler(this::importLines, false);
@@ -199,11 +200,6 @@ public class PortabilityRoutes {
     }
 
     private void answer(RoutingContext context, Problem problem) {
-        try {
-            context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(json.writeValueAsBytes(problem)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            context.fail(problem.status(), e);
-        }
+        FunctionRoutes.answer(context, problem, json);
     }
 }

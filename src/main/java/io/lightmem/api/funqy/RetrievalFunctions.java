@@ -35,8 +35,9 @@ public class RetrievalFunctions {
     @Funq("Retrieve")
     public RetrieveResponse retrieve(RetrieveRequest request) {
         JsonMapping.required(request, "Retrieve");
-        MemorySearch.Result found = search.retrieve(callers.owner(request.userId(), Permission.MEMORIES_READ), request.query(), request.limit(),
-                JsonMapping.filter(request.filter(), timeZone.defaultTimeZone()), JsonMapping.strategy(request.strategy()), request.efSearch());
+        MemorySearch.Result found = search.retrieve(callers.owner(request.userId(), Permission.MEMORIES_READ),
+                request.query(), request.limit(), JsonMapping.filter(request.filter(), timeZone.defaultTimeZone()),
+                JsonMapping.strategy(request.strategy()), request.efSearch());
         List<RetrievedMemory> memories = found.memories().stream()
                 .map(scored -> new RetrievedMemory(JsonMapping.entry(scored.entry()), scored.similarity()))
                 .toList();

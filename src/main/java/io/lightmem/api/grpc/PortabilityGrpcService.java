@@ -19,7 +19,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.ArrayList;
 import java.util.List;
 
-/** gRPC front of export and import (README, "Export and import"); the work is in io.lightmem.portability. */
+/** gRPC front of export and import (docs/design.md, "Export and import"); the work is in io.lightmem.portability. */
 @GrpcService
 @Blocking
 public class PortabilityGrpcService implements PortabilityService {

@@ -1,21 +1,33 @@
 package io.lightmem.api;
 
+import io.lightmem.config.ConfigFileReport;
+import io.lightmem.config.LightMemConfigFileSource;
+import io.lightmem.config.LlmEnvironment;
+import io.lightmem.config.TimeZoneConfig;
 import io.lightmem.config.Urls;
 import io.lightmem.extract.MemoryManager;
+import io.lightmem.memory.SessionTimes;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * What ShowInstance reports: the effective value of every {@code lightmem.*} setting on an explicit
- * allow-list of settings that hold no secret, URLs without their user-info. A setting on neither
- * list is not shown (InstanceInfoTest makes every new setting choose a list).
+ * What the instance calls report: the effective value of every {@code lightmem.*} setting on an
+ * explicit allow-list of settings that hold no secret, URLs without their user-info (ShowInstance),
+ * and the time now as memories carry it (GetTimestamp). A secret is never shown; one taken from a
+ * LightMem user's environment variable or configuration file shows only where it came from. A
+ * setting on neither list is not shown (InstanceInfoTest makes every new setting choose a list).
  */
 @ApplicationScoped
 public class InstanceInfo {
+
+    static final String MASK = "****";
 
     /** Settings that are never shown, whatever their value. */
     static final Set<String> SECRET = Set.of(
@@ -26,6 +38,8 @@ public class InstanceInfo {
     /** Settings shown with their effective value. */
     static final Set<String> SHOWN = Set.of(
             "lightmem.role",
+            "lightmem.config-file",
+            "lightmem.default-time-zone",
             "lightmem.messages-use",
             "lightmem.pre-compress",
             "lightmem.pre-compressor.model-path",
@@ -118,25 +132,64 @@ public class InstanceInfo {
     private final Config config;
     private final MemoryManager memoryManager;
     private final String version;
+    private final TimeZoneConfig timeZone;
+    private final Clock clock = Clock.systemUTC();
 
     public InstanceInfo(Config config, MemoryManager memoryManager,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
+            TimeZoneConfig timeZone) {
+        this.timeZone = timeZone;
         this.config = config;
         this.memoryManager = memoryManager;
         this.version = version;
     }
 
+    /**
+     * The effective lightmem.* configuration; a secret is masked, with where it came from when that is
+     * not a lightmem.* property: "**** (from OPENAI_API_KEY)".
+     */
     public Map<String, String> effectiveConfig() {
         Map<String, String> effective = new TreeMap<>();
+        Map<String, String> sources = configSources();
         for (String name : config.getPropertyNames()) {
             // A list may be set element by element: name[0], name[1], ...
-            if (SHOWN.contains(name.replaceFirst("\\[\\d+]$", ""))) {
+            String setting = name.replaceFirst("\\[\\d+]$", "");
+            if (SHOWN.contains(setting)) {
                 config.getOptionalValue(name, String.class)
                         .ifPresent(value -> effective.put(name, Urls.withoutUserInfo(value)));
+            } else if (SECRET.contains(setting) && sources.containsKey(name)) {
+                effective.put(name, MASK + " (from " + sources.get(name) + ")");
             }
         }
         effective.put("lightmem.memory-manager.model-name", memoryManager.name());
         return effective;
+    }
+
+    /**
+     * Where the values not set as lightmem.* properties come from: an environment variable of a
+     * LightMem user ("OPENAI_API_KEY") or a key of the LightMem configuration file ("lightmem.config-file
+     * extract_threshold").
+     */
+    public Map<String, String> configSources() {
+        Map<String, String> sources = new TreeMap<>();
+        Map<String, String> fileKeys = ConfigFileReport.fileSource(config)
+                .map(file -> file.mapping().origins()).orElse(Map.of());
+        for (String name : config.getPropertyNames()) {
+            if (!name.startsWith("lightmem.")) {
+                continue;
+            }
+            ConfigValue value = config.getConfigValue(name);
+            String source = value == null ? null : value.getSourceName();
+            if (source == null) {
+                continue;
+            }
+            if (source.startsWith(LlmEnvironment.SOURCE_PREFIX)) {
+                sources.put(name, source.substring(LlmEnvironment.SOURCE_PREFIX.length()));
+            } else if (source.startsWith(LightMemConfigFileSource.NAME_PREFIX) && fileKeys.containsKey(name)) {
+                sources.put(name, "lightmem.config-file " + fileKeys.get(name));
+            }
+        }
+        return sources;
     }
 
     public String memoryManager() {
@@ -145,5 +198,10 @@ public class InstanceInfo {
 
     public String version() {
         return version;
+    }
+
+    /** Now, in lightmem.default-time-zone. */
+    public OffsetDateTime now() {
+        return SessionTimes.now(clock, timeZone.defaultTimeZone());
     }
 }

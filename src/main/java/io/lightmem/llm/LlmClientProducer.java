@@ -31,7 +31,8 @@ public class LlmClientProducer {
         MemoryManagerConfig.Configs configs = manager.configs();
         String apiKey = configs.apiKey().filter(k -> !k.isBlank()).orElse(null);
         if (apiKey == null && backend.needsApiKey()) {
-            throw new IllegalStateException("lightmem.memory-manager.configs.api-key is required for the " + backend
+            throw new IllegalStateException("lightmem.memory-manager.configs.api-key (or " + backend.name()
+                    .toUpperCase(java.util.Locale.ROOT) + "_API_KEY) is required for the " + backend
                     + " memory manager (or set lightmem.memory-manager.model-name=none to run without an LLM)");
         }
         String baseUrl = configs.baseUrl().orElse(backend.defaultBaseUrl());

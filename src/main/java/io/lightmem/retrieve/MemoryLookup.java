@@ -68,7 +68,7 @@ public class MemoryLookup {
     }
 
     private static double epochSeconds(MemoryEntry entry) {
-        return entry.timeStamp().getEpochSecond() + entry.timeStamp().getNano() / 1e9;
+        return entry.timeStamp().toEpochSecond() + entry.timeStamp().getNano() / 1e9;
     }
 
     /** Where a page ended: the last entry's id and (approximate) time, opaque to callers. */

@@ -33,6 +33,7 @@ import io.lightmem.v1.ListMemoriesRequest;
 import io.lightmem.v1.MemoryEntry;
 import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.ModelServiceGrpc;
+import io.lightmem.v1.PortabilityServiceGrpc;
 import io.lightmem.v1.RetrieveRequest;
 import io.lightmem.v1.RevokeApiKeyRequest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -84,7 +85,7 @@ class GrpcAuthenticationTest {
     @Test
     void theCatalogCoversEveryRpcTheServicesOffer() {
         Set<String> offered = Stream.of(MemoryServiceGrpc.getServiceDescriptor(), AdminServiceGrpc.getServiceDescriptor(),
-                        ModelServiceGrpc.getServiceDescriptor())
+                        ModelServiceGrpc.getServiceDescriptor(), PortabilityServiceGrpc.getServiceDescriptor())
                 .flatMap(service -> service.getMethods().stream()).map(MethodDescriptor::getFullMethodName)
                 .collect(Collectors.toSet());
 
@@ -178,6 +179,7 @@ class GrpcAuthenticationTest {
         assertThat(b.memory().retrieve(RetrieveRequest.newBuilder().setUserId(sameUser).setQuery("locker code 4711")
                 .setLimit(100).build()).getMemoriesList()).isEmpty();
         assertThat(memories(b, sameUser)).isEmpty();
+        assertThat(b.export(sameUser)).isEmpty();
         assertThat(new Rpc("get", null, false, (s, u) -> b.memory().getMemory(GetMemoryRequest.newBuilder()
                 .setUserId(sameUser).setMemoryId(secret.getId()).build())).status(null, null))
                 .isEqualTo(Status.Code.NOT_FOUND);

@@ -30,29 +30,83 @@ import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.v1.ModelServiceGrpc;
 import io.lightmem.v1.ModelServiceGrpc.ModelServiceBlockingStub;
+import io.lightmem.v1.ExportMemoriesRequest;
+import io.lightmem.v1.ExportMemoriesResponse;
+import io.lightmem.v1.ImportMemoriesRequest;
+import io.lightmem.v1.ImportMemoriesResponse;
 import io.lightmem.v1.OfflineUpdateRequest;
+import io.lightmem.v1.PortabilityServiceGrpc;
+import io.lightmem.v1.PortabilityServiceGrpc.PortabilityServiceBlockingStub;
+import io.lightmem.v1.PortabilityServiceGrpc.PortabilityServiceStub;
 import io.lightmem.v1.RetrieveRequest;
 import io.lightmem.v1.RevokeApiKeyRequest;
 import io.lightmem.v1.ShowInstanceRequest;
 import io.lightmem.v1.UndoChangeRequest;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * Every RPC of the three services, each with a request it can serve, for checks that must hold for all
+ * Every RPC of the four services, each with a request it can serve, for checks that must hold for all
  * of them. A call's status is what the checks look at.
  */
 final class GrpcCalls {
 
     /** The stubs of one caller. */
     record Stubs(MemoryServiceBlockingStub memory, AdminServiceBlockingStub admin, ModelServiceBlockingStub models,
-            String tenant) {
+            PortabilityServiceBlockingStub exports, PortabilityServiceStub imports, String tenant) {
 
         static Stubs of(ManagedChannel channel, String credential, String tenant) {
             return new Stubs(Credentials.bearer(MemoryServiceGrpc.newBlockingStub(channel), credential),
                     Credentials.bearer(AdminServiceGrpc.newBlockingStub(channel), credential),
-                    Credentials.bearer(ModelServiceGrpc.newBlockingStub(channel), credential), tenant);
+                    Credentials.bearer(ModelServiceGrpc.newBlockingStub(channel), credential),
+                    Credentials.bearer(PortabilityServiceGrpc.newBlockingStub(channel), credential),
+                    Credentials.bearer(PortabilityServiceGrpc.newStub(channel), credential), tenant);
+        }
+
+        /** The user's memories as an export streams them (the stream read to its end). */
+        List<ExportMemoriesResponse> export(String userId) {
+            List<ExportMemoriesResponse> exported = new ArrayList<>();
+            exports.withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .exportMemories(ExportMemoriesRequest.newBuilder().setUserId(userId).build())
+                    .forEachRemaining(exported::add);
+            return exported;
+        }
+
+        /** Imports nothing into the user: the stream is its first message alone. */
+        ImportMemoriesResponse importNothing(String userId) {
+            CompletableFuture<ImportMemoriesResponse> answer = new CompletableFuture<>();
+            StreamObserver<ImportMemoriesRequest> requests = imports.withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .importMemories(new StreamObserver<>() {
+                        @Override
+                        public void onNext(ImportMemoriesResponse response) {
+                            answer.complete(response);
+                        }
+
+                        @Override
+                        public void onError(Throwable failure) {
+                            answer.completeExceptionally(failure);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            requests.onNext(ImportMemoriesRequest.newBuilder().setUserId(userId).build());
+            requests.onCompleted();
+            try {
+                return answer.get(90, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof StatusRuntimeException status ? status : new IllegalStateException(e);
+            } catch (InterruptedException | TimeoutException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -114,6 +168,10 @@ final class GrpcCalls {
             // Erases the caller's own tenant: every test works in tenants of its own.
             admin("EraseTenant", (s, u) -> s.admin().eraseTenant(EraseTenantRequest.newBuilder().setTenantId(s.tenant())
                     .build())),
+            new Rpc("lightmem.v1.PortabilityService/ExportMemories", Permission.MEMORIES_READ, true,
+                    (s, u) -> s.export(u)),
+            new Rpc("lightmem.v1.PortabilityService/ImportMemories", Permission.MEMORIES_WRITE, true,
+                    (s, u) -> s.importNothing(u)),
             admin("ListAuditLog", (s, u) -> s.admin().listAuditLog(ListAuditLogRequest.getDefaultInstance())),
             models("GetModelInfo", (s, u) -> s.models().getModelInfo(GetModelInfoRequest.getDefaultInstance())),
             models("Embed", (s, u) -> s.models().embed(EmbedRequest.newBuilder().addTexts("bees").build())),

@@ -217,6 +217,34 @@ class HttpAuthenticationTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void exportAndImportNeedACredentialWithTheirScopeAndStayInTheCallersTenant() {
+        String tenantA = newTenant();
+        String tenantB = newTenant();
+        String ofA = issue(tenantA, null, Credentials.ALL_SCOPES);
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        assertThat(HttpCalls.post(port, "/AddMemory", ofA, json, "{\"user_id\": \"alice\", \"messages\": [{\"role\":"
+                + " \"user\", \"content\": \"My locker code is 4711.\", \"time_stamp\": \"2024-02-01T08:00:00\"}]}")
+                .status()).isEqualTo(200);
+        String exportAlice = "{\"user_id\": \"alice\"}";
+
+        assertThat(HttpCalls.post(port, "/ExportMemories", null, json, exportAlice).status()).isEqualTo(401);
+        assertThat(HttpCalls.post(port, "/ImportMemories?user_id=alice", null, Map.of(), "").status()).isEqualTo(401);
+        assertThat(HttpCalls.post(port, "/ExportMemories", issue(tenantA, null, List.of("memories:write")), json,
+                exportAlice).status()).isEqualTo(403);
+        assertThat(HttpCalls.post(port, "/ImportMemories?user_id=alice", issue(tenantA, null, List.of("memories:read")),
+                Map.of(), "").status()).isEqualTo(403);
+
+        Answer own = HttpCalls.post(port, "/ExportMemories", ofA, json, exportAlice);
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.body()).contains("My locker code is 4711.");
+        // The same user id in another tenant is another user: nothing of tenant A's alice.
+        Answer foreign = HttpCalls.post(port, "/ExportMemories", issue(tenantB, null, Credentials.ALL_SCOPES), json,
+                exportAlice);
+        assertThat(foreign.status()).isEqualTo(200);
+        assertThat(foreign.body()).doesNotContain("4711");
+    }
+
     // ---- helpers
 
     private List<String> listed(String credential, String userId) {

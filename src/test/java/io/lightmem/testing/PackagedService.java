@@ -46,7 +46,13 @@ public final class PackagedService implements AutoCloseable {
      * free ones unless the properties set quarkus.grpc.server.port / quarkus.http.port.
      */
     public static PackagedService start(Map<String, String> properties, String logName) throws Exception {
-        return start(properties, logName, "/q/health/ready");
+        return start(properties, Map.of(), logName, "/q/health/ready");
+    }
+
+    /** As {@link #start(Map, String)}, with these environment variables added to the inherited ones. */
+    public static PackagedService start(Map<String, String> properties, Map<String, String> environment, String logName)
+            throws Exception {
+        return start(properties, environment, logName, "/q/health/ready");
     }
 
     /**
@@ -54,10 +60,11 @@ public final class PackagedService implements AutoCloseable {
      * on is away and it is expected to stay unready.
      */
     public static PackagedService launch(Map<String, String> properties, String logName) throws Exception {
-        return start(properties, logName, "/q/health/live");
+        return start(properties, Map.of(), logName, "/q/health/live");
     }
 
-    private static PackagedService start(Map<String, String> properties, String logName, String until)
+    private static PackagedService start(Map<String, String> properties, Map<String, String> environment,
+            String logName, String until)
             throws Exception {
         int grpcPort = properties.containsKey("quarkus.grpc.server.port")
                 ? Integer.parseInt(properties.get("quarkus.grpc.server.port")) : freePort();
@@ -75,7 +82,9 @@ public final class PackagedService implements AutoCloseable {
         });
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/" + logName + "-" + System.nanoTime() + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!answers200(httpPort, until)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {

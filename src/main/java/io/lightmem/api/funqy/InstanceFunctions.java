@@ -9,8 +9,7 @@ import io.lightmem.auth.Callers;
 import io.lightmem.memory.SessionTimes;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Singleton;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /** GetTimestamp and ShowInstance as functions; their request is the empty object {}. */
 @Singleton
@@ -18,7 +17,6 @@ public class InstanceFunctions {
 
     private final InstanceInfo instance;
     private final Callers callers;
-    private final Clock clock = Clock.systemUTC();
 
     public InstanceFunctions(InstanceInfo instance, Callers callers) {
         this.instance = instance;
@@ -30,14 +28,15 @@ public class InstanceFunctions {
     @Funq("GetTimestamp")
     public GetTimestampResponse getTimestamp(GetTimestampRequest request) {
         callers.current();
-        Instant now = clock.instant();
+        OffsetDateTime now = instance.now();
         return new GetTimestampResponse(SessionTimes.format(now), SessionTimes.weekday(now),
-                now.getEpochSecond() + now.getNano() / 1e9);
+                now.toEpochSecond() + now.getNano() / 1e9);
     }
 
     @Funq("ShowInstance")
     public ShowInstanceResponse showInstance(ShowInstanceRequest request) {
         callers.current();
-        return new ShowInstanceResponse(instance.effectiveConfig(), instance.version(), instance.memoryManager());
+        return new ShowInstanceResponse(instance.effectiveConfig(), instance.version(), instance.memoryManager(),
+                instance.configSources());
     }
 }

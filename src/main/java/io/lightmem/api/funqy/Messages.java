@@ -48,10 +48,13 @@ public final class Messages {
     public record MemoryEntry(String id, String userId, String memory, String originalMemory, Instant timeStamp,
             String weekday, String speakerId, String speakerName, String category, String subcategory, int hitTime,
             String formatted, List<String> sources, List<String> keywords, List<String> entities,
-            String compressedMemory) {
+            String compressedMemory, String utcOffset) {
     }
 
-    /** time_from / time_to: ISO-8601, as message time stamps ("2024-01-15T10:30:00Z"; no zone means UTC). */
+    /**
+     * time_from / time_to: ISO-8601, as message time stamps ("2024-01-15T10:30:00Z"; without a zone, in
+     * lightmem.default-time-zone).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RetrieveFilter(String timeFrom, String timeTo, String speakerName, String category) {
     }
@@ -119,7 +122,8 @@ public final class Messages {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ShowInstanceResponse(Map<String, String> config, String version, String memoryManager) {
+    public record ShowInstanceResponse(Map<String, String> config, String version, String memoryManager,
+            Map<String, String> configSources) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -50,8 +50,7 @@ import io.lightmem.v1.UndoChangeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,7 +71,6 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
     private final MemoryLookup lookup;
     private final MemoryEraser eraser;
     private final Admission admission;
-    private final Clock clock;
     private final Callers callers;
 
     public MemoryGrpcService(Admission admission, MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
@@ -89,7 +87,6 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
         this.lookup = lookup;
         this.eraser = eraser;
         this.admission = admission;
-        this.clock = Clock.systemUTC();
     }
 
     /** Requests whose strings are not valid UTF-8 are refused naming the field ({@link Utf8Requests}). */
@@ -240,11 +237,11 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
     public Uni<GetTimestampResponse> getTimestamp(GetTimestampRequest request) {
         return call(() -> {
             callers.current();
-            Instant now = clock.instant();
+            OffsetDateTime now = instance.now();
             return GetTimestampResponse.newBuilder()
                     .setTimeStamp(SessionTimes.format(now))
                     .setWeekday(SessionTimes.weekday(now))
-                    .setEpochSeconds(now.getEpochSecond() + now.getNano() / 1e9)
+                    .setEpochSeconds(now.toEpochSecond() + now.getNano() / 1e9)
                     .build();
         });
     }
@@ -255,6 +252,7 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
             callers.current();
             return ShowInstanceResponse.newBuilder()
                     .putAllConfig(instance.effectiveConfig())
+                    .putAllConfigSources(instance.configSources())
                     .setVersion(instance.version())
                     .setMemoryManager(instance.memoryManager())
                     .build();

@@ -11,15 +11,16 @@ import io.lightmem.model.remote.ModelServiceConfig;
 import io.lightmem.v1.AdminServiceGrpc;
 import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.ModelServiceGrpc;
+import io.lightmem.v1.PortabilityServiceGrpc;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
 
 /**
  * Turns away, with UNIMPLEMENTED and the reason, the calls of a service this instance's role does
- * not serve: MemoryService in role models (no database there), ModelService in role api (its
- * models are themselves remote) and in role all unless lightmem.models.serve (an internal service
- * stays off the public port), AdminService in role models. Health and reflection always pass.
+ * not serve: MemoryService, PortabilityService and AdminService in role models (no database
+ * there), ModelService in role api (its models are themselves remote) and in role all unless
+ * lightmem.models.serve (an internal service stays off the public port). Health and reflection always pass.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -47,6 +48,7 @@ public class ServedServices implements ServerInterceptor, Prioritized {
         String service = call.getMethodDescriptor().getServiceName();
         String refusal = null;
         if (!role.servesMemory() && (MemoryServiceGrpc.SERVICE_NAME.equals(service)
+                || PortabilityServiceGrpc.SERVICE_NAME.equals(service)
                 || AdminServiceGrpc.SERVICE_NAME.equals(service))) {
             refusal = "this instance runs lightmem.role=models and serves only " + ModelServiceGrpc.SERVICE_NAME
                     + "; send " + service + " calls to an instance in role api or all";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
-#   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
+# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|construction|consolidation|native|all] [--key=value ...]
+#   (options: see io.lightmem.bench.Bench; construction and consolidation take none; native: NativeStartBench)
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
 # embed, locomo (service defaults, with the LangChain4j baseline), locomo turns with the service's
 # verbatim-speaker off, longmemeval (all questions), scale (10k through AddMemory, 100k replicated),
@@ -74,6 +74,16 @@ own_database() {
   )
 }
 
+# native: the api role's native executable against its JVM jar (io.lightmem.bench.NativeStartBench). It
+# builds the executable first with the probe toolchain (deploy/local/native-toolchain.sh; 15-35 min on
+# 2 cores) unless target/*-runner exists and NATIVE_BUILD is not 1. Not part of `all`.
+if [[ $COMMAND == native && -z ${SKIP_BUILD:-} ]] && { [[ ${NATIVE_BUILD:-} == 1 ]] || ! ls target/*-runner >/dev/null 2>&1; }; then
+  # Before the JVM package below: the native build drops the JVM build's classes. With the database
+  # environment, as deploy/local/test.sh builds it (the same build-time configuration).
+  (eval "$(bash deploy/local/postgres.sh env)"
+   "${MVN[@]}" package -Dnative -DskipTests -Dquarkus.native.graalvm-home="$(bash deploy/local/native-toolchain.sh)")
+fi
+
 # SKIP_BUILD=1 reuses target/quarkus-app and the compiled benchmark classes (e.g. a second run in
 # parallel on other ports), so parallel runs never compile into one target/. exec:java compiles nothing.
 [[ -n ${SKIP_BUILD:-} ]] || "${MVN[@]}" -DskipTests package
@@ -88,6 +98,9 @@ case $COMMAND in
   consolidation)
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench "$@"
     ;;
+  native)
+    own_database lightmem_native_bench io.lightmem.bench.NativeStartBench "$@"
+    ;;
   all)
     served -- embed --rounds=5 "$@"
     served -- locomo "$@"
@@ -99,7 +112,7 @@ case $COMMAND in
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
     ;;
   *)
-    echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|native|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

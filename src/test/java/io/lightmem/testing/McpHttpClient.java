@@ -98,6 +98,7 @@ public final class McpHttpClient {
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(message.toString()));
+        ServiceClients.credentials().forEach(request::header);
         if (sessionId != null) {
             request.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", PROTOCOL_VERSION);
         }

@@ -58,6 +58,17 @@ public final class PackagedService implements AutoCloseable {
         return new PackagedService(process, grpcPort, httpPort);
     }
 
+    /**
+     * An instance in role models serving ModelService on this gRPC port. It needs no database: the only
+     * one configured refuses every connection.
+     */
+    public static PackagedService startModels(int grpcPort, String logName) throws Exception {
+        return start(Map.of(
+                "lightmem.role", "models",
+                "quarkus.grpc.server.port", Integer.toString(grpcPort),
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none"), logName);
+    }
+
     public int grpcPort() {
         return grpcPort;
     }

@@ -6,7 +6,6 @@ import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.api.grpc.v1.AddMemoryResponse;
@@ -19,11 +18,12 @@ import io.lightmem.api.grpc.v1.MemoryEntry;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.api.grpc.v1.RetrieveRequest;
 import io.lightmem.testing.Rows;
+import io.lightmem.testing.TestDatabase;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** The product surface around retrieval: get one memory, list them all, delete some, erase a user. */
@@ -33,8 +33,7 @@ class MemoryCatalogTest {
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;
 
-    @Inject
-    AgroalDataSource dataSource;
+    final DataSource dataSource = TestDatabase.dataSource();
 
     private List<MemoryEntry> fiveMemories(String userId) {
         AddMemoryResponse added = memory.addMemory(add(userId,

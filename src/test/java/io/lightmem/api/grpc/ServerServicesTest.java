@@ -3,7 +3,6 @@ package io.lightmem.api.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import grpc.health.v1.HealthGrpc;
@@ -17,12 +16,12 @@ import io.lightmem.api.grpc.v1.GetTimestampResponse;
 import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
 import io.lightmem.api.grpc.v1.ShowInstanceRequest;
 import io.lightmem.api.grpc.v1.ShowInstanceResponse;
+import io.lightmem.testing.ServiceClients;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +30,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ServerServicesTest {
 
-    @ConfigProperty(name = "quarkus.grpc.server.test-port")
-    int port;
-
     ManagedChannel channel;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = ServiceClients.channel();
     }
 
     @AfterEach

@@ -18,7 +18,6 @@ import io.lightmem.testing.PackagedService;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +47,7 @@ class SplitRolesIT {
     @Test
     void anApiInstanceStoresAndFindsMemoriesWithTheModelsOfAnotherInstance() throws Exception {
         int modelsPort = PackagedService.freePort();
-        models = startModels(modelsPort);
+        models = PackagedService.startModels(modelsPort, "split-roles-models");
         api = PackagedService.start(Map.of(
                 "lightmem.role", "api",
                 "lightmem.models.endpoint", "127.0.0.1:" + modelsPort,
@@ -81,7 +80,7 @@ class SplitRolesIT {
         assertThat(readiness(api)).isEqualTo(503);
 
         // It comes back where the api instance expects it: the next call goes through.
-        models = startModels(modelsPort);
+        models = PackagedService.startModels(modelsPort, "split-roles-models");
         withClient(memory -> {
             memory.addMemory(add(userId, user("I moved to Lisbon in March.", "2024-03-01T09:00:00")));
 
@@ -92,15 +91,6 @@ class SplitRolesIT {
                     .containsExactly("2024-03-01T09:00:00.000 Fri I moved to Lisbon in March.");
         });
         assertThat(readiness(api)).isEqualTo(200);
-    }
-
-    private static PackagedService startModels(int grpcPort) throws Exception {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("lightmem.role", "models");
-        properties.put("quarkus.grpc.server.port", Integer.toString(grpcPort));
-        // Proof that it needs no database: the only one configured refuses every connection.
-        properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none");
-        return PackagedService.start(properties, "split-roles-models");
     }
 
     private void withClient(java.util.function.Consumer<MemoryServiceBlockingStub> calls) throws InterruptedException {

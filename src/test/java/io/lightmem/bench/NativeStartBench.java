@@ -155,20 +155,21 @@ public final class NativeStartBench {
     private Map<String, Object> workload(Variant variant, int calls) throws Exception {
         try (Running app = start(variant, "workload")) {
             app.awaitReady();
-            MemoryServiceBlockingStub memory = app.memory();
             String user = USER + "-" + variant.name() + "-" + System.currentTimeMillis();
             long t0 = System.nanoTime();
             for (int i = 0; i < calls; i++) {
-                memory.addMemory(add("Fact number " + i + ": I visited city " + (i * 7919 % 1000) + " in spring.",
+                app.memory().addMemory(add("Fact number " + i + ": I visited city " + (i * 7919 % 1000) + " in spring.",
                         "2024-02-01T10:00:00").toBuilder().setUserId(user).build());
-                memory.retrieve(RetrieveRequest.newBuilder().setUserId(user).setQuery("Which city did I visit "
+                app.memory().retrieve(RetrieveRequest.newBuilder().setUserId(user).setQuery("Which city did I visit "
                         + i + "?").setLimit(5).build());
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("workload_seconds", Math.round(seconds * 10) / 10.0);
             r.put("rss_after_workload_mb", Math.round(app.rssKb() / 102.4) / 10.0);
-            r.put("shared_jdk_libraries_mb", megabytes(app.mappedJdkLibraries()));
+            long[] libraries = app.jdkLibrariesBytesAndRssKb();
+            r.put("shared_jdk_libraries_mb", megabytes(libraries[0]));
+            r.put("rss_in_shared_jdk_libraries_mb", Math.round(libraries[1] / 102.4) / 10.0);
             return r;
         }
     }
@@ -216,6 +217,7 @@ public final class NativeStartBench {
             }
         }
 
+        /** A stub whose calls (made right away) may take 30 s each. */
         MemoryServiceBlockingStub memory() {
             return MemoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         }
@@ -248,20 +250,32 @@ public final class NativeStartBench {
             throw new IllegalStateException("no VmRSS for " + process.pid());
         }
 
-        /** Bytes of the JDK's shared libraries the process has mapped (the probe executable links them). */
-        long mappedJdkLibraries() throws IOException {
+        /**
+         * The JDK's shared libraries (lib*.so under a lib/ directory) the process has mapped: their
+         * size on disk and the RSS of their mappings. The probe's executable links libjava and friends,
+         * and through them loads libjvm; a Mandrel executable links static libraries instead.
+         */
+        long[] jdkLibrariesBytesAndRssKb() throws IOException {
             TreeSet<String> files = new TreeSet<>();
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "maps"))) {
+            long rssKb = 0;
+            boolean inLibrary = false;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "smaps"))) {
                 int slash = line.indexOf('/');
-                if (slash > 0 && line.endsWith(".so") && line.contains("/lib/")) {
-                    files.add(line.substring(slash));
+                String first = line.split(" ", 2)[0];
+                if (first.contains("-") && !first.endsWith(":")) { // a mapping's header: "start-end perms ... path"
+                    inLibrary = slash > 0 && line.endsWith(".so") && line.contains("/lib/");
+                    if (inLibrary) {
+                        files.add(line.substring(slash));
+                    }
+                } else if (inLibrary && line.startsWith("Rss:")) {
+                    rssKb += Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
             long bytes = 0;
             for (String file : files) {
                 bytes += Files.size(Path.of(file));
             }
-            return bytes;
+            return new long[] {bytes, rssKb};
         }
 
         @Override
@@ -335,6 +349,8 @@ public final class NativeStartBench {
         row(md, "Knative-like scale from zero (exec → ready → held request answered)", n, j, "scale_from_zero_ms", " ms");
         row(md, "RSS at ready", n, j, "rss_at_ready_mb", " MB");
         row(md, "RSS after the workload (" + json.get("workload") + ")", n, j, "rss_after_workload_mb", " MB");
+        row(md, "… of which in the JDK's shared libraries (libjava, libjvm, …)", n, j, "rss_in_shared_jdk_libraries_mb",
+                " MB");
         row(md, "workload time", n, j, "workload_seconds", " s");
         md.append("| artifact | ").append(n.get("artifact_mb")).append(" MB executable + ")
                 .append(json.get("native_shared_jdk_libraries_mb")).append(" MB of shared libraries it maps | ")

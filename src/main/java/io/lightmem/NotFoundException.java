@@ -1,9 +1,14 @@
 package io.lightmem;
 
 /** The request names something that does not exist in the caller's scope. */
-public class NotFoundException extends RuntimeException {
+public final class NotFoundException extends LightMemException {
 
     public NotFoundException(String message) {
-        super(message);
+        super(message, null);
+    }
+
+    @Override
+    public ErrorKind kind() {
+        return ErrorKind.NOT_FOUND;
     }
 }

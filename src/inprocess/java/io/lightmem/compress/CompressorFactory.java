@@ -1,6 +1,6 @@
 package io.lightmem.compress;
 
-import io.lightmem.config.LightMemConfig.PreCompressorConfig;
+import io.lightmem.compress.CompressionConfig.PreCompressorConfig;
 import io.lightmem.model.OnnxSessions;
 import java.nio.file.Path;
 import java.util.ArrayList;

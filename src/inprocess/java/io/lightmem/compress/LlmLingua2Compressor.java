@@ -232,10 +232,10 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
     }
 
     private List<Compression> compressOpen(List<String> texts, double rate) {
-        Text[] docs = new Text[texts.size()];
+        WordedText[] docs = new WordedText[texts.size()];
         List<Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < docs.length; i++) {
-            docs[i] = new Text(texts.get(i));
+            docs[i] = new WordedText(texts.get(i), wordForceTokens, gapForceChars);
             if (docs[i].ranked > 0) {
                 plan(docs[i], chunks);
             }
@@ -245,14 +245,14 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
             classify(windows.subList(from, Math.min(windows.size(), from + settings.batchSize())));
         }
         List<Compression> results = new ArrayList<>(docs.length);
-        for (Text doc : docs) {
+        for (WordedText doc : docs) {
             results.add(doc.words == 0 ? Compression.unchanged(doc.text) : doc.compress(rate));
         }
         return results;
     }
 
     /** Cuts a text into runs of whole words whose tokens fit the window. */
-    private void plan(Text doc, List<Chunk> chunks) {
+    private void plan(WordedText doc, List<Chunk> chunks) {
         Encoding encoding = wholeTokenizer.encode(doc.text, false, false);
         int[] tokensPerWord = new int[doc.words];
         forEachToken(doc, encoding, 0, (word, token, from, to) -> tokensPerWord[word]++);
@@ -311,7 +311,7 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Window window = batch.get(i);
             float[][] rows = logits[i];
-            Text doc = window.chunk.doc;
+            WordedText doc = window.chunk.doc;
             forEachToken(doc, window.encoding, window.chunk.charStart(), (word, token, from, to) -> {
                 // Tokens of a word's forced ending (its final punctuation) are not part of its mean.
                 if (from < doc.coreEnd[word]) {
@@ -370,7 +370,7 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
      * Special tokens and tokens without characters are skipped. The tokenizer's offsets count
      * Unicode code points from the start of the encoded string, which starts at {@code offset}.
      */
-    private static void forEachToken(Text doc, Encoding encoding, int offset, TokenVisitor visitor) {
+    private static void forEachToken(WordedText doc, Encoding encoding, int offset, TokenVisitor visitor) {
         CharSpan[] spans = encoding.getCharTokenSpans();
         long[] special = encoding.getSpecialTokenMask();
         int codePointBase = doc.codePoint(offset);
@@ -390,7 +390,7 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
     }
 
     /** Consecutive words {@code [from, to)} of a text, classified in one window. */
-    private record Chunk(Text doc, int from, int to) {
+    private record Chunk(WordedText doc, int from, int to) {
         int charStart() {
             return doc.start[from];
         }
@@ -401,163 +401,6 @@ public final class LlmLingua2Compressor implements Compressor, AutoCloseable {
     }
 
     private record Window(Chunk chunk, Encoding encoding) {
-    }
-
-    /** A text cut into words, with the keep probabilities gathered for them. */
-    private final class Text {
-        final String text;
-        final int words;
-        final int[] start;
-        final int[] end;
-        /** End of the ranked part of each word; from there to {@code end} are force tokens. */
-        final int[] coreEnd;
-        final int ranked;
-        final double[] sum;
-        final int[] count;
-        /** UTF-16 index of each code point (null when they are the same). */
-        private final int[] codePointChars;
-
-        Text(String text) {
-            this.text = text;
-            List<int[]> spans = new ArrayList<>();
-            int i = 0;
-            while (i < text.length()) {
-                while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-                    i++;
-                }
-                int from = i;
-                while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
-                    i++;
-                }
-                if (i > from) {
-                    spans.add(new int[] {from, i});
-                }
-            }
-            this.words = spans.size();
-            this.start = new int[words];
-            this.end = new int[words];
-            this.coreEnd = new int[words];
-            int rankedWords = 0;
-            for (int w = 0; w < words; w++) {
-                start[w] = spans.get(w)[0];
-                end[w] = spans.get(w)[1];
-                coreEnd[w] = stripForceSuffix(text, start[w], end[w]);
-                if (coreEnd[w] > start[w]) {
-                    rankedWords++;
-                }
-            }
-            this.ranked = rankedWords;
-            this.sum = new double[words];
-            this.count = new int[words];
-            if (text.codePointCount(0, text.length()) == text.length()) {
-                codePointChars = null;
-            } else {
-                codePointChars = new int[text.codePointCount(0, text.length()) + 1];
-                int cp = 0;
-                for (int c = 0; c < text.length(); c = text.offsetByCodePoints(c, 1)) {
-                    codePointChars[cp++] = c;
-                }
-                codePointChars[cp] = text.length();
-            }
-        }
-
-        private int stripForceSuffix(String text, int from, int to) {
-            boolean stripped = true;
-            while (stripped && to > from) {
-                stripped = false;
-                for (String token : wordForceTokens) {
-                    if (to - from >= token.length() && text.startsWith(token, to - token.length())) {
-                        to -= token.length();
-                        stripped = true;
-                        break;
-                    }
-                }
-            }
-            return to;
-        }
-
-        int charIndex(int codePoint) {
-            if (codePointChars == null) {
-                return Math.min(codePoint, text.length());
-            }
-            return codePointChars[Math.min(codePoint, codePointChars.length - 1)];
-        }
-
-        int codePoint(int charIndex) {
-            return codePointChars == null ? charIndex : text.codePointCount(0, charIndex);
-        }
-
-        /** The first word that ends after {@code charIndex}. */
-        int wordAt(int charIndex) {
-            int low = 0;
-            int high = words;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (end[mid] <= charIndex) {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            return low;
-        }
-
-        Compression compress(double rate) {
-            Integer[] order = new Integer[ranked];
-            int n = 0;
-            for (int w = 0; w < words; w++) {
-                if (coreEnd[w] > start[w]) {
-                    order[n++] = w;
-                }
-            }
-            double[] probability = new double[words];
-            for (int w = 0; w < words; w++) {
-                probability[w] = count[w] == 0 ? 0.0 : sum[w] / count[w];
-            }
-            // Stable: equal probabilities keep the earlier word first.
-            Arrays.sort(order, (a, b) -> Double.compare(probability[b], probability[a]));
-            int keep = Math.max(1, Math.min(ranked, (int) Math.ceil(rate * ranked - 1e-9)));
-            boolean[] kept = new boolean[words];
-            for (int k = 0; k < keep; k++) {
-                kept[order[k]] = true;
-            }
-            StringBuilder out = new StringBuilder(text.length());
-            int previousEnd = 0;
-            for (int w = 0; w < words; w++) {
-                boolean wholeForce = coreEnd[w] == start[w];
-                int from;
-                boolean glue;
-                if (kept[w] || wholeForce) {
-                    from = start[w];
-                    glue = false;
-                } else if (coreEnd[w] < end[w]) {
-                    from = coreEnd[w]; // the forced ending of a dropped word
-                    glue = true;
-                } else {
-                    continue;
-                }
-                boolean gapKept = appendGap(out, previousEnd, start[w]);
-                if (!gapKept && !glue && out.length() > 0) {
-                    out.append(' ');
-                }
-                out.append(text, from, end[w]);
-                previousEnd = end[w];
-            }
-            appendGap(out, previousEnd, text.length());
-            return new Compression(out.toString(), Words.count(out.toString()), words, false);
-        }
-
-        /** Appends the forced whitespace (newlines) found in text[from, to); true if there was any. */
-        private boolean appendGap(StringBuilder out, int from, int to) {
-            boolean any = false;
-            for (int c = from; c < to; c++) {
-                if (gapForceChars.indexOf(text.charAt(c)) >= 0) {
-                    out.append(text.charAt(c));
-                    any = true;
-                }
-            }
-            return any;
-        }
     }
 
     @Override

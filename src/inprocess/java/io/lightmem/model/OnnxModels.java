@@ -1,11 +1,10 @@
 package io.lightmem.model;
 
+import io.lightmem.compress.CompressionConfig;
 import io.lightmem.compress.Compressor;
 import io.lightmem.compress.CompressorFactory;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.TextEmbedderConfig;
 import io.lightmem.segment.AttentionFactory;
-import io.lightmem.segment.SentenceAttention;
+import io.lightmem.segment.SegmentationConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -31,13 +30,13 @@ public class OnnxModels implements Models {
     private final Compressor compressor;
     private final Optional<SentenceAttention> attention;
 
-    public OnnxModels(LightMemConfig config) {
-        this.embedder = embedder(config.textEmbedder());
+    public OnnxModels(TextEmbedderConfig embedding, CompressionConfig compression, SegmentationConfig segmentation) {
+        this.embedder = embedder(embedding);
         try {
-            this.compressor = CompressorFactory.create(config.preCompress(), config.preCompressor());
+            this.compressor = CompressorFactory.create(compression.preCompress(), compression.preCompressor());
             try {
-                this.attention = AttentionFactory.attention(config.precompTopicShared(), config.preCompress(),
-                        config.topicSegmenter(), config.preCompressor());
+                this.attention = AttentionFactory.attention(segmentation.precompTopicShared(), compression.preCompress(),
+                        segmentation.topicSegmenter(), compression.preCompressor());
             } catch (RuntimeException e) {
                 closeQuietly(compressor);
                 throw e;

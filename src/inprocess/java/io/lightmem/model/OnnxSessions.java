@@ -3,7 +3,7 @@ package io.lightmem.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 
 /** ONNX Runtime session options shared by the in-process models. */
 public final class OnnxSessions {

@@ -1,8 +1,9 @@
 package io.lightmem.segment;
 
-import io.lightmem.config.LightMemConfig.PreCompressorConfig;
-import io.lightmem.config.LightMemConfig.TopicSegmenterConfig;
+import io.lightmem.compress.CompressionConfig.PreCompressorConfig;
 import io.lightmem.model.OnnxSessions;
+import io.lightmem.model.SentenceAttention;
+import io.lightmem.segment.SegmentationConfig.TopicSegmenterConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -54,7 +55,7 @@ public final class AttentionFactory {
         OnnxSentenceAttention.Settings settings = new OnnxSentenceAttention.Settings(config.layers(), config.maxWindowTokens());
         try {
             OnnxSentenceAttention attention = new OnnxSentenceAttention(Path.of(modelPath), Path.of(tokenizerPath),
-                    OnnxSessions.options(config.executionProvider(), config.deviceId(), 0), settings);
+                    OnnxSessions.options(config.executionProvider(), config.deviceId(), config.intraOpThreads()), settings);
             LOG.infof("topic segmenter attention %s loaded on %s", attention, config.executionProvider());
             return Optional.of(attention);
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lightmem.model.NativeModel;
+import io.lightmem.model.SentenceAttention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Sentence attention (SPEC 1.3, coarse boundaries) from an encoder on ONNX Runtime.
+ * Sentence attention (docs/design.md, "Topic segmentation": coarse boundaries) from an encoder on ONNX Runtime.
  *
  * <p>The user sentences are joined with one space, {@code "s1 s2 … sn"}, and tokenized with the
  * model's tokenizer (which adds [CLS]/[SEP]); tokens are mapped to sentences by their character

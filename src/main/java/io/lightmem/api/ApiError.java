@@ -1,11 +1,9 @@
 package io.lightmem.api;
 
-import io.lightmem.BusyException;
-import io.lightmem.FailedPreconditionException;
+import io.lightmem.ErrorKind;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.NotFoundException;
-import io.lightmem.UnavailableException;
-import io.lightmem.store.StorageException;
+import io.lightmem.LightMemException;
+import io.lightmem.StorageException;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -30,31 +28,24 @@ public record ApiError(ErrorKind kind, String message, String field) {
      * a warning, anything unexpected as an error with its stack trace under a reference the caller gets.
      */
     public static ApiError of(Throwable failure) {
-        if (failure instanceof InvalidArgumentException invalid) {
-            return new ApiError(ErrorKind.INVALID_ARGUMENT, invalid.getMessage(), invalid.field());
+        if (!(failure instanceof LightMemException known) || known.kind() == ErrorKind.INTERNAL) {
+            String reference = UUID.randomUUID().toString();
+            LOG.errorf(failure, "request failed (reference %s)", reference);
+            return new ApiError(ErrorKind.INTERNAL, "internal error (reference " + reference
+                    + "); the server log has the details", null);
         }
-        if (failure instanceof NotFoundException notFound) {
-            return new ApiError(ErrorKind.NOT_FOUND, notFound.getMessage(), null);
-        }
-        if (failure instanceof FailedPreconditionException precondition) {
-            return new ApiError(ErrorKind.FAILED_PRECONDITION, precondition.getMessage(), null);
-        }
-        if (failure instanceof BusyException busy) {
-            return new ApiError(ErrorKind.BUSY, busy.getMessage(), null);
-        }
-        if (failure instanceof StorageException storage && storage.unavailable()) {
-            LOG.warn(storage.getMessage());
-            return new ApiError(ErrorKind.UNAVAILABLE, "storage is unavailable, retry later: " + storage.getMessage(),
-                    null);
-        }
-        if (failure instanceof UnavailableException unavailable) {
-            // The model service of role `api`, after the client's retries.
-            LOG.warn(unavailable.getMessage());
-            return new ApiError(ErrorKind.UNAVAILABLE, unavailable.getMessage() + "; retry later", null);
-        }
-        String reference = UUID.randomUUID().toString();
-        LOG.errorf(failure, "request failed (reference %s)", reference);
-        return new ApiError(ErrorKind.INTERNAL, "internal error (reference " + reference
-                + "); the server log has the details", null);
+        return switch (known.kind()) {
+            case INVALID_ARGUMENT -> {
+                InvalidArgumentException invalid = (InvalidArgumentException) known;
+                yield new ApiError(ErrorKind.INVALID_ARGUMENT, invalid.getMessage(), invalid.field());
+            }
+            case UNAVAILABLE -> {
+                LOG.warn(known.getMessage());
+                yield new ApiError(ErrorKind.UNAVAILABLE, known instanceof StorageException
+                        ? "storage is unavailable, retry later: " + known.getMessage()
+                        : known.getMessage() + "; retry later", null);
+            }
+            default -> new ApiError(known.kind(), known.getMessage(), null);
+        };
     }
 }

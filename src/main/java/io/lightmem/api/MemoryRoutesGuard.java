@@ -1,6 +1,6 @@
 package io.lightmem.api;
 
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.config.RoleConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.event.Observes;
@@ -20,7 +20,7 @@ public class MemoryRoutesGuard {
 
     private final boolean servesMemory;
 
-    public MemoryRoutesGuard(LightMemConfig config) {
+    public MemoryRoutesGuard(RoleConfig config) {
         this.servesMemory = config.role().servesMemory();
     }
 

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Shortens message texts before memory construction by dropping the least informative words
- * (SPEC 1.2, LightMem's {@code pre_compress}). Each text is compressed on its own; a text that
+ * (LightMem's {@code pre_compress}; docs/compression.md). Each text is compressed on its own; a text that
  * cannot be compressed comes back unchanged with {@link Compression#failed()} set, never as an
  * exception. Implementations are thread-safe.
  */

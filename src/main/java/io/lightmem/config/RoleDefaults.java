@@ -33,7 +33,7 @@ public class RoleDefaults implements ConfigSourceInterceptor {
             return value;
         }
         ConfigValue role = context.proceed("lightmem.role");
-        if (role == null || !LightMemConfig.InstanceRole.models.name().equals(role.getValue())) {
+        if (role == null || !RoleConfig.InstanceRole.models.name().equals(role.getValue())) {
             return value;
         }
         return ConfigValue.builder()

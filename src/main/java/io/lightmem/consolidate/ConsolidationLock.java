@@ -1,43 +1,28 @@
 package io.lightmem.consolidate;
 
-import io.agroal.api.AgroalDataSource;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.store.StorageException;
-import io.lightmem.store.UserLocks;
+import io.lightmem.memory.Owner;
+import io.lightmem.store.UserLock;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
  * Runs work while holding the user's consolidation lock, so two runs of one user (on any instance)
- * never decide at the same time. The lock lives in a transaction of its own connection that does
- * nothing else; the work commits in its own transactions, so progress survives a crash.
+ * never decide at the same time; the work commits in its own transactions, so progress survives a crash.
  */
 @ApplicationScoped
 public class ConsolidationLock {
 
-    private final AgroalDataSource dataSource;
+    private final UserLock userLock;
     private final Duration timeout;
 
-    public ConsolidationLock(AgroalDataSource dataSource, LightMemConfig config) {
-        this.dataSource = dataSource;
+    public ConsolidationLock(UserLock userLock, ConsolidationConfig config) {
+        this.userLock = userLock;
         this.timeout = config.consolidation().lockTimeout();
     }
 
     /** @throws io.lightmem.BusyException when another run keeps the lock past lightmem.consolidation.lock-timeout */
-    public <T> T underLock(String userId, Supplier<T> work) {
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try {
-                UserLocks.lock(lock, UserLocks.CONSOLIDATE, userId, timeout);
-                return work.get();
-            } finally {
-                lock.rollback();
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot take the consolidation lock", e);
-        }
+    public <T> T underLock(Owner owner, Supplier<T> work) {
+        return userLock.underLock(UserLock.Namespace.CONSOLIDATE, owner, timeout, work);
     }
 }

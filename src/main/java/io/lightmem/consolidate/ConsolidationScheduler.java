@@ -1,7 +1,7 @@
 package io.lightmem.consolidate;
 
 import io.lightmem.BusyException;
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.ConsolidationRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -26,7 +26,7 @@ public class ConsolidationScheduler {
     private final int maxUsers;
 
     public ConsolidationScheduler(ConsolidationRepository runs, UpdateQueueBuilder queueBuilder,
-            Consolidator consolidator, LightMemConfig config) {
+            Consolidator consolidator, ConsolidationConfig config) {
         this.runs = runs;
         this.queueBuilder = queueBuilder;
         this.consolidator = consolidator;
@@ -59,20 +59,20 @@ public class ConsolidationScheduler {
      * PingSource).
      */
     public Pass runPass() {
-        List<String> due = usersDue(maxUsers);
+        List<Owner> due = usersDue(maxUsers);
         int done = 0;
         int busy = 0;
         int failed = 0;
-        for (String userId : due) {
+        for (Owner owner : due) {
             try {
-                consolidate(userId);
+                consolidate(owner);
                 done++;
             } catch (BusyException e) {
                 busy++;
-                LOG.debugf("user %s is being consolidated elsewhere; skipped this pass", userId);
+                LOG.debugf("user %s is being consolidated elsewhere; skipped this pass", owner);
             } catch (RuntimeException e) {
                 failed++;
-                LOG.errorf(e, "scheduled consolidation of user %s failed", userId);
+                LOG.errorf(e, "scheduled consolidation of user %s failed", owner);
             }
         }
         if (done > 0) {
@@ -82,18 +82,18 @@ public class ConsolidationScheduler {
     }
 
     /** Users whose entries changed since their last consolidation, longest waiting first. */
-    List<String> usersDue(int limit) {
+    List<Owner> usersDue(int limit) {
         // Without an LLM only the queues are built, so "consolidated" means the last construct run.
         return runs.usersToConsolidate(consolidator.canDecide() ? "update" : "construct", limit);
     }
 
     /** One user's scheduled work: rebuild the queues, then decide (when an LLM is configured). */
-    void consolidate(String userId) {
-        queueBuilder.construct(userId, 0, 0);
+    void consolidate(Owner owner) {
+        queueBuilder.construct(owner, 0, 0);
         if (consolidator.canDecide()) {
-            Consolidator.UpdateRun run = consolidator.offlineUpdate(userId, null);
+            Consolidator.UpdateRun run = consolidator.offlineUpdate(owner, null);
             if (run.abortedReason() != null) {
-                LOG.warnf("scheduled consolidation of user %s stopped early: %s", userId, run.abortedReason());
+                LOG.warnf("scheduled consolidation of user %s stopped early: %s", owner, run.abortedReason());
             }
         }
     }

@@ -2,18 +2,19 @@ package io.lightmem.consolidate;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.UserIds;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.extract.LlmClient;
-import io.lightmem.extract.Prompts;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.llm.LlmClient;
+import io.lightmem.llm.Prompts;
+import io.lightmem.memory.MemoriesStored;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.Owner;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.model.Embedder;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.ConsolidationRepository.Question;
 import io.lightmem.store.ConsolidationRepository.Target;
-import io.lightmem.store.MemoryEntry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * SPEC 1.8 step 2: for each target (an entry that newer entries resemble at or above the threshold),
+ * Consolidation step 2 (docs/design.md): for each target (an entry that newer entries resemble at or above the
+ * threshold),
  * one LLM call decides update, delete or ignore, and the decision is applied to the target only.
  * A decision is durable once taken and is keyed by its question (target + sources): a run decides
  * only questions never decided before, so a rerun after a crash finishes the rest and repeats nothing.
@@ -68,14 +70,14 @@ public class Consolidator {
     private final LlmClient llm;
     private final Embedder embedder;
     private final Spans spans;
-    private final LightMemConfig.ConsolidationConfig config;
+    private final ConsolidationConfig.Consolidation config;
     private final boolean online;
     private final String systemPrompt = Prompts.load(SYSTEM_PROMPT);
     private final String userPrompt = Prompts.load(USER_PROMPT);
     private final String retryPrompt = Prompts.load(RETRY_PROMPT);
 
     public Consolidator(ConsolidationRepository repository, DecisionApplier applier, UpdateQueueBuilder queueBuilder,
-            ConsolidationLock lock, LlmClient llm, Embedder embedder, Spans spans, LightMemConfig config) {
+            ConsolidationLock lock, LlmClient llm, Embedder embedder, Spans spans, ConsolidationConfig config) {
         this.repository = repository;
         this.applier = applier;
         this.queueBuilder = queueBuilder;
@@ -84,7 +86,7 @@ public class Consolidator {
         this.embedder = embedder;
         this.spans = spans;
         this.config = config.consolidation();
-        this.online = config.update() == LightMemConfig.UpdateMode.online;
+        this.online = config.update() == ConsolidationConfig.UpdateMode.online;
         if (online && !llm.available()) {
             LOG.warn("lightmem.update=online without an LLM memory manager: new entries get their update queue,"
                     + " but no decisions are taken");
@@ -97,10 +99,9 @@ public class Consolidator {
      * @param scoreThreshold null for the configured default
      * @throws FailedPreconditionException without an LLM (the {@code none} memory manager)
      */
-    public UpdateRun offlineUpdate(String userId, Double scoreThreshold) {
-        UserIds.require("user_id", userId);
+    public UpdateRun offlineUpdate(Owner owner, Double scoreThreshold) {
         double threshold = checkOfflineUpdate(scoreThreshold);
-        return spans.run("offline_update", () -> lock.underLock(userId, () -> decide(userId, threshold, null,
+        return spans.run("offline_update", () -> lock.underLock(owner, () -> decide(owner, threshold, null,
                 "offline")));
     }
 
@@ -125,23 +126,31 @@ public class Consolidator {
     }
 
     /**
-     * The online mode's hook, called by ingest right after entries are stored: builds their queues and
-     * decides the targets they are sources of. Returns the LLM calls made; never throws for LLM failures
-     * (what is left undecided is decided by the next run).
+     * lightmem.update=online: right after an add stored entries, builds their queues and decides the
+     * targets they are sources of. Never fails the add: what is left undecided (an LLM failure, or
+     * any other error) is decided by the next offline run.
      */
-    public int afterAdd(String userId, List<UUID> newEntryIds) {
-        if (!online || newEntryIds.isEmpty()) {
-            return 0;
+    void onMemoriesStored(@Observes MemoriesStored stored) {
+        if (!online || stored.memoryIds().isEmpty()) {
+            return;
         }
-        return spans.run("consolidate_online", () -> lock.underLock(userId, () -> {
-            queueBuilder.buildFor(userId, newEntryIds);
+        try {
+            stored.addLlmCalls(afterAdd(stored.owner(), stored.memoryIds()));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "online consolidation for user %s failed; the next offline run covers it", stored.owner());
+        }
+    }
+
+    private int afterAdd(Owner owner, List<UUID> newEntryIds) {
+        return spans.run("consolidate_online", () -> lock.underLock(owner, () -> {
+            queueBuilder.buildFor(owner, newEntryIds);
             if (!llm.available()) {
                 return 0;
             }
-            UpdateRun run = decide(userId, config.scoreThreshold(), newEntryIds, "online");
+            UpdateRun run = decide(owner, config.scoreThreshold(), newEntryIds, "online");
             if (run.abortedReason() != null) {
                 LOG.warnf("online consolidation of user %s stopped early, %d targets left for the next run: %s",
-                        userId, run.remaining(), run.abortedReason());
+                        owner, run.remaining(), run.abortedReason());
             }
             return run.llmCalls();
         }));
@@ -153,11 +162,11 @@ public class Consolidator {
     }
 
     /** The caller holds the user's consolidation lock. */
-    private UpdateRun decide(String userId, double threshold, List<UUID> onlyCandidatesOf, String trigger) {
-        List<Target> all = repository.targets(userId, threshold, onlyCandidatesOf);
+    private UpdateRun decide(Owner owner, double threshold, List<UUID> onlyCandidatesOf, String trigger) {
+        List<Target> all = repository.targets(owner, threshold, onlyCandidatesOf);
         List<Target> todo = all.stream().filter(t -> !t.decided()).toList();
         int alreadyDecided = all.size() - todo.size();
-        long runId = repository.startRun(userId, "update",
+        long runId = repository.startRun(owner, "update",
                 "{\"score_threshold\": " + threshold + ", \"trigger\": \"" + trigger + "\"}");
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicInteger calls = new AtomicInteger();
@@ -174,7 +183,7 @@ public class Consolidator {
                             return; // stop at the first failure; the rest is left for the next run
                         }
                         try {
-                            Outcome outcome = decideOne(userId, runId, target, calls);
+                            Outcome outcome = decideOne(owner, runId, target, calls);
                             if (outcome == null) {
                                 skipped.incrementAndGet();
                             } else {
@@ -185,7 +194,7 @@ public class Consolidator {
                             calls.addAndGet(e.calls());
                             abort.compareAndSet(null, e.getMessage());
                         } catch (RuntimeException e) {
-                            LOG.errorf(e, "consolidation of target %s of user %s failed", target.targetId(), userId);
+                            LOG.errorf(e, "consolidation of target %s of user %s failed", target.targetId(), owner);
                             abort.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
                         }
                     });
@@ -196,26 +205,26 @@ public class Consolidator {
             }
         }
         List<Outcome> decided = new ArrayList<>(outcomes);
-        repository.finishRun(userId, runId, todo.size(), decided.size(), calls.get(), abort.get());
+        repository.finishRun(owner, runId, todo.size(), decided.size(), calls.get(), abort.get());
         return new UpdateRun(runId, todo.size(), alreadyDecided, decided, skipped.get(), calls.get(),
                 todo.size() - finished.get(), abort.get());
     }
 
     /** Returns null when the target was skipped (gone, changed, or without remaining sources). */
-    private Outcome decideOne(String userId, long runId, Target target, AtomicInteger calls) {
-        Question question = repository.question(userId, target);
+    private Outcome decideOne(Owner owner, long runId, Target target, AtomicInteger calls) {
+        Question question = repository.question(owner, target);
         if (question == null || question.sources().isEmpty()) {
             return null;
         }
         // Keep the database's uuid order of target.sources() (Java orders UUIDs differently).
         Set<UUID> present = question.sources().stream().map(MemoryEntry::id).collect(Collectors.toSet());
         List<UUID> shown = target.sources().stream().filter(present::contains).toList();
-        LlmClient.Result<Decision> answer = llm.askJson(userId, OPERATION, systemPrompt, prompt(question),
+        LlmClient.Result<Decision> answer = llm.askJson(owner, OPERATION, systemPrompt, prompt(question),
                 retryPrompt, Decision::parse);
         calls.addAndGet(answer.calls());
         Decision decision = answer.value();
         float[] vector = decision.action() == Decision.Action.update ? embedder.embed(decision.newMemory()) : null;
-        DecisionApplier.Applied applied = applier.apply(userId, runId, question, shown, decision, vector);
+        DecisionApplier.Applied applied = applier.apply(owner, runId, question, shown, decision, vector);
         return applied.applied()
                 ? new Outcome(target.targetId(), shown, decision.action(), decision.newMemory(), applied.changeId())
                 : null;

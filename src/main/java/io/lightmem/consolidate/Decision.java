@@ -1,8 +1,8 @@
 package io.lightmem.consolidate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lightmem.extract.JsonAnswers;
-import io.lightmem.extract.JsonAnswers.MalformedAnswerException;
+import io.lightmem.llm.JsonAnswers;
+import io.lightmem.llm.JsonAnswers.MalformedAnswerException;
 import java.util.Locale;
 
 /**

@@ -1,9 +1,10 @@
 package io.lightmem.consolidate;
 
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.ConsolidationRepository.Question;
 import io.lightmem.store.HistoryRepository;
-import io.lightmem.store.MemoryEntry;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -36,32 +37,32 @@ public class DecisionApplier {
      *         same question has been decided meanwhile
      */
     @Transactional
-    public Applied apply(String userId, long runId, Question question, List<UUID> sources, Decision decision,
+    public Applied apply(Owner owner, long runId, Question question, List<UUID> sources, Decision decision,
             float[] vector) {
         UUID targetId = question.target().id();
-        MemoryEntry current = memories.lockForChange(userId, targetId);
+        MemoryEntry current = memories.lockForChange(owner, targetId);
         if (current == null || !current.memory().equals(question.target().memory())) {
             return Applied.SKIPPED;
         }
-        if (!decisions.recordDecision(userId, targetId, sources, decision.action().name(), decision.newMemory(),
+        if (!decisions.recordDecision(owner, targetId, sources, decision.action().name(), decision.newMemory(),
                 runId)) {
             return Applied.SKIPPED;
         }
         Long changeId = switch (decision.action()) {
             case ignore -> null;
             case update -> {
-                Long id = history.recordChange(userId, targetId, "update", decision.newMemory(), runId);
-                memories.replaceMemory(userId, targetId, decision.newMemory(), vector);
+                Long id = history.recordChange(owner, targetId, "update", decision.newMemory(), runId);
+                memories.replaceMemory(owner, targetId, decision.newMemory(), vector);
                 yield id;
             }
             case delete -> {
-                Long id = history.recordChange(userId, targetId, "delete", null, runId);
-                memories.delete(userId, targetId);
+                Long id = history.recordChange(owner, targetId, "delete", null, runId);
+                memories.delete(owner, targetId);
                 yield id;
             }
         };
         if (changeId != null) {
-            decisions.linkChange(userId, targetId, sources, changeId);
+            decisions.linkChange(owner, targetId, sources, changeId);
         }
         return new Applied(true, changeId);
     }

@@ -1,6 +1,6 @@
 package io.lightmem.consolidate;
 
-import io.lightmem.UserIds;
+import io.lightmem.memory.Owner;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -30,11 +30,10 @@ public class OfflineConsolidation {
      * @throws io.lightmem.InvalidArgumentException for a bad argument (nothing done)
      * @throws io.lightmem.FailedPreconditionException without an LLM (nothing done)
      */
-    public Result run(String userId, int topK, int keepTopN, Double scoreThreshold) {
-        UserIds.require("user_id", userId);
+    public Result run(Owner owner, int topK, int keepTopN, Double scoreThreshold) {
         queueBuilder.sizes(topK, keepTopN);
         consolidator.checkOfflineUpdate(scoreThreshold);
-        UpdateQueueBuilder.Built queue = queueBuilder.construct(userId, topK, keepTopN);
-        return new Result(queue, consolidator.offlineUpdate(userId, scoreThreshold));
+        UpdateQueueBuilder.Built queue = queueBuilder.construct(owner, topK, keepTopN);
+        return new Result(queue, consolidator.offlineUpdate(owner, scoreThreshold));
     }
 }

@@ -1,9 +1,9 @@
 package io.lightmem.consolidate;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.UserIds;
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.memory.Owner;
 import io.lightmem.observe.Spans;
+import io.lightmem.retrieve.RetrievalConfig;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.UpdateQueueRepository;
 import io.lightmem.store.UpdateQueueRepository.EntryKey;
@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** SPEC 1.8 step 1: (re)builds the update queues of a user's entries, batch by batch, in PostgreSQL. */
+/**
+ * Consolidation step 1 (docs/design.md): (re)builds the update queues of a user's entries, batch by batch, in
+ * PostgreSQL.
+ */
 @ApplicationScoped
 public class UpdateQueueBuilder {
 
@@ -26,17 +29,17 @@ public class UpdateQueueBuilder {
     private final UpdateQueueRepository queue;
     private final ConsolidationRepository runs;
     private final ConsolidationLock lock;
-    private final LightMemConfig.ConsolidationConfig config;
+    private final ConsolidationConfig.Consolidation config;
     private final int efSearch;
     private final Spans spans;
 
     public UpdateQueueBuilder(UpdateQueueRepository queue, ConsolidationRepository runs, ConsolidationLock lock,
-            LightMemConfig config, Spans spans) {
+            ConsolidationConfig config, RetrievalConfig retrieval, Spans spans) {
         this.queue = queue;
         this.runs = runs;
         this.lock = lock;
         this.config = config.consolidation();
-        this.efSearch = config.embeddingRetriever().efSearch();
+        this.efSearch = retrieval.embeddingRetriever().efSearch();
         this.spans = spans;
     }
 
@@ -47,11 +50,10 @@ public class UpdateQueueBuilder {
      * @param topK 0 for the configured default
      * @param keepTopN 0 for the configured default (at most topK)
      */
-    public Built construct(String userId, int topK, int keepTopN) {
-        UserIds.require("user_id", userId);
+    public Built construct(Owner owner, int topK, int keepTopN) {
         Sizes sizes = sizes(topK, keepTopN);
-        return spans.run("construct_update_queue", () -> lock.underLock(userId,
-                () -> constructLocked(userId, sizes.topK(), sizes.keepTopN())));
+        return spans.run("construct_update_queue", () -> lock.underLock(owner,
+                () -> constructLocked(owner, sizes.topK(), sizes.keepTopN())));
     }
 
     /** The queue sizes a construction would use, defaults applied. */
@@ -78,9 +80,9 @@ public class UpdateQueueBuilder {
         return new Sizes(k, n);
     }
 
-    private Built constructLocked(String userId, int topK, int keepTopN) {
+    private Built constructLocked(Owner owner, int topK, int keepTopN) {
         long started = System.nanoTime();
-        long runId = runs.startRun(userId, "construct",
+        long runId = runs.startRun(owner, "construct",
                 "{\"top_k\": " + topK + ", \"keep_top_n\": " + keepTopN + "}");
         int entries = 0;
         int rows = 0;
@@ -88,32 +90,32 @@ public class UpdateQueueBuilder {
             long indexed = queue.estimatedRows();
             EntryKey cursor = null;
             List<EntryKey> batch;
-            while (!(batch = queue.entriesAfter(userId, cursor, config.batchSize())).isEmpty()) {
+            while (!(batch = queue.entriesAfter(owner, cursor, config.batchSize())).isEmpty()) {
                 // Batches go oldest first, so every entry of this one has at least `entries` older ones.
-                rows += queue.rebuild(userId, batch.stream().map(EntryKey::id).toList(), topK, keepTopN, efSearch,
+                rows += queue.rebuild(owner, batch.stream().map(EntryKey::id).toList(), topK, keepTopN, efSearch,
                         search(entries, indexed));
                 entries += batch.size();
                 cursor = batch.get(batch.size() - 1);
             }
         } catch (RuntimeException e) {
-            runs.finishRun(userId, runId, entries, 0, 0, e.getMessage());
+            runs.finishRun(owner, runId, entries, 0, 0, e.getMessage());
             throw e;
         }
-        runs.finishRun(userId, runId, entries, 0, 0, null);
+        runs.finishRun(owner, runId, entries, 0, 0, null);
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        LOG.debugf("update queue of user %s: %d entries, %d rows in %d ms", userId, entries, rows, elapsedMs);
+        LOG.debugf("update queue of user %s: %d entries, %d rows in %d ms", owner, entries, rows, elapsedMs);
         return new Built(runId, entries, rows, elapsedMs);
     }
 
     /** Builds the queues of just these (new) entries with the configured parameters; the caller holds the lock. */
-    int buildFor(String userId, List<UUID> entryIds) {
+    int buildFor(Owner owner, List<UUID> entryIds) {
         int rows = 0;
         int batchSize = config.batchSize();
         // New entries are (nearly always) the newest: they have about all the user's entries as older ones.
-        UpdateQueueRepository.Search search = search(queue.countOlder(userId,
+        UpdateQueueRepository.Search search = search(queue.countOlder(owner,
                 new EntryKey(new UUID(Long.MAX_VALUE, Long.MAX_VALUE), Double.MAX_VALUE)), queue.estimatedRows());
         for (int from = 0; from < entryIds.size(); from += batchSize) {
-            rows += queue.rebuild(userId, entryIds.subList(from, Math.min(entryIds.size(), from + batchSize)),
+            rows += queue.rebuild(owner, entryIds.subList(from, Math.min(entryIds.size(), from + batchSize)),
                     config.topK(), Math.min(config.keepTopN(), config.topK()), efSearch, search);
         }
         return rows;

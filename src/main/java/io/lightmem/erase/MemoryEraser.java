@@ -1,18 +1,14 @@
 package io.lightmem.erase;
 
-import io.agroal.api.AgroalDataSource;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.MemoryIds;
-import io.lightmem.UserIds;
+import io.lightmem.memory.MemoryIds;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.ErasureRepository;
-import io.lightmem.store.StorageException;
-import io.lightmem.store.UserLocks;
+import io.lightmem.store.UserLock;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,17 +27,15 @@ public class MemoryEraser {
     }
 
     private final ErasureRepository erasure;
-    private final AgroalDataSource dataSource;
+    private final UserLock userLock;
 
-    public MemoryEraser(ErasureRepository erasure, AgroalDataSource dataSource) {
+    public MemoryEraser(ErasureRepository erasure, UserLock userLock) {
         this.erasure = erasure;
-        this.dataSource = dataSource;
+        this.userLock = userLock;
     }
 
     /** Exactly one of {@code memoryIds} (non-empty) and {@code everything} must be given. */
-    @Transactional
-    public Erased delete(String userId, List<String> memoryIds, boolean everything) {
-        UserIds.require("user_id", userId);
+    public Erased delete(Owner owner, List<String> memoryIds, boolean everything) {
         if (everything == !memoryIds.isEmpty()) {
             throw new InvalidArgumentException("memory_ids", everything
                     ? "must be empty when all is set"
@@ -51,21 +45,12 @@ public class MemoryEraser {
         for (int i = 0; i < memoryIds.size(); i++) {
             ids.add(MemoryIds.parse("memory_ids[" + i + "]", memoryIds.get(i)));
         }
-        lock(userId);
-        if (everything) {
-            int[] erased = erasure.eraseUser(userId);
-            return new Erased(erased[0], erased[1]);
-        }
-        return new Erased(erasure.deleteMemories(userId, ids), 0);
-    }
-
-    private void lock(String userId) {
-        // The connection is the transaction's own, so the locks last until it commits.
-        try (Connection connection = dataSource.getConnection()) {
-            UserLocks.lock(connection, UserLocks.INGEST, userId, LOCK_TIMEOUT);
-            UserLocks.lock(connection, UserLocks.CONSOLIDATE, userId, LOCK_TIMEOUT);
-        } catch (SQLException e) {
-            throw new StorageException("cannot lock the user for erasure", e);
-        }
+        return userLock.underLocks(EnumSet.allOf(UserLock.Namespace.class), owner, LOCK_TIMEOUT, () -> {
+            if (everything) {
+                int[] erased = erasure.eraseUser(owner);
+                return new Erased(erased[0], erased[1]);
+            }
+            return new Erased(erasure.deleteMemories(owner, ids), 0);
+        });
     }
 }

@@ -1,6 +1,6 @@
 package io.lightmem.extract;
 
-import io.lightmem.store.NewMemory;
+import io.lightmem.memory.NewMemory;
 import java.util.List;
 
 /**

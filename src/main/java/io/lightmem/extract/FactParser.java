@@ -1,8 +1,9 @@
 package io.lightmem.extract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lightmem.extract.JsonAnswers.MalformedAnswerException;
-import io.lightmem.store.MemoryMetadata;
+import io.lightmem.llm.JsonAnswers;
+import io.lightmem.llm.JsonAnswers.MalformedAnswerException;
+import io.lightmem.memory.MemoryMetadata;
 import java.util.ArrayList;
 import java.util.List;
 

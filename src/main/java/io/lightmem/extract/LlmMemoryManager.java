@@ -1,10 +1,13 @@
 package io.lightmem.extract;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.llm.LlmClient;
+import io.lightmem.llm.Prompts;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MessagesUse;
+import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
-import io.lightmem.store.LoggedMessage;
-import io.lightmem.store.NewMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +20,10 @@ public final class LlmMemoryManager implements MemoryManager {
 
     private static final Logger LOG = Logger.getLogger(LlmMemoryManager.class);
     static final String OPERATION = "extract";
+    static final String SYSTEM_PROMPT = "prompts/extract-facts.v1.system.txt";
+    static final String USER_PROMPT = "prompts/extract-facts.v1.user.txt";
+    static final String METADATA_PROMPT = "prompts/extract-metadata.v1.txt";
+    static final String RETRY_PROMPT = "prompts/json-retry.v1.txt";
 
     private final LlmClient llm;
     private final ServiceMetrics metrics;
@@ -24,8 +31,8 @@ public final class LlmMemoryManager implements MemoryManager {
     private final boolean textSummary;
     private final boolean metadataGenerate;
     private final String systemPrompt;
-    private final String userPrompt = Prompts.load(Prompts.EXTRACT_USER);
-    private final String retryPrompt = Prompts.load(Prompts.JSON_RETRY);
+    private final String userPrompt = Prompts.load(USER_PROMPT);
+    private final String retryPrompt = Prompts.load(RETRY_PROMPT);
 
     public LlmMemoryManager(LlmClient llm, ServiceMetrics metrics, MessagesUse messagesUse, boolean textSummary,
             boolean metadataGenerate) {
@@ -35,9 +42,9 @@ public final class LlmMemoryManager implements MemoryManager {
         this.textSummary = textSummary;
         this.metadataGenerate = metadataGenerate;
         this.systemPrompt = metadataGenerate
-                ? Prompts.load(Prompts.EXTRACT_SYSTEM) + "\n\n"
-                        + Prompts.fill(Prompts.load(Prompts.EXTRACT_METADATA), Map.of("categories", Category.names()))
-                : Prompts.load(Prompts.EXTRACT_SYSTEM);
+                ? Prompts.load(SYSTEM_PROMPT) + "\n\n"
+                        + Prompts.fill(Prompts.load(METADATA_PROMPT), Map.of("categories", Category.names()))
+                : Prompts.load(SYSTEM_PROMPT);
     }
 
     @Override
@@ -46,13 +53,13 @@ public final class LlmMemoryManager implements MemoryManager {
     }
 
     @Override
-    public Extraction extract(String userId, List<Segment> batch) {
+    public Extraction extract(Owner owner, List<Segment> batch) {
         List<Turns.Turn> turns = Turns.selected(batch, messagesUse);
         if (turns.isEmpty()) {
             return new Extraction(List.of(), 0, 0);
         }
         try {
-            LlmClient.Result<List<FactParser.Fact>> facts = llm.askJson(userId, OPERATION, systemPrompt,
+            LlmClient.Result<List<FactParser.Fact>> facts = llm.askJson(owner, OPERATION, systemPrompt,
                     Prompts.fill(userPrompt, Map.of("messages", promptLines(turns))), retryPrompt,
                     answer -> FactParser.parse(answer, metadataGenerate));
             return memories(facts.value(), turns, facts.calls());
@@ -61,7 +68,10 @@ public final class LlmMemoryManager implements MemoryManager {
         }
     }
 
-    /** The prompt body of SPEC 1.5: per topic a header, then one "[time, weekday] id.speaker: text" line per message. */
+    /**
+     * The prompt body (docs/design.md, "Short-term buffer and extraction"): per topic a header, then one "[time,
+     * weekday] id.speaker: text" line per message.
+     */
     static String promptLines(List<Turns.Turn> turns) {
         StringBuilder lines = new StringBuilder();
         int topic = 0;

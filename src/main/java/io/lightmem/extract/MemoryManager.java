@@ -1,9 +1,11 @@
 package io.lightmem.extract;
 
+import io.lightmem.memory.Owner;
 import java.util.List;
 
 /**
- * Turns a batch of logged messages into memories (SPEC 1.5). One implementation per backend:
+ * Turns a batch of logged messages into memories (docs/design.md, "Short-term buffer and extraction"). One
+ * implementation per backend:
  * an LLM that extracts facts, or {@code none}, which keeps the messages verbatim.
  */
 public interface MemoryManager {
@@ -22,5 +24,5 @@ public interface MemoryManager {
      * @throws ExtractionException when the backend fails or keeps answering malformed output;
      *         the batch is then left pending, never dropped
      */
-    Extraction extract(String userId, List<Segment> batch);
+    Extraction extract(Owner owner, List<Segment> batch);
 }

@@ -1,6 +1,6 @@
 package io.lightmem.extract;
 
-import io.lightmem.store.LoggedMessage;
+import io.lightmem.memory.LoggedMessage;
 import java.util.List;
 
 /** A topic segment: consecutive messages about one topic, identified by its first message's id. */

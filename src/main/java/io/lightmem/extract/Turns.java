@@ -1,7 +1,7 @@
 package io.lightmem.extract;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.store.LoggedMessage;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MessagesUse;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,9 +1,10 @@
 package io.lightmem.extract;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.store.LoggedMessage;
-import io.lightmem.store.MemoryMetadata;
-import io.lightmem.store.NewMemory;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MemoryMetadata;
+import io.lightmem.memory.MessagesUse;
+import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ public final class VerbatimMemoryManager implements MemoryManager {
     }
 
     @Override
-    public Extraction extract(String userId, List<Segment> batch) {
+    public Extraction extract(Owner owner, List<Segment> batch) {
         List<NewMemory> memories = batch.stream()
                 .flatMap(segment -> segment.messages().stream())
                 .filter(m -> messagesUse.feeds(m.role()))

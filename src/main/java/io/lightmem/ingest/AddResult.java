@@ -1,6 +1,6 @@
 package io.lightmem.ingest;
 
-import io.lightmem.store.MemoryEntry;
+import io.lightmem.memory.MemoryEntry;
 import java.util.List;
 
 /**

@@ -1,9 +1,10 @@
 package io.lightmem.ingest;
 
-import io.lightmem.store.MemoryEntry;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MessageLogRepository;
-import io.lightmem.store.NewMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;
@@ -21,9 +22,9 @@ public class MemoryWriter {
     }
 
     @Transactional
-    public List<MemoryEntry> store(String userId, List<NewMemory> batch, List<float[]> vectors, List<Long> messageIds) {
-        List<MemoryEntry> stored = batch.isEmpty() ? List.of() : memories.insert(userId, batch, vectors);
-        messageLog.markProcessed(userId, messageIds);
+    public List<MemoryEntry> store(Owner owner, List<NewMemory> batch, List<float[]> vectors, List<Long> messageIds) {
+        List<MemoryEntry> stored = batch.isEmpty() ? List.of() : memories.insert(owner, batch, vectors);
+        messageLog.markProcessed(owner, messageIds);
         return stored;
     }
 }

@@ -1,6 +1,8 @@
 package io.lightmem.ingest;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.NormalizedMessage;
+import io.lightmem.memory.SessionTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Validates messages and gives them their final times (SPEC 1.1): messages that share one session
+ * Validates messages and gives them their final times (docs/design.md, "Messages and normalization"): messages that
+ * share one session
  * time are spread {@link #SAME_TIME_STEP} apart so their order survives in storage.
  */
 public final class MessageNormalizer {

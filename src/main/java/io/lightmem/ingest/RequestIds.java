@@ -1,6 +1,7 @@
 package io.lightmem.ingest;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.NormalizedMessage;
 import io.lightmem.store.Acceptance;
 import io.lightmem.store.RequestKey;
 import java.io.ByteArrayOutputStream;

@@ -1,13 +1,15 @@
 package io.lightmem.ingest;
 
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.Role;
 import io.lightmem.segment.TopicSegmenter;
-import io.lightmem.store.LoggedMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The sensory buffer's release rule (SPEC 1.3), over the not yet segmented messages of one user:
+ * The sensory buffer's release rule (docs/design.md, "Topic segmentation"), over the not yet segmented messages of
+ * one user:
  * once the user messages reach {@code bufferLen} tokens the buffer is cut into topic segments and
  * all but the last are released (the last topic may still continue); {@code forceSegment}
  * releases everything.

@@ -1,13 +1,14 @@
 package io.lightmem.ingest;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
 import io.lightmem.extract.Segment;
-import io.lightmem.store.LoggedMessage;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MessagesUse;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The short-term buffer's flush rule (SPEC 1.4), over the pending messages of one user: segments
+ * The short-term buffer's flush rule (docs/design.md, "Short-term buffer and extraction"), over the pending messages
+ * of one user: segments
  * accumulate until adding the next one would pass the token budget; then the segments before it
  * are extracted in one call. Only the roles that feed extraction count.
  */

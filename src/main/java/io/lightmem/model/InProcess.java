@@ -1,10 +1,10 @@
 package io.lightmem.model;
 
+import jakarta.inject.Qualifier;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import jakarta.inject.Qualifier;
 
 /**
  * Marks the {@link Models} that run in this process (ONNX Runtime). Only builds that include the

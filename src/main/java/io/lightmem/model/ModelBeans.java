@@ -1,8 +1,10 @@
 package io.lightmem.model;
 
+import io.lightmem.compress.CompressionConfig;
 import io.lightmem.compress.Compressor;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.InstanceRole;
+import io.lightmem.config.RoleConfig;
+import io.lightmem.config.RoleConfig.InstanceRole;
+import io.lightmem.model.remote.ModelServiceConfig;
 import io.lightmem.model.remote.RemoteModels;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +24,8 @@ public class ModelBeans {
 
     @Produces
     @Singleton
-    Models models(LightMemConfig config, @InProcess Instance<Models> inProcess) {
+    Models models(RoleConfig config, ModelServiceConfig service, TextEmbedderConfig embedder,
+            CompressionConfig compression, @InProcess Instance<Models> inProcess) {
         InstanceRole role = config.role();
         if (role.modelsInProcess()) {
             if (!inProcess.isResolvable()) {
@@ -33,7 +36,7 @@ public class ModelBeans {
             }
             return inProcess.get();
         }
-        RemoteModels remote = RemoteModels.of(config);
+        RemoteModels remote = RemoteModels.of(service, embedder, compression);
         remote.checkAtStartup();
         return remote;
     }

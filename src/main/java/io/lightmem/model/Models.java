@@ -1,7 +1,6 @@
 package io.lightmem.model;
 
 import io.lightmem.compress.Compressor;
-import io.lightmem.segment.SentenceAttention;
 import java.util.Map;
 import java.util.Optional;
 

@@ -3,7 +3,10 @@ package io.lightmem.model;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Counts tokens the way the buffers budget them (SPEC 1.3, 1.4). */
+/**
+ * Counts tokens the way the buffers budget them (docs/design.md, "Topic segmentation" and "Short-term buffer and
+ * extraction").
+ */
 public interface TokenCounter {
 
     int countTokens(String text);

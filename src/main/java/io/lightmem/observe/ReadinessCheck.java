@@ -1,9 +1,10 @@
 package io.lightmem.observe;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.InstanceRole;
+import io.lightmem.config.RoleConfig;
+import io.lightmem.config.RoleConfig.InstanceRole;
 import io.lightmem.model.Models;
+import io.lightmem.model.TextEmbedderConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.sql.Connection;
@@ -11,11 +12,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.eclipse.microprofile.health.HealthCheck;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * Ready means a request can succeed: the models are available (loaded in process, or the model
@@ -37,12 +38,12 @@ public class ReadinessCheck implements HealthCheck {
     private volatile boolean migrated;
 
     public ReadinessCheck(Instance<AgroalDataSource> dataSource, Instance<Flyway> flyway, Models models,
-            LightMemConfig config) {
+            RoleConfig config, TextEmbedderConfig embedder) {
         this.dataSource = dataSource;
         this.flyway = flyway;
         this.models = models;
         this.role = config.role();
-        this.configuredDims = config.textEmbedder().dims();
+        this.configuredDims = embedder.dims();
     }
 
     @Override

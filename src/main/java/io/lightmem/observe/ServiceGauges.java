@@ -1,7 +1,7 @@
 package io.lightmem.observe;
 
 import io.lightmem.compress.Compressor;
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.config.RoleConfig;
 import io.lightmem.store.MessageLogRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +17,7 @@ public class ServiceGauges {
     private static final Logger LOG = Logger.getLogger(ServiceGauges.class);
 
     void register(@Observes StartupEvent started, MeterRegistry registry, MessageLogRepository messageLog,
-            Compressor compressor, LightMemConfig config) {
+            Compressor compressor, RoleConfig config) {
         Gauge.builder("lightmem.compression.failures", compressor, Compressor::failures)
                 .description("Messages whose pre-compression failed and were kept unchanged, since start")
                 .register(registry);

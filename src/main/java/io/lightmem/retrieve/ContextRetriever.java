@@ -1,9 +1,8 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.Strategy;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.ScoredMemory;
 import io.lightmem.store.LexicalRepository;
-import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -16,7 +15,7 @@ public class ContextRetriever implements Retriever {
     private final double b;
     private final int maxCandidates;
 
-    public ContextRetriever(LexicalRepository lexical, LightMemConfig config) {
+    public ContextRetriever(LexicalRepository lexical, RetrievalConfig config) {
         this.lexical = lexical;
         this.k1 = config.contextRetriever().k1();
         this.b = config.contextRetriever().b();
@@ -24,13 +23,13 @@ public class ContextRetriever implements Retriever {
     }
 
     @Override
-    public Strategy strategy() {
-        return Strategy.context;
+    public RetrievalStrategy strategy() {
+        return RetrievalStrategy.context;
     }
 
     @Override
-    public List<Scored> retrieve(SearchRequest request) {
-        return lexical.bm25(request.userId(), request.query(), request.limit(), request.filter(), k1, b,
+    public List<ScoredMemory> retrieve(SearchRequest request) {
+        return lexical.bm25(request.owner(), request.query(), request.limit(), request.filter(), k1, b,
                 maxCandidates);
     }
 }

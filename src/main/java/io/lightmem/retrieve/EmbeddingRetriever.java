@@ -1,10 +1,10 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.config.LightMemConfig.Strategy;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.ScoredMemory;
 import io.lightmem.model.Embedder;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.MemoryRepository;
-import io.lightmem.store.MemoryRepository.Scored;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -23,15 +23,15 @@ public class EmbeddingRetriever implements Retriever {
     }
 
     @Override
-    public Strategy strategy() {
-        return Strategy.embedding;
+    public RetrievalStrategy strategy() {
+        return RetrievalStrategy.embedding;
     }
 
     @Override
-    public List<Scored> retrieve(SearchRequest request) {
+    public List<ScoredMemory> retrieve(SearchRequest request) {
         // ef_search below limit would cap the result size.
         float[] query = spans.run("embed", () -> embedder.embed(request.query()));
-        return spans.run("search", () -> memories.nearest(request.userId(), query, request.limit(),
+        return spans.run("search", () -> memories.nearest(request.owner(), query, request.limit(),
                 request.filter(), Math.max(request.efSearch(), request.limit())));
     }
 }

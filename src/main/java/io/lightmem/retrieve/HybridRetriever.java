@@ -1,8 +1,7 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.Strategy;
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,7 @@ public class HybridRetriever implements Retriever {
 
     private final ManagedExecutor executor;
 
-    public HybridRetriever(EmbeddingRetriever embedding, ContextRetriever context, LightMemConfig config,
+    public HybridRetriever(EmbeddingRetriever embedding, ContextRetriever context, RetrievalConfig config,
             ManagedExecutor executor) {
         this.executor = executor;
         this.embedding = embedding;
@@ -30,23 +29,23 @@ public class HybridRetriever implements Retriever {
     }
 
     @Override
-    public Strategy strategy() {
-        return Strategy.hybrid;
+    public RetrievalStrategy strategy() {
+        return RetrievalStrategy.hybrid;
     }
 
     @Override
-    public List<Scored> retrieve(SearchRequest request) {
+    public List<ScoredMemory> retrieve(SearchRequest request) {
         // Deeper lists than the limit let an entry ranked modestly by both strategies rise above
         // one ranked high by only one of them.
-        SearchRequest deeper = new SearchRequest(request.userId(), request.query(),
+        SearchRequest deeper = new SearchRequest(request.owner(), request.query(),
                 Math.max(request.limit(), candidates), request.filter(), request.efSearch());
         // The lexical query runs in the database while this thread embeds the query and searches HNSW.
-        CompletableFuture<List<Scored>> lexical = executor.supplyAsync(() -> context.retrieve(deeper));
-        List<Scored> semantic = embedding.retrieve(deeper);
+        CompletableFuture<List<ScoredMemory>> lexical = executor.supplyAsync(() -> context.retrieve(deeper));
+        List<ScoredMemory> semantic = embedding.retrieve(deeper);
         return fusion.fuse(List.of(semantic, join(lexical)), request.limit());
     }
 
-    private static List<Scored> join(CompletableFuture<List<Scored>> future) {
+    private static List<ScoredMemory> join(CompletableFuture<List<ScoredMemory>> future) {
         try {
             return future.join();
         } catch (CompletionException e) {

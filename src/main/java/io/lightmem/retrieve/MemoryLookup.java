@@ -1,10 +1,10 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.MemoryIds;
 import io.lightmem.NotFoundException;
-import io.lightmem.UserIds;
-import io.lightmem.store.MemoryEntry;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.MemoryIds;
+import io.lightmem.memory.Owner;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +29,8 @@ public class MemoryLookup {
         this.memories = memories;
     }
 
-    public MemoryEntry get(String userId, String memoryId) {
-        UserIds.require("user_id", userId);
-        MemoryEntry entry = memories.find(userId, MemoryIds.parse("memory_id", memoryId));
+    public MemoryEntry get(Owner owner, String memoryId) {
+        MemoryEntry entry = memories.find(owner, MemoryIds.parse("memory_id", memoryId));
         if (entry == null) {
             throw new NotFoundException("memory " + memoryId + " does not exist for this user");
         }
@@ -42,8 +41,7 @@ public class MemoryLookup {
      * @param pageSize 0 for the default
      * @param pageToken empty for the first page, else the token of the previous page
      */
-    public Page list(String userId, int pageSize, String pageToken) {
-        UserIds.require("user_id", userId);
+    public Page list(Owner owner, int pageSize, String pageToken) {
         if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
             throw new InvalidArgumentException("page_size", "must be between 1 and " + MAX_PAGE_SIZE
                     + " (0 for the default, " + DEFAULT_PAGE_SIZE + "), got " + pageSize);
@@ -51,7 +49,7 @@ public class MemoryLookup {
         int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
         Position after = pageToken == null || pageToken.isEmpty() ? null : Position.decode(pageToken);
         // One row more than asked tells whether another page follows.
-        List<MemoryEntry> rows = memories.page(userId, after == null ? null : after.id(),
+        List<MemoryEntry> rows = memories.page(owner, after == null ? null : after.id(),
                 after == null ? 0 : after.time(), size + 1);
         if (rows.size() <= size) {
             return new Page(rows, null);

@@ -1,14 +1,13 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.UserIds;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.Strategy;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.Owner;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.ScoredMemory;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
 import io.lightmem.store.MemoryRepository;
-import io.lightmem.store.MemoryRepository.Filter;
-import io.lightmem.store.MemoryRepository.Scored;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -23,12 +22,12 @@ public class MemorySearch {
 
     private final Retrievers retrievers;
     private final MemoryRepository memories;
-    private final LightMemConfig.RetrieveConfig limits;
+    private final RetrievalConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
     private final Spans spans;
     private final int defaultEfSearch;
 
-    public MemorySearch(Retrievers retrievers, MemoryRepository memories, LightMemConfig config,
+    public MemorySearch(Retrievers retrievers, MemoryRepository memories, RetrievalConfig config,
             ServiceMetrics metrics, Spans spans) {
         this.retrievers = retrievers;
         this.memories = memories;
@@ -39,7 +38,7 @@ public class MemorySearch {
     }
 
     /** What a search returned, and which strategy served it. */
-    public record Result(Strategy strategy, List<Scored> memories) {
+    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories) {
     }
 
     /**
@@ -47,8 +46,7 @@ public class MemorySearch {
      * @param strategy null for the configured default
      * @param efSearch 0 for the configured default
      */
-    public Result retrieve(String userId, String query, int limit, Filter filter, Strategy strategy, int efSearch) {
-        UserIds.require("user_id", userId);
+    public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
         if (query == null || query.isBlank()) {
             throw new InvalidArgumentException("query", "must not be blank");
         }
@@ -68,14 +66,14 @@ public class MemorySearch {
             throw new InvalidArgumentException("filter.time_from", "must be before filter.time_to");
         }
         Retriever retriever = retrievers.forRequest(strategy, "strategy");
-        SearchRequest request = new SearchRequest(userId, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
+        SearchRequest request = new SearchRequest(owner, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
                 filter, efSearch == 0 ? defaultEfSearch : efSearch);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
                 () -> {
-                    List<Scored> found = retriever.retrieve(request);
+                    List<ScoredMemory> found = retriever.retrieve(request);
                     spans.annotate("lightmem.results", found.size());
-                    return new Result(retriever.strategy(), memories.countHits(userId, found));
+                    return new Result(retriever.strategy(), memories.countHits(owner, found));
                 }));
     }
 }

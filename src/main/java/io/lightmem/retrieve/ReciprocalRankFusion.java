@@ -1,6 +1,6 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.memory.ScoredMemory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,22 +24,22 @@ public final class ReciprocalRankFusion {
         this.k = k;
     }
 
-    /** The best {@code limit} entries of the fused lists; {@link Scored#similarity()} is the RRF score. */
-    public List<Scored> fuse(List<List<Scored>> rankings, int limit) {
-        Map<UUID, Scored> entries = new LinkedHashMap<>();
+    /** The best {@code limit} entries of the fused lists; {@link ScoredMemory#similarity()} is the RRF score. */
+    public List<ScoredMemory> fuse(List<List<ScoredMemory>> rankings, int limit) {
+        Map<UUID, ScoredMemory> entries = new LinkedHashMap<>();
         Map<UUID, Double> scores = new LinkedHashMap<>();
-        for (List<Scored> ranking : rankings) {
+        for (List<ScoredMemory> ranking : rankings) {
             for (int i = 0; i < ranking.size(); i++) {
-                Scored scored = ranking.get(i);
+                ScoredMemory scored = ranking.get(i);
                 UUID id = scored.entry().id();
                 entries.putIfAbsent(id, scored);
                 scores.merge(id, 1.0 / (k + i + 1), Double::sum);
             }
         }
-        List<Scored> fused = new ArrayList<>(entries.size());
-        entries.forEach((id, scored) -> fused.add(new Scored(scored.entry(), scores.get(id))));
+        List<ScoredMemory> fused = new ArrayList<>(entries.size());
+        entries.forEach((id, scored) -> fused.add(new ScoredMemory(scored.entry(), scores.get(id))));
         // List.sort is stable: equal scores keep first-appearance order.
-        fused.sort(Comparator.comparingDouble(Scored::similarity).reversed());
+        fused.sort(Comparator.comparingDouble(ScoredMemory::similarity).reversed());
         return fused.subList(0, Math.min(limit, fused.size()));
     }
 }

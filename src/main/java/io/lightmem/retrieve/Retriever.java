@@ -1,13 +1,13 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.config.LightMemConfig.Strategy;
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.ScoredMemory;
 import java.util.List;
 
 /** One retrieval strategy: finds the memories of one user most relevant to a query, best first. Counts no hits. */
 public interface Retriever {
 
-    Strategy strategy();
+    RetrievalStrategy strategy();
 
-    List<Scored> retrieve(SearchRequest request);
+    List<ScoredMemory> retrieve(SearchRequest request);
 }

@@ -1,8 +1,7 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.Strategy;
+import io.lightmem.memory.RetrievalStrategy;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -18,16 +17,16 @@ import java.util.Map;
 @Startup
 public class Retrievers {
 
-    private final Map<Strategy, Retriever> byStrategy = new EnumMap<>(Strategy.class);
-    private final Strategy indexStrategy;
-    private final Strategy defaultStrategy;
+    private final Map<RetrievalStrategy, Retriever> byStrategy = new EnumMap<>(RetrievalStrategy.class);
+    private final RetrievalStrategy indexStrategy;
+    private final RetrievalStrategy defaultStrategy;
 
     @Inject
-    public Retrievers(Instance<Retriever> retrievers, LightMemConfig config) {
+    public Retrievers(Instance<Retriever> retrievers, RetrievalConfig config) {
         this(retrievers, config.indexStrategy(), config.retrieveStrategy());
     }
 
-    Retrievers(Iterable<Retriever> retrievers, Strategy indexStrategy, Strategy defaultStrategy) {
+    Retrievers(Iterable<Retriever> retrievers, RetrievalStrategy indexStrategy, RetrievalStrategy defaultStrategy) {
         retrievers.forEach(r -> byStrategy.put(r.strategy(), r));
         this.indexStrategy = indexStrategy;
         this.defaultStrategy = defaultStrategy;
@@ -35,7 +34,7 @@ public class Retrievers {
     }
 
     /** @throws IllegalStateException when {@code index} does not maintain what {@code retrieve} needs */
-    static void check(Strategy index, Strategy retrieve) {
+    static void check(RetrievalStrategy index, RetrievalStrategy retrieve) {
         if (!index.serves(retrieve)) {
             throw new IllegalStateException("lightmem.retrieve-strategy=" + retrieve + " needs the " + needs(retrieve)
                     + ", but lightmem.index-strategy=" + index + " maintains only the " + needs(index)
@@ -44,7 +43,7 @@ public class Retrievers {
         }
     }
 
-    private static String needs(Strategy strategy) {
+    private static String needs(RetrievalStrategy strategy) {
         return switch (strategy) {
             case embedding -> "embedding index";
             case context -> "lexical index";
@@ -52,7 +51,7 @@ public class Retrievers {
         };
     }
 
-    public Strategy defaultStrategy() {
+    public RetrievalStrategy defaultStrategy() {
         return defaultStrategy;
     }
 
@@ -61,8 +60,8 @@ public class Retrievers {
      *
      * @throws InvalidArgumentException naming {@code field} when this instance does not index for it
      */
-    public Retriever forRequest(Strategy requested, String field) {
-        Strategy strategy = requested == null ? defaultStrategy : requested;
+    public Retriever forRequest(RetrievalStrategy requested, String field) {
+        RetrievalStrategy strategy = requested == null ? defaultStrategy : requested;
         if (!indexStrategy.serves(strategy)) {
             throw new InvalidArgumentException(field, strategy + " retrieval needs the " + needs(strategy)
                     + ", which this instance does not maintain (lightmem.index-strategy=" + indexStrategy + ")");

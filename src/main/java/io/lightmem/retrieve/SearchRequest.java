@@ -1,11 +1,13 @@
 package io.lightmem.retrieve;
 
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.Owner;
+
 
 /**
  * A validated retrieval: whose memories, what for, how many, restricted how.
  *
  * @param efSearch HNSW candidate list for strategies that use it (already resolved: never 0)
  */
-public record SearchRequest(String userId, String query, int limit, Filter filter, int efSearch) {
+public record SearchRequest(Owner owner, String query, int limit, MemoryFilter filter, int efSearch) {
 }

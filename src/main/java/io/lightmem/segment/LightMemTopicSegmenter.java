@@ -1,6 +1,7 @@
 package io.lightmem.segment;
 
 import io.lightmem.model.Embedder;
+import io.lightmem.model.SentenceAttention;
 import java.util.List;
 import java.util.Optional;
 

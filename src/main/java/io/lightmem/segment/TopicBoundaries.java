@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * LightMem's topic boundary rules (SPEC 1.3), as pure functions over numbers so they can be
+ * LightMem's topic boundary rules (docs/design.md, "Topic segmentation"), as pure functions over numbers so they can be
  * checked by hand. A boundary {@code b} means a new topic starts at turn {@code b}.
  */
 public final class TopicBoundaries {

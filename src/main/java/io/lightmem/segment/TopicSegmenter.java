@@ -2,7 +2,7 @@ package io.lightmem.segment;
 
 import java.util.List;
 
-/** Finds where topics change in a full sensory buffer (SPEC 1.3). */
+/** Finds where topics change in a full sensory buffer (docs/design.md, "Topic segmentation"). */
 public interface TopicSegmenter {
 
     /** One turn: the user's text and the assistant's reply ("" when there is none). */

@@ -1,7 +1,10 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
+import io.lightmem.memory.Owner;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,7 +13,7 @@ import java.util.UUID;
 
 /**
  * Erasure: removes what the service holds about memories or a whole user, history included (an
- * erased text must not survive in an audit table). Runs in the caller's transaction.
+ * erased text must not survive in an audit table). Each call is one transaction: all or nothing.
  */
 @ApplicationScoped
 public class ErasureRepository {
@@ -27,27 +30,32 @@ public class ErasureRepository {
     }
 
     /** Deletes the entries and their history and decisions; returns how many entries were deleted. */
-    public int deleteMemories(String userId, List<UUID> ids) {
+    @Transactional
+    public int deleteMemories(Owner owner, List<UUID> ids) {
         try (Connection connection = dataSource.getConnection()) {
             Object[] array = ids.toArray();
-            execute(connection, "DELETE FROM memory_history WHERE user_id = ? AND memory_id = ANY (?)", userId, array);
-            execute(connection, "DELETE FROM consolidation_decision WHERE user_id = ? AND target_id = ANY (?)", userId,
-                    array);
-            return execute(connection, "DELETE FROM memory_entry WHERE user_id = ? AND id = ANY (?)", userId, array);
+            execute(connection, "DELETE FROM memory_history WHERE tenant_id = ? AND user_id = ? AND memory_id = ANY (?)",
+                    owner, array);
+            execute(connection, "DELETE FROM consolidation_decision WHERE tenant_id = ? AND user_id = ?"
+                    + " AND target_id = ANY (?)", owner, array);
+            return execute(connection, "DELETE FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)",
+                    owner, array);
         } catch (SQLException e) {
             throw new StorageException("cannot delete memories", e);
         }
     }
 
     /** Deletes every row of the user in every table; returns the numbers of memories and messages deleted. */
-    public int[] eraseUser(String userId) {
+    @Transactional
+    public int[] eraseUser(Owner owner) {
         try (Connection connection = dataSource.getConnection()) {
             int memories = 0;
             int messages = 0;
             for (String table : USER_TABLES) {
                 // Table names come from the constant list above, never from input.
-                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE user_id = ?")) {
-                    delete.setString(1, userId);
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table
+                        + " WHERE tenant_id = ? AND user_id = ?")) {
+                    Jdbc.setOwner(delete, 1, owner);
                     int deleted = delete.executeUpdate();
                     if (table.equals("memory_entry")) {
                         memories = deleted;
@@ -62,10 +70,10 @@ public class ErasureRepository {
         }
     }
 
-    private static int execute(Connection connection, String sql, String userId, Object[] ids) throws SQLException {
+    private static int execute(Connection connection, String sql, Owner owner, Object[] ids) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, userId);
-            statement.setArray(2, connection.createArrayOf("uuid", ids));
+            Jdbc.setOwner(statement, 1, owner);
+            statement.setArray(3, connection.createArrayOf("uuid", ids));
             return statement.executeUpdate();
         }
     }

@@ -1,16 +1,16 @@
 package io.lightmem.store;
 
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.memory.MemoryFilter;
 import java.util.List;
 
-/** The SQL conditions of a {@link Filter}, shared by every strategy's query so filters mean the same everywhere. */
+/** The SQL conditions of a {@link MemoryFilter}, shared by every strategy's query so filters mean the same everywhere. */
 final class FilterClause {
 
     private FilterClause() {
     }
 
     /** Appends " AND ..." conditions on {@code alias}'s columns and their parameters. */
-    static void append(StringBuilder sql, List<Object> parameters, String alias, Filter filter) {
+    static void append(StringBuilder sql, List<Object> parameters, String alias, MemoryFilter filter) {
         if (filter.from() != null) {
             sql.append(" AND ").append(alias).append(".time_stamp >= ?");
             parameters.add(Jdbc.timestamp(filter.from()));

@@ -3,6 +3,7 @@ package io.lightmem.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lightmem.memory.Owner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -48,6 +49,13 @@ final class Jdbc {
                 "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")) {
             setting.execute();
         }
+    }
+
+    /** Sets the owner's tenant and user id as the parameters at {@code index} and the next; returns the one after. */
+    static int setOwner(PreparedStatement statement, int index, Owner owner) throws SQLException {
+        statement.setString(index, owner.tenantId());
+        statement.setString(index + 1, owner.userId());
+        return index + 2;
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -1,8 +1,10 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.store.MemoryRepository.Filter;
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.StorageException;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.Owner;
+import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -50,16 +52,16 @@ public class LexicalRepository {
      * scored memories; entries sharing no lexeme with the query are never returned.
      */
     @Transactional
-    public List<Scored> bm25(String userId, String query, int limit, Filter filter, double k1, double b,
+    public List<ScoredMemory> bm25(Owner owner, String query, int limit, MemoryFilter filter, double k1, double b,
             int maxCandidates) {
-        SqlQuery search = bm25Query(userId, query, limit, filter, k1, b, maxCandidates);
+        SqlQuery search = bm25Query(owner, query, limit, filter, k1, b, maxCandidates);
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection);
-            List<Scored> found = new ArrayList<>();
+            List<ScoredMemory> found = new ArrayList<>();
             try (PreparedStatement statement = search.prepare(connection, "");
                     ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Scored(MemoryRepository.entry(rs), rs.getDouble("score")));
+                    found.add(new ScoredMemory(MemoryRepository.entry(rs), rs.getDouble("score")));
                 }
             }
             return found;
@@ -80,14 +82,17 @@ public class LexicalRepository {
      * stay the whole scope's); only candidates are unnested, and only the top {@code limit} rows are
      * joined back for their columns.
      */
-    public static SqlQuery bm25Query(String userId, String query, int limit, Filter filter, double k1, double b,
+    public static SqlQuery bm25Query(Owner owner, String query, int limit, MemoryFilter filter, double k1, double b,
             int maxCandidates) {
         List<Object> parameters = new ArrayList<>();
         parameters.add(query);
-        parameters.add(userId);
-        parameters.add(userId);
+        parameters.add(owner.tenantId());
+        parameters.add(owner.userId());
+        parameters.add(owner.tenantId());
+        parameters.add(owner.userId());
         parameters.add(maxCandidates);
-        parameters.add(userId);
+        parameters.add(owner.tenantId());
+        parameters.add(owner.userId());
         StringBuilder filters = new StringBuilder();
         FilterClause.append(filters, parameters, "c", filter);
         parameters.add(maxCandidates);
@@ -103,10 +108,10 @@ public class LexicalRepository {
                     SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('english', ?))
                 ), stats AS (
                     SELECT documents::float8 AS n, greatest(lexemes::float8 / greatest(documents, 1), 1) AS avgdl
-                      FROM memory_lexical_stats WHERE user_id = ?
+                      FROM memory_lexical_stats WHERE tenant_id = ? AND user_id = ?
                 ), known AS (
                     SELECT t.term, l.df::float8 AS df
-                      FROM terms t JOIN memory_lexeme l ON l.user_id = ? AND l.lexeme = t.term
+                      FROM terms t JOIN memory_lexeme l ON l.tenant_id = ? AND l.user_id = ? AND l.lexeme = t.term
                 ), seeds AS (
                     SELECT term FROM (
                         SELECT term, sum(df) OVER (ORDER BY df, term) AS postings,
@@ -116,7 +121,7 @@ public class LexicalRepository {
                 ), candidates AS (
                     SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl
                       FROM memory_entry c
-                     WHERE c.user_id = ?%s
+                     WHERE c.tenant_id = ? AND c.user_id = ?%s
                        AND c.memory_tsv @@ (SELECT string_agg('''' || replace(replace(term, '\\', '\\\\'), '''', '''''')
                                                               || '''', ' | ')::tsquery FROM seeds)
                      ORDER BY c.time_stamp DESC, c.id

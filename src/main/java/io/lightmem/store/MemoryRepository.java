@@ -2,13 +2,18 @@ package io.lightmem.store;
 
 import com.pgvector.PGvector;
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Owner;
+import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,11 +39,11 @@ public class MemoryRepository {
 
     /** Inserts the memories with their vectors; joins the caller's transaction. */
     @Transactional
-    public List<MemoryEntry> insert(String userId, List<NewMemory> memories, List<float[]> vectors) {
-        String sql = "INSERT INTO memory_entry (id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
+    public List<MemoryEntry> insert(Owner owner, List<NewMemory> memories, List<float[]> vectors) {
+        String sql = "INSERT INTO memory_entry (id, tenant_id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
                 + " weekday, speaker_id, speaker_name, topic_id, source, category, subcategory, keywords, entities,"
                 + " embedding, compressed_memory)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             PGvector.addVectorType(connection);
@@ -46,22 +51,23 @@ public class MemoryRepository {
             for (int i = 0; i < memories.size(); i++) {
                 NewMemory memory = memories.get(i);
                 insert.setObject(1, UUID.randomUUID());
-                insert.setString(2, userId);
-                insert.setString(3, memory.memory());
-                insert.setString(4, memory.originalMemory());
-                insert.setTimestamp(5, Jdbc.timestamp(memory.timeStamp()));
-                insert.setDouble(6, Jdbc.epochSeconds(memory.timeStamp()));
-                insert.setString(7, memory.weekday());
-                insert.setString(8, memory.speakerId());
-                insert.setString(9, memory.speakerName());
-                insert.setObject(10, memory.topicId());
-                insert.setString(11, Jdbc.jsonArray(memory.sources()));
-                insert.setString(12, memory.metadata().category());
-                insert.setString(13, memory.metadata().subcategory());
-                insert.setString(14, Jdbc.jsonArray(memory.metadata().keywords()));
-                insert.setString(15, Jdbc.jsonArray(memory.metadata().entities()));
-                insert.setObject(16, new PGvector(vectors.get(i)));
-                insert.setString(17, memory.compressedMemory());
+                insert.setString(2, owner.tenantId());
+                insert.setString(3, owner.userId());
+                insert.setString(4, memory.memory());
+                insert.setString(5, memory.originalMemory());
+                insert.setTimestamp(6, Jdbc.timestamp(memory.timeStamp()));
+                insert.setDouble(7, Jdbc.epochSeconds(memory.timeStamp()));
+                insert.setString(8, memory.weekday());
+                insert.setString(9, memory.speakerId());
+                insert.setString(10, memory.speakerName());
+                insert.setObject(11, memory.topicId());
+                insert.setString(12, Jdbc.jsonArray(memory.sources()));
+                insert.setString(13, memory.metadata().category());
+                insert.setString(14, memory.metadata().subcategory());
+                insert.setString(15, Jdbc.jsonArray(memory.metadata().keywords()));
+                insert.setString(16, Jdbc.jsonArray(memory.metadata().entities()));
+                insert.setObject(17, new PGvector(vectors.get(i)));
+                insert.setString(18, memory.compressedMemory());
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     stored.add(entry(rs));
@@ -74,21 +80,21 @@ public class MemoryRepository {
     }
 
     /** The entry, row-locked until the caller's transaction ends (consolidation, undo); null if absent. */
-    public MemoryEntry lockForChange(String userId, UUID id) {
-        return select(userId, id, " FOR UPDATE");
+    public MemoryEntry lockForChange(Owner owner, UUID id) {
+        return select(owner, id, " FOR UPDATE");
     }
 
     /** One entry of a user, or null. */
-    public MemoryEntry find(String userId, UUID id) {
-        return select(userId, id, "");
+    public MemoryEntry find(Owner owner, UUID id) {
+        return select(owner, id, "");
     }
 
-    private MemoryEntry select(String userId, UUID id, String lock) {
+    private MemoryEntry select(Owner owner, UUID id, String lock) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ? AND id = ?" + lock)) {
-            query.setString(1, userId);
-            query.setObject(2, id);
+                        "SELECT " + COLUMNS + " FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?" + lock)) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setObject(3, id);
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next() ? entry(rs) : null;
             }
@@ -100,20 +106,20 @@ public class MemoryRepository {
     /**
      * A page of a user's entries in time order, after the entry {@code afterId} when one is given.
      * The anchor's own float_time_stamp positions the page exactly; {@code afterTime} stands in when
-     * the anchor was deleted meanwhile. Served by memory_entry_user_time (user_id, float_time_stamp);
+     * the anchor was deleted meanwhile. Served by memory_entry_user_time (tenant_id, user_id, float_time_stamp);
      * id breaks ties of equal times.
      */
-    public List<MemoryEntry> page(String userId, UUID afterId, double afterTime, int limit) {
-        String sql = "SELECT " + COLUMNS + " FROM memory_entry WHERE user_id = ?"
+    public List<MemoryEntry> page(Owner owner, UUID afterId, double afterTime, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM memory_entry WHERE tenant_id = ? AND user_id = ?"
                 + (afterId == null ? "" : " AND (float_time_stamp, id) > (COALESCE((SELECT float_time_stamp"
-                        + " FROM memory_entry WHERE user_id = ? AND id = ?), ?), ?)")
+                        + " FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?), ?), ?)")
                 + " ORDER BY float_time_stamp, id LIMIT ?";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
             int i = 1;
-            query.setString(i++, userId);
+            i = Jdbc.setOwner(query, i, owner);
             if (afterId != null) {
-                query.setString(i++, userId);
+                i = Jdbc.setOwner(query, i, owner);
                 query.setObject(i++, afterId);
                 query.setDouble(i++, afterTime);
                 query.setObject(i++, afterId);
@@ -132,16 +138,16 @@ public class MemoryRepository {
     }
 
     /** Replaces an entry's text and vector (a consolidation merge), in the caller's transaction. */
-    public void replaceMemory(String userId, UUID id, String memory, float[] vector) {
+    public void replaceMemory(Owner owner, UUID id, String memory, float[] vector) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement("""
                         UPDATE memory_entry SET memory = ?, embedding = ?, consolidated = true, updated_at = now()
-                        WHERE user_id = ? AND id = ?""")) {
+                        WHERE tenant_id = ? AND user_id = ? AND id = ?""")) {
             PGvector.addVectorType(connection);
             update.setString(1, memory);
             update.setObject(2, new PGvector(vector));
-            update.setString(3, userId);
-            update.setObject(4, id);
+            Jdbc.setOwner(update, 3, owner);
+            update.setObject(5, id);
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot update a memory", e);
@@ -149,46 +155,34 @@ public class MemoryRepository {
     }
 
     /** Deletes one entry (its queue rows go with it), in the caller's transaction. */
-    public void delete(String userId, UUID id) {
+    public void delete(Owner owner, UUID id) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM memory_entry WHERE user_id = ? AND id = ?")) {
-            delete.setString(1, userId);
-            delete.setObject(2, id);
+                        "DELETE FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ?")) {
+            Jdbc.setOwner(delete, 1, owner);
+            delete.setObject(3, id);
             delete.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot delete a memory", e);
         }
     }
 
-    /** Restrictions of a search; null fields do not restrict. */
-    public record Filter(Instant from, Instant to, String speakerName, String category) {
-        public static final Filter NONE = new Filter(null, null, null, null);
-    }
-
-    /**
-     * An entry with its relevance to a query: cosine similarity (embedding), BM25 score (context)
-     * or reciprocal-rank-fusion score (hybrid). Higher is better within one strategy only.
-     */
-    public record Scored(MemoryEntry entry, double similarity) {
-    }
-
     /**
      * The {@code limit} entries of one user nearest to {@code query} by cosine distance, nearest
-     * first; {@link Scored#similarity()} is the cosine similarity. pgvector's iterative index scan
+     * first; {@link ScoredMemory#similarity()} is the cosine similarity. pgvector's iterative index scan
      * keeps going until enough rows pass the user and filter conditions. Hits are not counted here
      * (see {@link #countHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
-    public List<Scored> nearest(String userId, float[] query, int limit, Filter filter, int efSearch) {
-        SqlQuery search = nearestQuery(userId, query, limit, filter);
+    public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, int efSearch) {
+        SqlQuery search = nearestQuery(owner, query, limit, filter);
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection, efSearch);
-            List<Scored> found = new ArrayList<>();
+            List<ScoredMemory> found = new ArrayList<>();
             try (PreparedStatement statement = search.prepare(connection, "");
                     ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Scored(entry(rs), 1 - rs.getDouble("distance")));
+                    found.add(new ScoredMemory(entry(rs), 1 - rs.getDouble("distance")));
                 }
             }
             // relaxed_order may return neighbours slightly out of order.
@@ -210,13 +204,14 @@ public class MemoryRepository {
     }
 
     /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
-    public static SqlQuery nearestQuery(String userId, float[] query, int limit, Filter filter) {
+    public static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
-                + " FROM memory_entry m WHERE m.user_id = ?");
+                + " FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ?");
         List<Object> parameters = new ArrayList<>();
         PGvector vector = new PGvector(query);
         parameters.add(vector);
-        parameters.add(userId);
+        parameters.add(owner.tenantId());
+        parameters.add(owner.userId());
         FilterClause.append(sql, parameters, "m", filter);
         sql.append(" ORDER BY m.embedding <=> ? LIMIT ?");
         parameters.add(vector);
@@ -226,20 +221,20 @@ public class MemoryRepository {
 
     /** Counts one retrieval of each entry and returns them with their new hit_time, in order. */
     @Transactional
-    public List<Scored> countHits(String userId, List<Scored> found) {
+    public List<ScoredMemory> countHits(Owner owner, List<ScoredMemory> found) {
         if (found.isEmpty()) {
             return found;
         }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement(
-                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE user_id = ? AND id = ANY (?)")) {
-            update.setString(1, userId);
-            update.setArray(2, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
+                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
+            Jdbc.setOwner(update, 1, owner);
+            update.setArray(3, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot count memory hits", e);
         }
-        return found.stream().map(s -> new Scored(withHit(s.entry()), s.similarity())).toList();
+        return found.stream().map(s -> new ScoredMemory(withHit(s.entry()), s.similarity())).toList();
     }
 
     private static MemoryEntry withHit(MemoryEntry e) {

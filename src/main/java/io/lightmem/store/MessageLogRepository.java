@@ -1,8 +1,12 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.ingest.NormalizedMessage;
-import io.lightmem.ingest.Role;
+import io.lightmem.StorageException;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.NewMessage;
+import io.lightmem.memory.NormalizedMessage;
+import io.lightmem.memory.Owner;
+import io.lightmem.memory.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -31,30 +35,30 @@ public class MessageLogRepository {
      * @param asSegment make them one topic segment now; otherwise they wait for segmentation
      */
     @Transactional
-    public Acceptance append(String userId, RequestKey request, List<NewMessage> messages, boolean asSegment) {
+    public Acceptance append(Owner owner, RequestKey request, List<NewMessage> messages, boolean asSegment) {
         String sql = """
-                INSERT INTO message_log (user_id, role, content, time_stamp, weekday, speaker_id, speaker_name, tokens,
-                                         compressed_content)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
+                INSERT INTO message_log (tenant_id, user_id, role, content, time_stamp, weekday, speaker_id, speaker_name,
+                                         tokens, compressed_content)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
         try (Connection connection = dataSource.getConnection()) {
             // Claimed first: a concurrent twin waits on the primary key here until this commits, then
             // finds the row and writes nothing.
-            if (request != null && !claim(connection, userId, request)) {
-                return accepted(connection, userId, request.requestId()).orElseThrow();
+            if (request != null && !claim(connection, owner, request)) {
+                return accepted(connection, owner, request.requestId()).orElseThrow();
             }
             List<Long> ids = new ArrayList<>(messages.size());
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 for (NewMessage accepted : messages) {
                     NormalizedMessage message = accepted.message();
-                    insert.setString(1, userId);
-                    insert.setString(2, message.role().name());
-                    insert.setString(3, message.content());
-                    insert.setTimestamp(4, Jdbc.timestamp(message.timeStamp()));
-                    insert.setString(5, message.weekday());
-                    insert.setString(6, message.speakerId());
-                    insert.setString(7, message.speakerName());
-                    insert.setInt(8, accepted.tokens());
-                    insert.setString(9, accepted.compressedContent());
+                    Jdbc.setOwner(insert, 1, owner);
+                    insert.setString(3, message.role().name());
+                    insert.setString(4, message.content());
+                    insert.setTimestamp(5, Jdbc.timestamp(message.timeStamp()));
+                    insert.setString(6, message.weekday());
+                    insert.setString(7, message.speakerId());
+                    insert.setString(8, message.speakerName());
+                    insert.setInt(9, accepted.tokens());
+                    insert.setString(10, accepted.compressedContent());
                     try (ResultSet rs = insert.executeQuery()) {
                         rs.next();
                         ids.add(rs.getLong(1));
@@ -62,10 +66,10 @@ public class MessageLogRepository {
                 }
             }
             if (asSegment) {
-                assignSegment(connection, userId, ids);
+                assignSegment(connection, owner, ids);
             }
             if (request != null) {
-                recordIds(connection, userId, request.requestId(), ids);
+                recordIds(connection, owner, request.requestId(), ids);
             }
             return new Acceptance(ids, request == null ? null : request.fingerprint(), false);
         } catch (SQLException e) {
@@ -74,42 +78,43 @@ public class MessageLogRepository {
     }
 
     /** How the user's request with this id was accepted, if it was. */
-    public Optional<Acceptance> accepted(String userId, String requestId) {
+    public Optional<Acceptance> accepted(Owner owner, String requestId) {
         try (Connection connection = dataSource.getConnection()) {
-            return accepted(connection, userId, requestId);
+            return accepted(connection, owner, requestId);
         } catch (SQLException e) {
             throw new StorageException("cannot read the message log", e);
         }
     }
 
-    private static boolean claim(Connection connection, String userId, RequestKey request) throws SQLException {
+    private static boolean claim(Connection connection, Owner owner, RequestKey request) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO add_request (user_id, request_id, fingerprint, message_ids) VALUES (?, ?, ?, '{}')
-                ON CONFLICT (user_id, request_id) DO NOTHING""")) {
-            insert.setString(1, userId);
-            insert.setString(2, request.requestId());
-            insert.setBytes(3, request.fingerprint());
+                INSERT INTO add_request (tenant_id, user_id, request_id, fingerprint, message_ids)
+                VALUES (?, ?, ?, ?, '{}')
+                ON CONFLICT (tenant_id, user_id, request_id) DO NOTHING""")) {
+            Jdbc.setOwner(insert, 1, owner);
+            insert.setString(3, request.requestId());
+            insert.setBytes(4, request.fingerprint());
             return insert.executeUpdate() == 1;
         }
     }
 
-    private static void recordIds(Connection connection, String userId, String requestId, List<Long> ids)
+    private static void recordIds(Connection connection, Owner owner, String requestId, List<Long> ids)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE add_request SET message_ids = ? WHERE user_id = ? AND request_id = ?")) {
+                "UPDATE add_request SET message_ids = ? WHERE tenant_id = ? AND user_id = ? AND request_id = ?")) {
             update.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
-            update.setString(2, userId);
-            update.setString(3, requestId);
+            Jdbc.setOwner(update, 2, owner);
+            update.setString(4, requestId);
             update.executeUpdate();
         }
     }
 
-    private static Optional<Acceptance> accepted(Connection connection, String userId, String requestId)
+    private static Optional<Acceptance> accepted(Connection connection, Owner owner, String requestId)
             throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT fingerprint, message_ids FROM add_request WHERE user_id = ? AND request_id = ?")) {
-            query.setString(1, userId);
-            query.setString(2, requestId);
+                "SELECT fingerprint, message_ids FROM add_request WHERE tenant_id = ? AND user_id = ? AND request_id = ?")) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setString(3, requestId);
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -121,46 +126,46 @@ public class MessageLogRepository {
 
     /** Makes each list of message ids one topic segment, identified by its first id; one transaction. */
     @Transactional
-    public void assignSegments(String userId, List<List<Long>> segments) {
+    public void assignSegments(Owner owner, List<List<Long>> segments) {
         try (Connection connection = dataSource.getConnection()) {
             for (List<Long> segment : segments) {
-                assignSegment(connection, userId, segment);
+                assignSegment(connection, owner, segment);
             }
         } catch (SQLException e) {
             throw new StorageException("cannot update the message log", e);
         }
     }
 
-    private static void assignSegment(Connection connection, String userId, List<Long> ids) throws SQLException {
+    private static void assignSegment(Connection connection, Owner owner, List<Long> ids) throws SQLException {
         try (PreparedStatement segment = connection.prepareStatement(
-                "UPDATE message_log SET segment_id = ? WHERE user_id = ? AND id = ANY (?)")) {
+                "UPDATE message_log SET segment_id = ? WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
             segment.setLong(1, ids.get(0));
-            segment.setString(2, userId);
-            segment.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
+            Jdbc.setOwner(segment, 2, owner);
+            segment.setArray(4, connection.createArrayOf("bigint", ids.toArray()));
             segment.executeUpdate();
         }
     }
 
     /** The oldest pending messages of a user already in topic segments (the short-term buffer), in order. */
-    public List<LoggedMessage> segmented(String userId, int limit) {
-        return pending(userId, "segment_id IS NOT NULL", limit);
+    public List<LoggedMessage> segmented(Owner owner, int limit) {
+        return pending(owner, "segment_id IS NOT NULL", limit);
     }
 
     /** The pending messages of a user still waiting for segmentation (the sensory buffer), in order. */
-    public List<LoggedMessage> unsegmented(String userId, int limit) {
-        return pending(userId, "segment_id IS NULL", limit);
+    public List<LoggedMessage> unsegmented(Owner owner, int limit) {
+        return pending(owner, "segment_id IS NULL", limit);
     }
 
-    private List<LoggedMessage> pending(String userId, String segmentCondition, int limit) {
+    private List<LoggedMessage> pending(Owner owner, String segmentCondition, int limit) {
         String sql = """
                 SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name, segment_id, tokens,
                        compressed_content
-                FROM message_log WHERE user_id = ? AND status = 'pending' AND %s ORDER BY id LIMIT ?"""
+                FROM message_log WHERE tenant_id = ? AND user_id = ? AND status = 'pending' AND %s ORDER BY id LIMIT ?"""
                 .formatted(segmentCondition);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, userId);
-            query.setInt(2, limit);
+            Jdbc.setOwner(query, 1, owner);
+            query.setInt(3, limit);
             List<LoggedMessage> messages = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
@@ -175,11 +180,11 @@ public class MessageLogRepository {
         }
     }
 
-    public int countPending(String userId) {
+    public int countPending(Owner owner) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT count(*) FROM message_log WHERE user_id = ? AND status = 'pending'")) {
-            query.setString(1, userId);
+                        "SELECT count(*) FROM message_log WHERE tenant_id = ? AND user_id = ? AND status = 'pending'")) {
+            Jdbc.setOwner(query, 1, owner);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -204,13 +209,13 @@ public class MessageLogRepository {
     }
 
     /** Marks messages processed; runs inside the caller's transaction with the memories they produced. */
-    public void markProcessed(String userId, List<Long> ids) {
+    public void markProcessed(Owner owner, List<Long> ids) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement("""
                         UPDATE message_log SET status = 'processed', processed_at = now(), attempts = attempts + 1
-                        WHERE user_id = ? AND id = ANY (?)""")) {
-            update.setString(1, userId);
-            update.setArray(2, connection.createArrayOf("bigint", ids.toArray()));
+                        WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)""")) {
+            Jdbc.setOwner(update, 1, owner);
+            update.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot update the message log", e);
@@ -218,14 +223,14 @@ public class MessageLogRepository {
     }
 
     /** Records a failed processing attempt; the messages stay pending. */
-    public void recordFailure(String userId, List<Long> ids, String error) {
+    public void recordFailure(Owner owner, List<Long> ids, String error) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement("""
                         UPDATE message_log SET attempts = attempts + 1, last_error = ?
-                        WHERE user_id = ? AND id = ANY (?) AND status = 'pending'""")) {
+                        WHERE tenant_id = ? AND user_id = ? AND id = ANY (?) AND status = 'pending'""")) {
             update.setString(1, error);
-            update.setString(2, userId);
-            update.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
+            Jdbc.setOwner(update, 2, owner);
+            update.setArray(4, connection.createArrayOf("bigint", ids.toArray()));
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot update the message log", e);

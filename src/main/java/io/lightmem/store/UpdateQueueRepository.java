@@ -1,6 +1,8 @@
 package io.lightmem.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.lightmem.StorageException;
+import io.lightmem.memory.Owner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -12,7 +14,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The update queue (SPEC 1.8 step 1): for each entry, its most similar older entries. Built entirely
+ * The update queue (docs/design.md, "Consolidation", step 1): for each entry, its most similar older entries. Built
+ * entirely
  * in PostgreSQL, batch by batch; vectors never leave the database.
  */
 @ApplicationScoped
@@ -33,16 +36,17 @@ public class UpdateQueueRepository {
     }
 
     /** The next {@code limit} entries of the user after {@code after} (null: from the start), oldest first. */
-    public List<EntryKey> entriesAfter(String userId, EntryKey after, int limit) {
-        // Served by memory_entry_user_time (user_id, float_time_stamp).
+    public List<EntryKey> entriesAfter(Owner owner, EntryKey after, int limit) {
+        // Served by memory_entry_user_time (tenant_id, user_id, float_time_stamp).
         String sql = after == null
-                ? "SELECT id, float_time_stamp FROM memory_entry WHERE user_id = ? ORDER BY float_time_stamp, id LIMIT ?"
-                : "SELECT id, float_time_stamp FROM memory_entry WHERE user_id = ? AND (float_time_stamp, id) > (?, ?)"
+                ? "SELECT id, float_time_stamp FROM memory_entry WHERE tenant_id = ? AND user_id = ?"
+                        + " ORDER BY float_time_stamp, id LIMIT ?"
+                : "SELECT id, float_time_stamp FROM memory_entry WHERE tenant_id = ? AND user_id = ?"
+                        + " AND (float_time_stamp, id) > (?, ?)"
                         + " ORDER BY float_time_stamp, id LIMIT ?";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
-            int i = 1;
-            query.setString(i++, userId);
+            int i = Jdbc.setOwner(query, 1, owner);
             if (after != null) {
                 query.setDouble(i++, after.floatTimeStamp());
                 query.setObject(i++, after.id());
@@ -88,14 +92,14 @@ public class UpdateQueueRepository {
     }
 
     /** The user's entries older than the given one (in the time order of {@link EntryKey}). */
-    public int countOlder(String userId, EntryKey key) {
-        // Served by memory_entry_user_time (user_id, float_time_stamp).
+    public int countOlder(Owner owner, EntryKey key) {
+        // Served by memory_entry_user_time (tenant_id, user_id, float_time_stamp).
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT count(*) FROM memory_entry WHERE user_id = ? AND (float_time_stamp, id) < (?, ?)")) {
-            query.setString(1, userId);
-            query.setDouble(2, key.floatTimeStamp());
-            query.setObject(3, key.id());
+                PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM memory_entry"
+                        + " WHERE tenant_id = ? AND user_id = ? AND (float_time_stamp, id) < (?, ?)")) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setDouble(3, key.floatTimeStamp());
+            query.setObject(4, key.id());
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -112,7 +116,7 @@ public class UpdateQueueRepository {
      * Returns the rows stored.
      */
     @Transactional
-    public int rebuild(String userId, List<UUID> entryIds, int topK, int keepTopN, int efSearch, Search search) {
+    public int rebuild(Owner owner, List<UUID> entryIds, int topK, int keepTopN, int efSearch, Search search) {
         try (Connection connection = dataSource.getConnection()) {
             // The planner misjudges how many rows "older than e" matches, so the search is chosen by
             // the caller: INDEX turns sorting off (the HNSW scan delivers rows in distance order).
@@ -125,37 +129,37 @@ public class UpdateQueueRepository {
             }
             Object ids = connection.createArrayOf("uuid", entryIds.toArray());
             try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM update_queue WHERE user_id = ? AND entry_id = ANY (?)")) {
-                delete.setString(1, userId);
-                delete.setObject(2, ids);
+                    "DELETE FROM update_queue WHERE tenant_id = ? AND user_id = ? AND entry_id = ANY (?)")) {
+                Jdbc.setOwner(delete, 1, owner);
+                delete.setObject(3, ids);
                 delete.executeUpdate();
             }
             // relaxed_order may return the neighbours slightly out of order: rank by score afterwards.
             // The redundant "c.float_time_stamp <= e.float_time_stamp" is the range of an EXACT search
             // on memory_entry_user_time, whose "+ 0" keeps the HNSW index from serving the ORDER BY.
             String insert = """
-                    INSERT INTO update_queue (user_id, entry_id, candidate_id, score, rank)
-                    SELECT user_id, entry_id, candidate_id, score, rank FROM (
-                        SELECT e.user_id, e.id AS entry_id, n.id AS candidate_id, n.score,
+                    INSERT INTO update_queue (tenant_id, user_id, entry_id, candidate_id, score, rank)
+                    SELECT tenant_id, user_id, entry_id, candidate_id, score, rank FROM (
+                        SELECT e.tenant_id, e.user_id, e.id AS entry_id, n.id AS candidate_id, n.score,
                                row_number() OVER (PARTITION BY e.id ORDER BY n.score DESC, n.id) AS rank
                         FROM memory_entry e
                         CROSS JOIN LATERAL (
                             SELECT c.id, 1 - (c.embedding <=> e.embedding) AS score
                             FROM memory_entry c
-                            WHERE c.user_id = e.user_id
+                            WHERE c.tenant_id = e.tenant_id AND c.user_id = e.user_id
                               AND c.float_time_stamp <= e.float_time_stamp
                               AND (c.float_time_stamp < e.float_time_stamp OR c.id < e.id)
                             ORDER BY (c.embedding <=> e.embedding) %s
                             LIMIT ?
                         ) n
-                        WHERE e.user_id = ? AND e.id = ANY (?)
+                        WHERE e.tenant_id = ? AND e.user_id = ? AND e.id = ANY (?)
                     ) ranked
                     WHERE rank <= ?""".formatted(search == Search.EXACT ? "+ 0" : "");
             try (PreparedStatement build = connection.prepareStatement(insert)) {
                 build.setInt(1, topK);
-                build.setString(2, userId);
-                build.setObject(3, ids);
-                build.setInt(4, keepTopN);
+                Jdbc.setOwner(build, 2, owner);
+                build.setObject(4, ids);
+                build.setInt(5, keepTopN);
                 return build.executeUpdate();
             }
         } catch (SQLException e) {
@@ -168,14 +172,14 @@ public class UpdateQueueRepository {
     }
 
     /** The queue of one entry, best first. */
-    public List<QueuedCandidate> queueOf(String userId, UUID entryId) {
+    public List<QueuedCandidate> queueOf(Owner owner, UUID entryId) {
         // Served by the primary key (entry_id, candidate_id).
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement("""
                         SELECT entry_id, candidate_id, score, rank FROM update_queue
-                        WHERE user_id = ? AND entry_id = ? ORDER BY rank""")) {
-            query.setString(1, userId);
-            query.setObject(2, entryId);
+                        WHERE tenant_id = ? AND user_id = ? AND entry_id = ? ORDER BY rank""")) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setObject(3, entryId);
             List<QueuedCandidate> queue = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

@@ -3,12 +3,13 @@ package io.lightmem.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
-import io.lightmem.UnavailableException;
 import io.lightmem.BusyException;
+import io.lightmem.ErrorKind;
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.NotFoundException;
-import io.lightmem.store.StorageException;
+import io.lightmem.StorageException;
+import io.lightmem.UnavailableException;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 

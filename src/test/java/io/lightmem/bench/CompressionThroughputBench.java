@@ -2,7 +2,7 @@ package io.lightmem.bench;
 
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.LlmLingua2Compressor;
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.testing.TinyTokenClassifier;
 import java.nio.file.Files;

@@ -5,21 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueRequest;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueResponse;
-import io.lightmem.api.grpc.v1.GetTimestampRequest;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.Message;
-import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
-import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
-import io.lightmem.api.grpc.v1.Role;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.ConstructUpdateQueueRequest;
+import io.lightmem.v1.ConstructUpdateQueueResponse;
+import io.lightmem.v1.GetTimestampRequest;
+import io.lightmem.v1.MemoryServiceGrpc;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.Message;
+import io.lightmem.v1.OfflineUpdateRequest;
+import io.lightmem.v1.OfflineUpdateResponse;
+import io.lightmem.v1.Role;
 import java.io.File;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -206,9 +206,9 @@ public final class ConsolidationBench {
 
     private static void copy(Connection db, String from, String to) throws Exception {
         try (PreparedStatement copy = db.prepareStatement("""
-                INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, original_memory,
-                                          speaker_name, embedding)
-                SELECT gen_random_uuid(), ?, time_stamp, float_time_stamp, weekday, memory, original_memory,
+                INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory,
+                                          original_memory, speaker_name, embedding)
+                SELECT gen_random_uuid(), tenant_id, ?, time_stamp, float_time_stamp, weekday, memory, original_memory,
                        speaker_name, embedding
                 FROM memory_entry WHERE user_id = ?""")) {
             copy.setString(1, to);
@@ -235,9 +235,9 @@ public final class ConsolidationBench {
         db.setAutoCommit(false);
         Instant base = Instant.parse("2023-01-01T00:00:00Z");
         try (PreparedStatement insert = db.prepareStatement("""
-                INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, original_memory,
-                                          speaker_name, embedding)
-                VALUES (?, ?, ?, ?, 'Mon', ?, ?, 'User', ?)""")) {
+                INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory,
+                                          original_memory, speaker_name, embedding)
+                VALUES (?, 'default', ?, ?, ?, 'Mon', ?, ?, 'User', ?)""")) {
             for (int i = 0; i < texts.size(); i++) {
                 Instant at = base.plusSeconds(600L * i);
                 insert.setObject(1, UUID.randomUUID());

@@ -1,7 +1,7 @@
 package io.lightmem.bench;
 
-import io.lightmem.api.grpc.v1.RetrievedMemory;
 import io.lightmem.bench.RecallMetrics.Hit;
+import io.lightmem.v1.RetrievedMemory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lightmem.bench.FusionSweep.Item;
 import io.lightmem.bench.FusionSweep.Variant;
 import io.lightmem.bench.RecallMetrics.Hit;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.ScoredMemory;
 import io.lightmem.retrieve.ReciprocalRankFusion;
-import io.lightmem.store.MemoryEntry;
-import io.lightmem.store.MemoryRepository.Scored;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -59,9 +58,9 @@ class FusionSweepTest {
         return hits.stream().map(h -> h.turnIds().iterator().next()).toList();
     }
 
-    private static List<Scored> scored(List<String> ids) {
+    private static List<ScoredMemory> scored(List<String> ids) {
         Instant t = Instant.parse("2024-01-15T10:30:00Z");
-        return ids.stream().map(id -> new Scored(new MemoryEntry(UUID.nameUUIDFromBytes(id.getBytes()), "u", id, id,
+        return ids.stream().map(id -> new ScoredMemory(new MemoryEntry(UUID.nameUUIDFromBytes(id.getBytes()), "u", id, id,
                 null, t, "Mon", null, "User", null, null, List.of(), List.of(), null, 0, List.of(), t, t), 0.5)).toList();
     }
 }

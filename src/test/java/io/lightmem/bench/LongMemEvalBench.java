@@ -1,13 +1,13 @@
 package io.lightmem.bench;
 
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.Message;
-import io.lightmem.api.grpc.v1.RetrieveResponse;
-import io.lightmem.api.grpc.v1.RetrievedMemory;
-import io.lightmem.api.grpc.v1.Role;
 import io.lightmem.bench.LongMemEvalData.Session;
 import io.lightmem.bench.LongMemEvalData.Turn;
 import io.lightmem.bench.RecallMetrics.Hit;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.Message;
+import io.lightmem.v1.RetrieveResponse;
+import io.lightmem.v1.RetrievedMemory;
+import io.lightmem.v1.Role;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.MemoryEntry;
-import io.lightmem.api.grpc.v1.Role;
-import io.lightmem.api.grpc.v1.RetrievedMemory;
 import io.lightmem.bench.LongMemEvalBench.Ingest;
 import io.lightmem.bench.RecallMetrics.Hit;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.MemoryEntry;
+import io.lightmem.v1.RetrievedMemory;
+import io.lightmem.v1.Role;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

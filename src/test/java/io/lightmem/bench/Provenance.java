@@ -1,7 +1,7 @@
 package io.lightmem.bench;
 
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.RetrievedMemory;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.RetrievedMemory;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

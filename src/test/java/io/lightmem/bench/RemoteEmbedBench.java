@@ -1,6 +1,6 @@
 package io.lightmem.bench;
 
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.model.remote.ModelServiceClient;

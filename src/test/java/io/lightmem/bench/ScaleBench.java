@@ -1,13 +1,14 @@
 package io.lightmem.bench;
 
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.Message;
-import io.lightmem.api.grpc.v1.Role;
+import io.lightmem.memory.MemoryFilter;
 import io.lightmem.model.Embedder;
 import io.lightmem.store.MemoryRepository;
-import io.lightmem.store.MemoryRepository.Filter;
 import io.lightmem.store.SqlQuery;
+import io.lightmem.testing.Conversations;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.Message;
+import io.lightmem.v1.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -131,9 +132,9 @@ final class ScaleBench {
             int copy = existing / sourceSize;
             while (count(userId) < size) {
                 try (PreparedStatement insert = c.prepareStatement("""
-                        INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, original_memory,
-                                                  speaker_name, source, embedding)
-                        SELECT gen_random_uuid(), ?, s.time_stamp + make_interval(days => 3650 * ?), s.float_time_stamp + 315360000.0 * ?,
+                        INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory,
+                                                  original_memory, speaker_name, source, embedding)
+                        SELECT gen_random_uuid(), s.tenant_id, ?, s.time_stamp + make_interval(days => 3650 * ?), s.float_time_stamp + 315360000.0 * ?,
                                s.weekday, s.memory || ' (note ' || ? || ')', s.original_memory, s.speaker_name, s.source,
                                l2_normalize(s.embedding + (SELECT array_agg((random() - 0.5) * 0.069)::real[]
                                                              FROM generate_series(1, 384) g WHERE g > -s.hit_time)::vector)
@@ -219,7 +220,7 @@ final class ScaleBench {
         long exactNanos = 0;
         for (float[] v : vectors) {
             long t0 = System.nanoTime();
-            exact.add(ids(MemoryRepository.nearestQuery(userId, v, 10, Filter.NONE), "SET LOCAL enable_indexscan = off", 0));
+            exact.add(ids(MemoryRepository.nearestQuery(Conversations.owner(userId), v, 10, MemoryFilter.NONE), "SET LOCAL enable_indexscan = off", 0));
             exactNanos += System.nanoTime() - t0;
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -230,7 +231,7 @@ final class ScaleBench {
             long nanos = 0;
             for (int i = 0; i < vectors.size(); i++) {
                 long t0 = System.nanoTime();
-                Set<String> found = ids(MemoryRepository.nearestQuery(userId, vectors.get(i), 10, Filter.NONE), null, ef);
+                Set<String> found = ids(MemoryRepository.nearestQuery(Conversations.owner(userId), vectors.get(i), 10, MemoryFilter.NONE), null, ef);
                 nanos += System.nanoTime() - t0;
                 found.retainAll(exact.get(i));
                 recall += found.size() / (double) Math.max(1, exact.get(i).size());

@@ -2,14 +2,14 @@ package io.lightmem.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
-import io.lightmem.api.grpc.v1.RetrieveResponse;
-import io.lightmem.api.grpc.v1.RetrieveStrategy;
-import io.lightmem.api.grpc.v1.ShowInstanceRequest;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.MemoryServiceGrpc;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.RetrieveRequest;
+import io.lightmem.v1.RetrieveResponse;
+import io.lightmem.v1.RetrieveStrategy;
+import io.lightmem.v1.ShowInstanceRequest;
 import java.util.concurrent.TimeUnit;
 
 /** A gRPC client of a running LightMem (plaintext, e.g. 127.0.0.1:9000). */

@@ -3,14 +3,13 @@ package io.lightmem.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
-import io.lightmem.config.LightMemConfig.PreCompressorConfig;
+import io.lightmem.compress.CompressionConfig.PreCompressorConfig;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.testing.TinyTokenClassifier;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.quarkus.runtime.configuration.DurationConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,7 +108,7 @@ class CompressorFactoryTest {
 
     @Test
     void defaultsAreOffRateEightTenthsAWindowOf512AndNewlineWithSentencePunctuationForced() {
-        LightMemConfig config = mapping(Map.of());
+        CompressionConfig config = mapping(Map.of());
 
         assertThat(config.preCompress()).isFalse();
         PreCompressorConfig compressor = config.preCompressor();
@@ -128,11 +127,11 @@ class CompressorFactoryTest {
         assertThat(mapping(Map.of("lightmem.pre-compressor.force-tokens", "")).preCompressor().forceTokens()).isEmpty();
     }
 
-    private static LightMemConfig mapping(Map<String, String> properties) {
+    private static CompressionConfig mapping(Map<String, String> properties) {
         // Durations as Quarkus reads them ("60s"), as in the application.
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withConverter(Duration.class, 200, new DurationConverter()).withMapping(LightMemConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()).withMapping(CompressionConfig.class)
                 .withSources(new PropertiesConfigSource(properties, "test", 500)).build();
-        return config.getConfigMapping(LightMemConfig.class);
+        return config.getConfigMapping(CompressionConfig.class);
     }
 }

@@ -3,7 +3,7 @@ package io.lightmem.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.testing.TinyTokenClassifier;
 import java.nio.file.Path;

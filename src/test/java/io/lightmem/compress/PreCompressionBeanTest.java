@@ -2,10 +2,10 @@ package io.lightmem.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.testing.Conversations;
 import io.lightmem.testing.TinyTokenClassifier;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

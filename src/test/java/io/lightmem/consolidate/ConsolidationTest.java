@@ -13,23 +13,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.ConsolidationAction;
-import io.lightmem.api.grpc.v1.ConsolidationDecision;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueRequest;
-import io.lightmem.api.grpc.v1.ListHistoryRequest;
-import io.lightmem.api.grpc.v1.ListHistoryResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
-import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
-import io.lightmem.api.grpc.v1.UndoChangeRequest;
-import io.lightmem.api.grpc.v1.UndoChangeResponse;
-import io.lightmem.testing.Rows;
 import io.lightmem.testing.LlmProfile;
+import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.ConsolidationAction;
+import io.lightmem.v1.ConsolidationDecision;
+import io.lightmem.v1.ConstructUpdateQueueRequest;
+import io.lightmem.v1.ListHistoryRequest;
+import io.lightmem.v1.ListHistoryResponse;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.OfflineUpdateRequest;
+import io.lightmem.v1.OfflineUpdateResponse;
+import io.lightmem.v1.RetrieveRequest;
+import io.lightmem.v1.UndoChangeRequest;
+import io.lightmem.v1.UndoChangeResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -41,7 +41,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Offline consolidation (SPEC 1.8) with the openai memory manager against a scripted LLM. */
+/** Offline consolidation (docs/design.md, "Consolidation") with the openai memory manager against a scripted LLM. */
 @QuarkusTest
 @TestProfile(LlmProfile.class)
 class ConsolidationTest {

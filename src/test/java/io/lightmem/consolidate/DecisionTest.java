@@ -3,7 +3,7 @@ package io.lightmem.consolidate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lightmem.extract.JsonAnswers.MalformedAnswerException;
+import io.lightmem.llm.JsonAnswers.MalformedAnswerException;
 import org.junit.jupiter.api.Test;
 
 class DecisionTest {

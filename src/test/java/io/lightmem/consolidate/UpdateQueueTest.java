@@ -9,14 +9,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueRequest;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueResponse;
-import io.lightmem.api.grpc.v1.ListHistoryRequest;
-import io.lightmem.api.grpc.v1.Message;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
-import io.lightmem.api.grpc.v1.UndoChangeRequest;
+import io.lightmem.testing.Conversations;
 import io.lightmem.testing.Rows;
+import io.lightmem.v1.ConstructUpdateQueueRequest;
+import io.lightmem.v1.ConstructUpdateQueueResponse;
+import io.lightmem.v1.ListHistoryRequest;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.Message;
+import io.lightmem.v1.OfflineUpdateRequest;
+import io.lightmem.v1.UndoChangeRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -24,7 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Queue construction (SPEC 1.8 step 1) and the consolidation RPCs' contract, with the default `none` manager. */
+/**
+ * Queue construction (docs/design.md, "Consolidation", step 1) and the consolidation RPCs' contract, with the default
+ * `none` manager.
+ */
 @QuarkusTest
 class UpdateQueueTest {
 
@@ -107,14 +111,14 @@ class UpdateQueueTest {
     @Test
     void theSchedulerPicksUsersWhoseEntriesChangedSinceTheirLastRun() {
         String userId = storeTwelveFactsAtDistinctTimes();
-        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(userId);
+        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(Conversations.owner(userId));
 
-        scheduler.consolidate(userId); // what a tick does per user (without an LLM: the queues only)
+        scheduler.consolidate(Conversations.owner(userId)); // what a tick does per user (without an LLM: the queues only)
 
         assertThat(count("SELECT count(*) FROM update_queue WHERE user_id = ?", userId)).isEqualTo(65); // keep-top-n 10: 0 + 1 + … + 9 + 10 + 10
-        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).doesNotContain(userId);
+        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).doesNotContain(Conversations.owner(userId));
         memory.addMemory(add(userId, user("I started learning Portuguese.", "2024-02-01T09:00:00")));
-        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(userId);
+        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(Conversations.owner(userId));
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lightmem.extract.FactParser.Fact;
-import io.lightmem.extract.JsonAnswers.MalformedAnswerException;
-import io.lightmem.store.MemoryMetadata;
+import io.lightmem.llm.JsonAnswers.MalformedAnswerException;
+import io.lightmem.memory.MemoryMetadata;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,9 +2,9 @@ package io.lightmem.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.ingest.Role;
-import io.lightmem.store.LoggedMessage;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MessagesUse;
+import io.lightmem.memory.Role;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

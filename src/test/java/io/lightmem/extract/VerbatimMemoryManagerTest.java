@@ -2,10 +2,11 @@ package io.lightmem.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.config.LightMemConfig.MessagesUse;
-import io.lightmem.ingest.Role;
-import io.lightmem.store.LoggedMessage;
-import io.lightmem.store.NewMemory;
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.MessagesUse;
+import io.lightmem.memory.NewMemory;
+import io.lightmem.memory.Role;
+import io.lightmem.testing.Conversations;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class VerbatimMemoryManagerTest {
     }
 
     private static List<NewMemory> extract(boolean speakerNamed, MessagesUse use, LoggedMessage... messages) {
-        return new VerbatimMemoryManager(use, speakerNamed).extract("u", List.of(new Segment(1, List.of(messages))))
+        return new VerbatimMemoryManager(use, speakerNamed).extract(Conversations.owner("u"), List.of(new Segment(1, List.of(messages))))
                 .memories();
     }
 

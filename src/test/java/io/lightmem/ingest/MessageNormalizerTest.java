@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.NormalizedMessage;
+import io.lightmem.memory.Role;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

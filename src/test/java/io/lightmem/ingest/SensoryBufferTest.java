@@ -2,8 +2,9 @@ package io.lightmem.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lightmem.memory.LoggedMessage;
+import io.lightmem.memory.Role;
 import io.lightmem.segment.TopicSegmenter;
-import io.lightmem.store.LoggedMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

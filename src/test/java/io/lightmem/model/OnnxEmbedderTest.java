@@ -3,7 +3,7 @@ package io.lightmem.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

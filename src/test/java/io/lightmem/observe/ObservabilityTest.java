@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

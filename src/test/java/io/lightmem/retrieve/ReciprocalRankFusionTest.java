@@ -3,8 +3,8 @@ package io.lightmem.retrieve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.lightmem.store.MemoryEntry;
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.ScoredMemory;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +18,7 @@ class ReciprocalRankFusionTest {
     @Test
     void entryRankedWellByBothListsBeatsEntriesRankedFirstByOnlyOne() {
         // k = 60: a = 1/61 (first in list 1 only), b = 1/62 + 1/62 (second in both), c = 1/61 (first in list 2 only).
-        List<Scored> fused = new ReciprocalRankFusion(60).fuse(List.of(ranked(a, b, d), ranked(c, b)), 10);
+        List<ScoredMemory> fused = new ReciprocalRankFusion(60).fuse(List.of(ranked(a, b, d), ranked(c, b)), 10);
 
         assertThat(fused).extracting(s -> s.entry().memory()).containsExactly("b", "a", "c", "d");
         assertThat(fused.get(0).similarity()).isCloseTo(2.0 / 62, within(1e-12));
@@ -29,14 +29,14 @@ class ReciprocalRankFusionTest {
     @Test
     void smallKRewardsTopRanksMoreThanAgreement() {
         // k = 1: a = 1/2 + 1/5 = 0.7 beats b = 1/3 + 1/3 = 0.667, although b is second in both.
-        List<Scored> fused = new ReciprocalRankFusion(1).fuse(List.of(ranked(a, b, c), ranked(d, b, c, a)), 2);
+        List<ScoredMemory> fused = new ReciprocalRankFusion(1).fuse(List.of(ranked(a, b, c), ranked(d, b, c, a)), 2);
 
         assertThat(fused).extracting(s -> s.entry().memory()).containsExactly("a", "b");
     }
 
     @Test
     void tiesKeepFirstAppearanceAndLimitCuts() {
-        List<Scored> fused = new ReciprocalRankFusion(60).fuse(List.of(ranked(a), ranked(c)), 1);
+        List<ScoredMemory> fused = new ReciprocalRankFusion(60).fuse(List.of(ranked(a), ranked(c)), 1);
 
         assertThat(fused).extracting(s -> s.entry().memory()).containsExactly("a");
     }
@@ -46,8 +46,8 @@ class ReciprocalRankFusionTest {
         assertThat(new ReciprocalRankFusion(60).fuse(List.of(List.of(), List.of()), 5)).isEmpty();
     }
 
-    private static List<Scored> ranked(MemoryEntry... entries) {
-        return Arrays.stream(entries).map(e -> new Scored(e, 0.5)).toList();
+    private static List<ScoredMemory> ranked(MemoryEntry... entries) {
+        return Arrays.stream(entries).map(e -> new ScoredMemory(e, 0.5)).toList();
     }
 
     private static MemoryEntry entry(String memory) {

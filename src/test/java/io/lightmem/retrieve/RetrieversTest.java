@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.config.LightMemConfig.Strategy;
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.ScoredMemory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,26 +15,26 @@ class RetrieversTest {
 
     @Test
     void hybridIndexServesEveryStrategy() {
-        for (Strategy retrieve : Strategy.values()) {
-            assertThatCode(() -> Retrievers.check(Strategy.hybrid, retrieve)).doesNotThrowAnyException();
+        for (RetrievalStrategy retrieve : RetrievalStrategy.values()) {
+            assertThatCode(() -> Retrievers.check(RetrievalStrategy.hybrid, retrieve)).doesNotThrowAnyException();
         }
     }
 
     @Test
     void eachSingleIndexServesOnlyItsOwnStrategy() {
-        assertThatCode(() -> Retrievers.check(Strategy.embedding, Strategy.embedding)).doesNotThrowAnyException();
-        assertThatCode(() -> Retrievers.check(Strategy.context, Strategy.context)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> Retrievers.check(Strategy.context, Strategy.hybrid))
+        assertThatCode(() -> Retrievers.check(RetrievalStrategy.embedding, RetrievalStrategy.embedding)).doesNotThrowAnyException();
+        assertThatCode(() -> Retrievers.check(RetrievalStrategy.context, RetrievalStrategy.context)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Retrievers.check(RetrievalStrategy.context, RetrievalStrategy.hybrid))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void requestForAStrategyTheInstanceDoesNotIndexIsInvalidNamingTheField() {
-        Retrievers embeddingOnly = new Retrievers(List.of(fake(Strategy.embedding), fake(Strategy.context)),
-                Strategy.embedding, Strategy.embedding);
+        Retrievers embeddingOnly = new Retrievers(List.of(fake(RetrievalStrategy.embedding), fake(RetrievalStrategy.context)),
+                RetrievalStrategy.embedding, RetrievalStrategy.embedding);
 
-        assertThat(embeddingOnly.forRequest(null, "strategy").strategy()).isEqualTo(Strategy.embedding);
-        assertThatThrownBy(() -> embeddingOnly.forRequest(Strategy.context, "strategy"))
+        assertThat(embeddingOnly.forRequest(null, "strategy").strategy()).isEqualTo(RetrievalStrategy.embedding);
+        assertThatThrownBy(() -> embeddingOnly.forRequest(RetrievalStrategy.context, "strategy"))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("strategy: context retrieval needs the lexical index, which this instance does not"
                         + " maintain (lightmem.index-strategy=embedding)");
@@ -42,22 +42,22 @@ class RetrieversTest {
 
     @Test
     void unspecifiedStrategyResolvesToTheConfiguredDefault() {
-        Retrievers contextDefault = new Retrievers(List.of(fake(Strategy.embedding), fake(Strategy.context)),
-                Strategy.hybrid, Strategy.context);
+        Retrievers contextDefault = new Retrievers(List.of(fake(RetrievalStrategy.embedding), fake(RetrievalStrategy.context)),
+                RetrievalStrategy.hybrid, RetrievalStrategy.context);
 
-        assertThat(contextDefault.forRequest(null, "strategy").strategy()).isEqualTo(Strategy.context);
-        assertThat(contextDefault.forRequest(Strategy.embedding, "strategy").strategy()).isEqualTo(Strategy.embedding);
+        assertThat(contextDefault.forRequest(null, "strategy").strategy()).isEqualTo(RetrievalStrategy.context);
+        assertThat(contextDefault.forRequest(RetrievalStrategy.embedding, "strategy").strategy()).isEqualTo(RetrievalStrategy.embedding);
     }
 
-    private static Retriever fake(Strategy strategy) {
+    private static Retriever fake(RetrievalStrategy strategy) {
         return new Retriever() {
             @Override
-            public Strategy strategy() {
+            public RetrievalStrategy strategy() {
                 return strategy;
             }
 
             @Override
-            public List<Scored> retrieve(SearchRequest request) {
+            public List<ScoredMemory> retrieve(SearchRequest request) {
                 return List.of();
             }
         };
@@ -65,7 +65,7 @@ class RetrieversTest {
 
     @Test
     void mismatchFailsWithAMessageNamingBothKeysAndTheFix() {
-        assertThatThrownBy(() -> Retrievers.check(Strategy.embedding, Strategy.context))
+        assertThatThrownBy(() -> Retrievers.check(RetrievalStrategy.embedding, RetrievalStrategy.context))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("lightmem.retrieve-strategy=context needs the lexical index")
                 .hasMessageContaining("lightmem.index-strategy=embedding maintains only the embedding index")

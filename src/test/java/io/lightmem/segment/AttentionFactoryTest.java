@@ -3,9 +3,10 @@ package io.lightmem.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
-import io.lightmem.config.LightMemConfig.PreCompressorConfig;
-import io.lightmem.config.LightMemConfig.TopicSegmenterConfig;
+import io.lightmem.compress.CompressionConfig.PreCompressorConfig;
+import io.lightmem.config.ExecutionProvider;
+import io.lightmem.model.SentenceAttention;
+import io.lightmem.segment.SegmentationConfig.TopicSegmenterConfig;
 import io.lightmem.testing.TinyAttentionEncoder;
 import io.lightmem.testing.TinyTokenClassifier;
 import java.nio.file.Path;
@@ -21,15 +22,16 @@ class AttentionFactoryTest {
     Path dir;
 
     record Segmenter(int bufferLen, Optional<String> modelPath, Optional<String> tokenizerPath, List<Integer> layers,
-            ExecutionProvider executionProvider, int deviceId, int maxWindowTokens) implements TopicSegmenterConfig {
+            ExecutionProvider executionProvider, int deviceId, int maxWindowTokens, int intraOpThreads)
+            implements TopicSegmenterConfig {
 
         static Segmenter withoutModel() {
-            return new Segmenter(512, Optional.empty(), Optional.empty(), List.of(8, 9, 10, 11), ExecutionProvider.cpu, 0, 512);
+            return new Segmenter(512, Optional.empty(), Optional.empty(), List.of(8, 9, 10, 11), ExecutionProvider.cpu, 0, 512, 0);
         }
 
         static Segmenter of(TinyTokenClassifier.Files files) {
             return new Segmenter(512, Optional.of(files.model().toString()), Optional.of(files.tokenizer().toString()),
-                    List.of(8, 9, 10, 11), ExecutionProvider.cpu, 0, 512);
+                    List.of(8, 9, 10, 11), ExecutionProvider.cpu, 0, 512, 0);
         }
     }
 

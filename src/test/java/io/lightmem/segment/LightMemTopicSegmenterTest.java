@@ -2,7 +2,7 @@ package io.lightmem.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.segment.TopicSegmenter.Turn;
@@ -10,12 +10,12 @@ import io.lightmem.testing.TinyAttentionEncoder;
 import io.lightmem.testing.TinyTokenClassifier;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Fine boundaries from the real all-MiniLM-L6-v2 embeddings, and how coarse ones narrow them. */
 class LightMemTopicSegmenterTest {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.lightmem.config.LightMemConfig.ExecutionProvider;
+import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.testing.TinyAttentionEncoder;
 import io.lightmem.testing.TinyTokenClassifier;
@@ -14,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sentence attention from an ONNX encoder exported with attentions (SPEC 1.3, coarse boundaries). */
+/**
+ * Sentence attention from an ONNX encoder exported with attentions (docs/design.md, "Topic segmentation": coarse
+ * boundaries).
+ */
 class OnnxSentenceAttentionTest {
 
     static final OnnxSentenceAttention.Settings LIGHTMEM_LAYERS = new OnnxSentenceAttention.Settings(List.of(8, 9, 10, 11), 512);

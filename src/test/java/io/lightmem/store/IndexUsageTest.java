@@ -3,7 +3,7 @@ package io.lightmem.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.memory.MemoryFilter;
 import io.lightmem.testing.Conversations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -42,8 +42,9 @@ class IndexUsageTest {
     void fillOneUserScope() throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name, embedding)
-                        SELECT gen_random_uuid(), ?, t, extract(epoch FROM t), 'Mon',
+                        INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name,
+                                                  embedding)
+                        SELECT gen_random_uuid(), 'default', ?, t, extract(epoch FROM t), 'Mon',
                                'Memory ' || i || ' about ' || CASE WHEN i % 100 = 0 THEN 'repairing a vintage typewriter'
                                    ELSE (ARRAY['hiking in the Alps', 'baking sourdough bread', 'a trip to Japan',
                                                'the dog Rex', 'learning the violin'])[1 + i % 5] END,
@@ -58,8 +59,9 @@ class IndexUsageTest {
         // Many small scopes beside it, as in production: the average scope is a few memories.
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name, embedding)
-                        SELECT gen_random_uuid(), ? || '-small-' || (i / 3), now(), 0, 'Mon', 'A small scope.', 'User',
+                        INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name,
+                                                  embedding)
+                        SELECT gen_random_uuid(), 'default', ? || '-small-' || (i / 3), now(), 0, 'Mon', 'A small scope.', 'User',
                                array_fill(0.05::real, ARRAY[384])::vector
                           FROM generate_series(0, ?) i""")) {
             insert.setString(1, userId);
@@ -89,7 +91,7 @@ class IndexUsageTest {
         for (int i = 0; i < query.length; i++) {
             query[i] = random.nextFloat() - 0.5f;
         }
-        String plan = explain(MemoryRepository.nearestQuery(userId, query, 10, Filter.NONE), 100);
+        String plan = explain(MemoryRepository.nearestQuery(Conversations.owner(userId), query, 10, MemoryFilter.NONE), 100);
 
         assertThat(plan).contains("Index Scan using memory_entry_embedding");
     }
@@ -98,8 +100,8 @@ class IndexUsageTest {
     void embeddingSearchWithFiltersStillUsesTheHnswIndex() throws SQLException {
         float[] query = new float[384];
         query[0] = 1;
-        Filter filter = new Filter(java.time.Instant.parse("2024-02-01T00:00:00Z"), null, "User", null);
-        String plan = explain(MemoryRepository.nearestQuery(userId, query, 10, filter), 100);
+        MemoryFilter filter = new MemoryFilter(java.time.Instant.parse("2024-02-01T00:00:00Z"), null, "User", null);
+        String plan = explain(MemoryRepository.nearestQuery(Conversations.owner(userId), query, 10, filter), 100);
 
         assertThat(plan).contains("Index Scan using memory_entry_embedding");
     }
@@ -110,7 +112,7 @@ class IndexUsageTest {
         // of average size) would look cheaper to PostgreSQL than the plans made for this user.
         float[] query = new float[384];
         query[1] = 1;
-        long[] plans = plansOfRepeated(MemoryRepository.nearestQuery(userId, query, 10, Filter.NONE),
+        long[] plans = plansOfRepeated(MemoryRepository.nearestQuery(Conversations.owner(userId), query, 10, MemoryFilter.NONE),
                 "ORDER BY m.embedding <=>", connection -> MemoryRepository.setSearchOptions(connection, 40));
 
         assertThat(plans[0]).as("generic plans").isZero();
@@ -120,7 +122,7 @@ class IndexUsageTest {
     @Test
     void aRepeatedLexicalSearchIsPlannedForItsUserEachTime() throws SQLException {
         long[] plans = plansOfRepeated(
-                LexicalRepository.bm25Query(userId, "vintage typewriter", 10, Filter.NONE, 1.2, 0.75, 1000),
+                LexicalRepository.bm25Query(Conversations.owner(userId), "vintage typewriter", 10, MemoryFilter.NONE, 1.2, 0.75, 1000),
                 "WITH terms AS", LexicalRepository::setSearchOptions);
 
         assertThat(plans[0]).as("generic plans").isZero();
@@ -169,7 +171,7 @@ class IndexUsageTest {
     void lexicalSearchUsesTheGinIndex() throws SQLException {
         // A selective query (1 % of the user's memories), as most are: common terms may rightly
         // be served by the user_id index instead.
-        String plan = explain(LexicalRepository.bm25Query(userId, "vintage typewriter", 10, Filter.NONE, 1.2, 0.75, 1000), 0);
+        String plan = explain(LexicalRepository.bm25Query(Conversations.owner(userId), "vintage typewriter", 10, MemoryFilter.NONE, 1.2, 0.75, 1000), 0);
 
         assertThat(plan).contains("Bitmap Index Scan on memory_entry_lexical");
     }

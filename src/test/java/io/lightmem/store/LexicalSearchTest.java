@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.agroal.api.AgroalDataSource;
-import io.lightmem.store.MemoryRepository.Filter;
-import io.lightmem.store.MemoryRepository.Scored;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.ScoredMemory;
 import io.lightmem.testing.Conversations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -55,12 +55,12 @@ class LexicalSearchTest {
                 "I work as a nurse at a hospital in Boston."));
         String query = "Does Rex the dog like walking on beaches?";
 
-        List<Scored> found = lexical.bm25(userId, query, 50, Filter.NONE, K1, B, EXHAUSTIVE);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), query, 50, MemoryFilter.NONE, K1, B, EXHAUSTIVE);
 
         Map<String, Double> expected = bm25(userId, query);
         assertThat(found).extracting(s -> s.entry().memory()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         assertScoredAs(found, expected);
-        assertThat(found).extracting(Scored::similarity).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+        assertThat(found).extracting(ScoredMemory::similarity).isSortedAccordingTo((x, y) -> Double.compare(y, x));
         assertThat(found.get(0).entry().memory()).isEqualTo("My dog Rex loves long walks on the beach.");
     }
 
@@ -79,13 +79,13 @@ class LexicalSearchTest {
 
         // df: typewrit 2, repair 1, caroline 31: within a budget of 10 the two rare terms find
         // memories; "caroline" (31 memories) only adds to their scores.
-        List<Scored> bounded = lexical.bm25(userId, query, 50, Filter.NONE, K1, B, 10);
+        List<ScoredMemory> bounded = lexical.bm25(Conversations.owner(userId), query, 50, MemoryFilter.NONE, K1, B, 10);
 
         assertThat(bounded).extracting(s -> s.entry().memory()).containsExactly(
                 "Caroline: I finally repaired the old typewriter.", "Melanie: my typewriter needs a new ribbon.");
         assertScoredAs(bounded, exact);
         // With room for every posting, the same two lead an exhaustive ranking of all 32 matches.
-        List<Scored> exhaustive = lexical.bm25(userId, query, 50, Filter.NONE, K1, B, EXHAUSTIVE);
+        List<ScoredMemory> exhaustive = lexical.bm25(Conversations.owner(userId), query, 50, MemoryFilter.NONE, K1, B, EXHAUSTIVE);
         assertThat(exhaustive).hasSize(32);
         assertThat(exhaustive.subList(0, 2)).extracting(s -> s.entry().id())
                 .containsExactlyElementsOf(bounded.stream().map(s -> s.entry().id()).toList());
@@ -100,7 +100,7 @@ class LexicalSearchTest {
         }
         List<UUID> ids = insert(userId, texts);
 
-        List<Scored> found = lexical.bm25(userId, "Caroline", 50, Filter.NONE, K1, B, 10);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), "Caroline", 50, MemoryFilter.NONE, K1, B, 10);
 
         assertThat(found).extracting(s -> s.entry().id()).containsExactlyInAnyOrderElementsOf(ids.subList(15, 25));
     }
@@ -121,7 +121,7 @@ class LexicalSearchTest {
 
         // "garden" is in 23 memories, over a budget of 10: Bob's 3 are older than Alice's 20, yet
         // a speaker filter finds them all, scored as in the whole scope.
-        List<Scored> found = lexical.bm25(userId, "garden", 10, new Filter(null, null, "Bob", null), K1, B, 10);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), "garden", 10, new MemoryFilter(null, null, "Bob", null), K1, B, 10);
 
         assertThat(found).extracting(s -> s.entry().id()).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
         assertScoredAs(found, exact);
@@ -133,7 +133,7 @@ class LexicalSearchTest {
         insert(userId, List.of("O'Neil keeps the backup at x.org/a?b=c and C:\\backup\\2024.",
                 "Nothing to see here.", "Another plain memory about gardens."));
 
-        List<Scored> found = lexical.bm25(userId, "where is x.org/a?b=c from O'Neil", 10, Filter.NONE, K1, B, 1000);
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), "where is x.org/a?b=c from O'Neil", 10, MemoryFilter.NONE, K1, B, 1000);
 
         assertThat(found).extracting(s -> s.entry().memory())
                 .containsExactly("O'Neil keeps the backup at x.org/a?b=c and C:\\backup\\2024.");
@@ -159,8 +159,8 @@ class LexicalSearchTest {
     }
 
     /** Each entry's score equals the independently computed BM25 score of its memory text. */
-    private static void assertScoredAs(List<Scored> found, Map<String, Double> expected) {
-        for (Scored s : found) {
+    private static void assertScoredAs(List<ScoredMemory> found, Map<String, Double> expected) {
+        for (ScoredMemory s : found) {
             assertThat(s.similarity()).as(s.entry().memory()).isCloseTo(expected.get(s.entry().memory()), within(1e-9));
         }
     }
@@ -205,8 +205,9 @@ class LexicalSearchTest {
     private List<UUID> insert(String userId, List<String> texts) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name, embedding)
-                VALUES (?, ?, ?, ?, 'Mon', ?, 'User', array_fill(0.1, ARRAY[384])::vector)""")) {
+                INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory, speaker_name,
+                                          embedding)
+                VALUES (?, 'default', ?, ?, ?, 'Mon', ?, 'User', array_fill(0.1, ARRAY[384])::vector)""")) {
             Instant start = Instant.parse("2024-01-01T00:00:00Z");
             for (int i = 0; i < texts.size(); i++) {
                 UUID id = UUID.randomUUID();

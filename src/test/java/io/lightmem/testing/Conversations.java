@@ -1,8 +1,9 @@
 package io.lightmem.testing;
 
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.Message;
-import io.lightmem.api.grpc.v1.Role;
+import io.lightmem.memory.Owner;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.Message;
+import io.lightmem.v1.Role;
 import java.util.UUID;
 
 /** Builders that keep the tests about behaviour rather than protobuf plumbing. */
@@ -14,6 +15,11 @@ public final class Conversations {
     /** A fresh tenant for each test, so tests sharing one database never see each other's rows. */
     public static String newUser() {
         return "test-" + UUID.randomUUID();
+    }
+
+    /** The user in the tenant of a service run without credentials (the tests' default). */
+    public static Owner owner(String userId) {
+        return new Owner(Owner.DEFAULT_TENANT, userId);
     }
 
     public static Message user(String content, String timeStamp) {

@@ -3,7 +3,6 @@ package io.lightmem.testing;
 import io.lightmem.testing.onnx.AttributeProto;
 import io.lightmem.testing.onnx.GraphProto;
 import io.lightmem.testing.onnx.ModelProto;
-import io.lightmem.testing.onnx.NodeProto;
 import io.lightmem.testing.onnx.OperatorSetIdProto;
 import io.lightmem.testing.onnx.TensorProto;
 import io.lightmem.testing.onnx.TensorShapeProto;

@@ -10,6 +10,8 @@ import io.lightmem.api.funqy.Messages.RunConsolidationRequest;
 import io.lightmem.api.funqy.Messages.RunConsolidationResponse;
 import io.lightmem.api.funqy.Messages.UndoChangeRequest;
 import io.lightmem.api.funqy.Messages.UndoChangeResponse;
+import io.lightmem.auth.Callers;
+import io.lightmem.auth.Permission;
 import io.lightmem.consolidate.ConsolidationScheduler;
 import io.lightmem.consolidate.Consolidator;
 import io.lightmem.consolidate.HistoryService;
@@ -17,7 +19,7 @@ import io.lightmem.consolidate.UpdateQueueBuilder;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Singleton;
 
-/** Consolidation (SPEC 1.8), its history, and the periodic pass as functions. */
+/** Consolidation (docs/design.md, "Consolidation"), its history, and the periodic pass as functions. */
 @Singleton
 public class ConsolidationFunctions {
 
@@ -25,9 +27,11 @@ public class ConsolidationFunctions {
     private final Consolidator consolidator;
     private final HistoryService history;
     private final ConsolidationScheduler scheduler;
+    private final Callers callers;
 
     public ConsolidationFunctions(UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
-            ConsolidationScheduler scheduler) {
+            ConsolidationScheduler scheduler, Callers callers) {
+        this.callers = callers;
         this.queueBuilder = queueBuilder;
         this.consolidator = consolidator;
         this.history = history;
@@ -37,27 +41,27 @@ public class ConsolidationFunctions {
     @Funq("ConstructUpdateQueue")
     public ConstructUpdateQueueResponse constructUpdateQueue(ConstructUpdateQueueRequest request) {
         JsonMapping.required(request, "ConstructUpdateQueue");
-        UpdateQueueBuilder.Built built = queueBuilder.construct(request.userId(), request.topK(), request.keepTopN());
+        UpdateQueueBuilder.Built built = queueBuilder.construct(callers.owner(request.userId(), Permission.CONSOLIDATE), request.topK(), request.keepTopN());
         return new ConstructUpdateQueueResponse(built.entries(), built.queueRows(), built.runId(), built.elapsedMs());
     }
 
     @Funq("OfflineUpdate")
     public OfflineUpdateResponse offlineUpdate(OfflineUpdateRequest request) {
         JsonMapping.required(request, "OfflineUpdate");
-        return JsonMapping.updateRun(consolidator.offlineUpdate(request.userId(), request.scoreThreshold()));
+        return JsonMapping.updateRun(consolidator.offlineUpdate(callers.owner(request.userId(), Permission.CONSOLIDATE), request.scoreThreshold()));
     }
 
     @Funq("ListHistory")
     public ListHistoryResponse listHistory(ListHistoryRequest request) {
         JsonMapping.required(request, "ListHistory");
-        return new ListHistoryResponse(history.list(request.userId(), JsonMapping.text(request.memoryId()),
+        return new ListHistoryResponse(history.list(callers.owner(request.userId(), Permission.MEMORIES_READ), JsonMapping.text(request.memoryId()),
                 request.limit()).stream().map(JsonMapping::change).toList());
     }
 
     @Funq("UndoChange")
     public UndoChangeResponse undoChange(UndoChangeRequest request) {
         JsonMapping.required(request, "UndoChange");
-        HistoryService.Undone undone = history.undo(request.userId(), request.changeId());
+        HistoryService.Undone undone = history.undo(callers.owner(request.userId(), Permission.MEMORIES_WRITE), request.changeId());
         return new UndoChangeResponse(JsonMapping.entry(undone.entry()), JsonMapping.change(undone.change()));
     }
 

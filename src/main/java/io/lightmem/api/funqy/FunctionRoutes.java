@@ -1,8 +1,8 @@
 package io.lightmem.api.funqy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lightmem.ErrorKind;
 import io.lightmem.api.ApiError;
-import io.lightmem.api.ErrorKind;
 import io.lightmem.api.funqy.FunctionCatalog.Function;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;

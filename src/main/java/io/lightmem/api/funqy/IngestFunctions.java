@@ -4,6 +4,8 @@ import io.lightmem.api.funqy.Messages.AddMemoryRequest;
 import io.lightmem.api.funqy.Messages.AddMemoryResponse;
 import io.lightmem.api.funqy.Messages.FlushRequest;
 import io.lightmem.api.funqy.Messages.FlushResponse;
+import io.lightmem.auth.Callers;
+import io.lightmem.auth.Permission;
 import io.lightmem.ingest.AddResult;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.RequestIds;
@@ -17,8 +19,10 @@ import jakarta.inject.Singleton;
 public class IngestFunctions {
 
     private final MemoryIngestor ingestor;
+    private final Callers callers;
 
-    public IngestFunctions(MemoryIngestor ingestor) {
+    public IngestFunctions(MemoryIngestor ingestor, Callers callers) {
+        this.callers = callers;
         this.ingestor = ingestor;
     }
 
@@ -33,7 +37,7 @@ public class IngestFunctions {
         String requestId = request.requestId() == null && event != null
                 ? RequestIds.ofCloudEvent(event.source(), event.id())
                 : request.requestId();
-        AddResult result = ingestor.add(request.userId(), requestId, JsonMapping.messages(request.messages()),
+        AddResult result = ingestor.add(callers.owner(request.userId(), Permission.MEMORIES_WRITE), requestId, JsonMapping.messages(request.messages()),
                 request.forceSegment(), request.forceExtract());
         return new AddMemoryResponse(result.messageIds(), JsonMapping.entries(result.stored()), result.llmCalls(),
                 result.pendingMessages(), result.deferredReason(), result.repeatedRequest());
@@ -42,7 +46,7 @@ public class IngestFunctions {
     @Funq("Flush")
     public FlushResponse flush(FlushRequest request) {
         JsonMapping.required(request, "Flush");
-        AddResult result = ingestor.flush(request.userId());
+        AddResult result = ingestor.flush(callers.owner(request.userId(), Permission.MEMORIES_WRITE));
         return new FlushResponse(JsonMapping.entries(result.stored()), result.llmCalls(), result.pendingMessages(),
                 result.deferredReason());
     }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.lightmem.ErrorKind;
 import io.lightmem.api.ApiError;
-import io.lightmem.api.ErrorKind;
 import java.util.Collection;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package io.lightmem.api.funqy;
 
+import io.lightmem.api.InstanceInfo;
 import io.lightmem.api.funqy.Messages.GetTimestampRequest;
 import io.lightmem.api.funqy.Messages.GetTimestampResponse;
 import io.lightmem.api.funqy.Messages.ShowInstanceRequest;
 import io.lightmem.api.funqy.Messages.ShowInstanceResponse;
-import io.lightmem.config.InstanceInfo;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.memory.SessionTimes;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Singleton;
 import java.time.Clock;

@@ -1,14 +1,14 @@
 package io.lightmem.api.funqy;
 
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.consolidate.Consolidator;
 import io.lightmem.consolidate.Decision;
 import io.lightmem.ingest.MessageInput;
-import io.lightmem.ingest.Role;
-import io.lightmem.ingest.SessionTimes;
-import io.lightmem.store.HistoryRepository;
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.memory.MemoryChange;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.Role;
+import io.lightmem.memory.SessionTimes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,18 +63,18 @@ final class JsonMapping {
     }
 
     /** The request's strategy; null means the configured default. */
-    static Strategy strategy(String value) {
+    static RetrievalStrategy strategy(String value) {
         return switch (enumValue(value, "RETRIEVE_STRATEGY_")) {
             case "", "UNSPECIFIED" -> null;
-            case "EMBEDDING" -> Strategy.embedding;
-            case "CONTEXT" -> Strategy.context;
-            case "HYBRID" -> Strategy.hybrid;
+            case "EMBEDDING" -> RetrievalStrategy.embedding;
+            case "CONTEXT" -> RetrievalStrategy.context;
+            case "HYBRID" -> RetrievalStrategy.hybrid;
             default -> throw new InvalidArgumentException("strategy", "unknown value '" + value
                     + "'; expected RETRIEVE_STRATEGY_EMBEDDING, _CONTEXT or _HYBRID (or embedding, context, hybrid)");
         };
     }
 
-    static String strategy(Strategy strategy) {
+    static String strategy(RetrievalStrategy strategy) {
         return "RETRIEVE_STRATEGY_" + strategy.name().toUpperCase(Locale.ROOT);
     }
 
@@ -84,11 +84,11 @@ final class JsonMapping {
         return upper.startsWith(prefix) ? upper.substring(prefix.length()) : upper;
     }
 
-    static Filter filter(Messages.RetrieveFilter filter) {
+    static MemoryFilter filter(Messages.RetrieveFilter filter) {
         if (filter == null) {
-            return new Filter(null, null, null, null);
+            return new MemoryFilter(null, null, null, null);
         }
-        return new Filter(instant(filter.timeFrom(), "filter.time_from"), instant(filter.timeTo(), "filter.time_to"),
+        return new MemoryFilter(instant(filter.timeFrom(), "filter.time_from"), instant(filter.timeTo(), "filter.time_to"),
                 emptyToNull(filter.speakerName()), emptyToNull(filter.category()));
     }
 
@@ -101,14 +101,14 @@ final class JsonMapping {
                         "'" + value + "' is not an ISO-8601 time such as 2024-01-15T10:30:00Z"));
     }
 
-    static Messages.MemoryEntry entry(io.lightmem.store.MemoryEntry entry) {
+    static Messages.MemoryEntry entry(io.lightmem.memory.MemoryEntry entry) {
         return new Messages.MemoryEntry(entry.id().toString(), entry.userId(), entry.memory(), entry.originalMemory(),
                 entry.timeStamp(), entry.weekday(), entry.speakerId(), entry.speakerName(), entry.category(),
                 entry.subcategory(), entry.hitTime(), entry.formatted(), entry.sources(), entry.keywords(),
                 entry.entities(), entry.compressedMemory());
     }
 
-    static List<Messages.MemoryEntry> entries(List<io.lightmem.store.MemoryEntry> entries) {
+    static List<Messages.MemoryEntry> entries(List<io.lightmem.memory.MemoryEntry> entries) {
         return entries.stream().map(JsonMapping::entry).toList();
     }
 
@@ -122,7 +122,7 @@ final class JsonMapping {
                 run.skipped(), run.llmCalls(), run.remaining(), run.abortedReason());
     }
 
-    static Messages.MemoryChange change(HistoryRepository.Change change) {
+    static Messages.MemoryChange change(MemoryChange change) {
         return new Messages.MemoryChange(change.changeId(), change.memoryId().toString(),
                 action(Decision.Action.valueOf(change.action())), change.oldMemory(), change.newMemory(),
                 change.changedAt(), change.undoneAt(), change.runId());

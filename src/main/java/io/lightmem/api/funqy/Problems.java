@@ -1,7 +1,7 @@
 package io.lightmem.api.funqy;
 
+import io.lightmem.ErrorKind;
 import io.lightmem.api.ApiError;
-import io.lightmem.api.ErrorKind;
 
 /**
  * The problem bodies of the functions. Types are URNs (urn:lightmem:problem:...), stable identifiers

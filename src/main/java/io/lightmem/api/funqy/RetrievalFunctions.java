@@ -7,6 +7,8 @@ import io.lightmem.api.funqy.Messages.ListMemoriesResponse;
 import io.lightmem.api.funqy.Messages.RetrieveRequest;
 import io.lightmem.api.funqy.Messages.RetrieveResponse;
 import io.lightmem.api.funqy.Messages.RetrievedMemory;
+import io.lightmem.auth.Callers;
+import io.lightmem.auth.Permission;
 import io.lightmem.retrieve.MemoryLookup;
 import io.lightmem.retrieve.MemorySearch;
 import io.quarkus.funqy.Funq;
@@ -19,8 +21,10 @@ public class RetrievalFunctions {
 
     private final MemorySearch search;
     private final MemoryLookup lookup;
+    private final Callers callers;
 
-    public RetrievalFunctions(MemorySearch search, MemoryLookup lookup) {
+    public RetrievalFunctions(MemorySearch search, MemoryLookup lookup, Callers callers) {
+        this.callers = callers;
         this.search = search;
         this.lookup = lookup;
     }
@@ -28,7 +32,7 @@ public class RetrievalFunctions {
     @Funq("Retrieve")
     public RetrieveResponse retrieve(RetrieveRequest request) {
         JsonMapping.required(request, "Retrieve");
-        MemorySearch.Result found = search.retrieve(request.userId(), request.query(), request.limit(),
+        MemorySearch.Result found = search.retrieve(callers.owner(request.userId(), Permission.MEMORIES_READ), request.query(), request.limit(),
                 JsonMapping.filter(request.filter()), JsonMapping.strategy(request.strategy()), request.efSearch());
         List<RetrievedMemory> memories = found.memories().stream()
                 .map(scored -> new RetrievedMemory(JsonMapping.entry(scored.entry()), scored.similarity()))
@@ -40,13 +44,13 @@ public class RetrievalFunctions {
     @Funq("GetMemory")
     public GetMemoryResponse getMemory(GetMemoryRequest request) {
         JsonMapping.required(request, "GetMemory");
-        return new GetMemoryResponse(JsonMapping.entry(lookup.get(request.userId(), request.memoryId())));
+        return new GetMemoryResponse(JsonMapping.entry(lookup.get(callers.owner(request.userId(), Permission.MEMORIES_READ), request.memoryId())));
     }
 
     @Funq("ListMemories")
     public ListMemoriesResponse listMemories(ListMemoriesRequest request) {
         JsonMapping.required(request, "ListMemories");
-        MemoryLookup.Page page = lookup.list(request.userId(), request.pageSize(), JsonMapping.text(request.pageToken()));
+        MemoryLookup.Page page = lookup.list(callers.owner(request.userId(), Permission.MEMORIES_READ), request.pageSize(), JsonMapping.text(request.pageToken()));
         return new ListMemoriesResponse(JsonMapping.entries(page.entries()), page.nextPageToken());
     }
 }

@@ -2,22 +2,21 @@ package io.lightmem.api.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.api.grpc.v1.ConsolidationAction;
-import io.lightmem.api.grpc.v1.ConsolidationDecision;
-import io.lightmem.api.grpc.v1.MemoryChange;
-import io.lightmem.api.grpc.v1.Message;
-import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
 import io.lightmem.consolidate.Consolidator;
 import io.lightmem.consolidate.Decision;
-import io.lightmem.store.HistoryRepository;
-import io.lightmem.api.grpc.v1.MemoryEntry;
-import io.lightmem.api.grpc.v1.RetrieveFilter;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
-import io.lightmem.api.grpc.v1.RetrieveStrategy;
-import io.lightmem.config.LightMemConfig.Strategy;
 import io.lightmem.ingest.MessageInput;
-import io.lightmem.ingest.Role;
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.RetrievalStrategy;
+import io.lightmem.memory.Role;
+import io.lightmem.v1.ConsolidationAction;
+import io.lightmem.v1.ConsolidationDecision;
+import io.lightmem.v1.MemoryChange;
+import io.lightmem.v1.MemoryEntry;
+import io.lightmem.v1.Message;
+import io.lightmem.v1.OfflineUpdateResponse;
+import io.lightmem.v1.RetrieveFilter;
+import io.lightmem.v1.RetrieveRequest;
+import io.lightmem.v1.RetrieveStrategy;
 import java.time.Instant;
 
 /** Conversions between protobuf messages and the service's types. */
@@ -38,8 +37,8 @@ final class GrpcMapping {
                 message.getSpeakerName());
     }
 
-    static Filter filter(RetrieveFilter filter) {
-        return new Filter(
+    static MemoryFilter filter(RetrieveFilter filter) {
+        return new MemoryFilter(
                 filter.hasTimeFrom() ? instant(filter.getTimeFrom()) : null,
                 filter.hasTimeTo() ? instant(filter.getTimeTo()) : null,
                 emptyToNull(filter.getSpeakerName()),
@@ -47,18 +46,18 @@ final class GrpcMapping {
     }
 
     /** The request's strategy; null means the configured default. */
-    static Strategy strategy(RetrieveRequest request) {
+    static RetrievalStrategy strategy(RetrieveRequest request) {
         return switch (request.getStrategy()) {
             case RETRIEVE_STRATEGY_UNSPECIFIED -> null;
-            case RETRIEVE_STRATEGY_EMBEDDING -> Strategy.embedding;
-            case RETRIEVE_STRATEGY_CONTEXT -> Strategy.context;
-            case RETRIEVE_STRATEGY_HYBRID -> Strategy.hybrid;
+            case RETRIEVE_STRATEGY_EMBEDDING -> RetrievalStrategy.embedding;
+            case RETRIEVE_STRATEGY_CONTEXT -> RetrievalStrategy.context;
+            case RETRIEVE_STRATEGY_HYBRID -> RetrievalStrategy.hybrid;
             case UNRECOGNIZED -> throw new InvalidArgumentException("strategy",
                     "unknown value " + request.getStrategyValue());
         };
     }
 
-    static RetrieveStrategy strategy(Strategy strategy) {
+    static RetrieveStrategy strategy(RetrievalStrategy strategy) {
         return switch (strategy) {
             case embedding -> RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING;
             case context -> RetrieveStrategy.RETRIEVE_STRATEGY_CONTEXT;
@@ -66,7 +65,7 @@ final class GrpcMapping {
         };
     }
 
-    static MemoryEntry entry(io.lightmem.store.MemoryEntry entry) {
+    static MemoryEntry entry(io.lightmem.memory.MemoryEntry entry) {
         MemoryEntry.Builder proto = MemoryEntry.newBuilder()
                 .setId(entry.id().toString())
                 .setUserId(entry.userId())
@@ -126,7 +125,7 @@ final class GrpcMapping {
         return response.build();
     }
 
-    static MemoryChange change(HistoryRepository.Change change) {
+    static MemoryChange change(io.lightmem.memory.MemoryChange change) {
         MemoryChange.Builder proto = MemoryChange.newBuilder()
                 .setChangeId(change.changeId())
                 .setMemoryId(change.memoryId().toString())

@@ -1,48 +1,50 @@
 package io.lightmem.api.grpc;
 
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.UserIds;
-import io.lightmem.api.grpc.v1.DeleteMemoriesRequest;
-import io.lightmem.api.grpc.v1.DeleteMemoriesResponse;
-import io.lightmem.api.grpc.v1.FlushRequest;
-import io.lightmem.api.grpc.v1.GetMemoryRequest;
-import io.lightmem.api.grpc.v1.GetMemoryResponse;
-import io.lightmem.api.grpc.v1.ListMemoriesRequest;
-import io.lightmem.api.grpc.v1.ListMemoriesResponse;
-import io.lightmem.api.grpc.v1.FlushResponse;
-import io.lightmem.api.grpc.v1.GetUsageRequest;
-import io.lightmem.api.grpc.v1.GetUsageResponse;
-import io.lightmem.api.grpc.v1.OperationUsage;
-import io.lightmem.api.grpc.v1.GetTimestampRequest;
-import io.lightmem.api.grpc.v1.GetTimestampResponse;
-import io.lightmem.api.grpc.v1.MemoryService;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
-import io.lightmem.api.grpc.v1.RetrieveResponse;
-import io.lightmem.api.grpc.v1.RetrievedMemory;
-import io.lightmem.api.grpc.v1.ShowInstanceRequest;
-import io.lightmem.api.grpc.v1.ShowInstanceResponse;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueRequest;
-import io.lightmem.api.grpc.v1.ConstructUpdateQueueResponse;
-import io.lightmem.api.grpc.v1.ListHistoryRequest;
-import io.lightmem.api.grpc.v1.ListHistoryResponse;
-import io.lightmem.api.grpc.v1.OfflineUpdateRequest;
-import io.lightmem.api.grpc.v1.OfflineUpdateResponse;
-import io.lightmem.api.grpc.v1.UndoChangeRequest;
-import io.lightmem.api.grpc.v1.UndoChangeResponse;
-import io.lightmem.config.InstanceInfo;
+import io.lightmem.api.InstanceInfo;
+import io.lightmem.auth.Callers;
+import io.lightmem.auth.Permission;
 import io.lightmem.consolidate.Consolidator;
 import io.lightmem.consolidate.HistoryService;
 import io.lightmem.consolidate.UpdateQueueBuilder;
+import io.lightmem.erase.MemoryEraser;
 import io.lightmem.ingest.AddResult;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
-import io.lightmem.ingest.SessionTimes;
-import io.lightmem.erase.MemoryEraser;
+import io.lightmem.llm.LlmUsage;
+import io.lightmem.memory.ScoredMemory;
+import io.lightmem.memory.SessionTimes;
+import io.lightmem.memory.UsageTotals;
 import io.lightmem.retrieve.MemoryLookup;
 import io.lightmem.retrieve.MemorySearch;
-import io.lightmem.store.MemoryRepository.Scored;
-import io.lightmem.store.UsageRepository;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.ConstructUpdateQueueRequest;
+import io.lightmem.v1.ConstructUpdateQueueResponse;
+import io.lightmem.v1.DeleteMemoriesRequest;
+import io.lightmem.v1.DeleteMemoriesResponse;
+import io.lightmem.v1.FlushRequest;
+import io.lightmem.v1.FlushResponse;
+import io.lightmem.v1.GetMemoryRequest;
+import io.lightmem.v1.GetMemoryResponse;
+import io.lightmem.v1.GetTimestampRequest;
+import io.lightmem.v1.GetTimestampResponse;
+import io.lightmem.v1.GetUsageRequest;
+import io.lightmem.v1.GetUsageResponse;
+import io.lightmem.v1.ListHistoryRequest;
+import io.lightmem.v1.ListHistoryResponse;
+import io.lightmem.v1.ListMemoriesRequest;
+import io.lightmem.v1.ListMemoriesResponse;
+import io.lightmem.v1.MemoryService;
+import io.lightmem.v1.OfflineUpdateRequest;
+import io.lightmem.v1.OfflineUpdateResponse;
+import io.lightmem.v1.OperationUsage;
+import io.lightmem.v1.RetrieveRequest;
+import io.lightmem.v1.RetrieveResponse;
+import io.lightmem.v1.RetrievedMemory;
+import io.lightmem.v1.ShowInstanceRequest;
+import io.lightmem.v1.ShowInstanceResponse;
+import io.lightmem.v1.UndoChangeRequest;
+import io.lightmem.v1.UndoChangeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -61,17 +63,19 @@ public class MemoryGrpcService implements MemoryService {
     private final MemoryIngestor ingestor;
     private final MemorySearch search;
     private final InstanceInfo instance;
-    private final UsageRepository usage;
+    private final LlmUsage usage;
     private final UpdateQueueBuilder queueBuilder;
     private final Consolidator consolidator;
     private final HistoryService history;
     private final MemoryLookup lookup;
     private final MemoryEraser eraser;
     private final Clock clock;
+    private final Callers callers;
 
     public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
-            UsageRepository usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
-            MemoryLookup lookup, MemoryEraser eraser) {
+            LlmUsage usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
+            MemoryLookup lookup, MemoryEraser eraser, Callers callers) {
+        this.callers = callers;
         this.ingestor = ingestor;
         this.search = search;
         this.instance = instance;
@@ -91,7 +95,7 @@ public class MemoryGrpcService implements MemoryService {
             for (int i = 0; i < request.getMessagesCount(); i++) {
                 messages.add(GrpcMapping.message(request.getMessages(i), i));
             }
-            AddResult result = ingestor.add(request.getUserId(), request.getRequestId(), messages,
+            AddResult result = ingestor.add(callers.owner(request.getUserId(), Permission.MEMORIES_WRITE), request.getRequestId(), messages,
                     request.getForceSegment(), request.getForceExtract());
             AddMemoryResponse.Builder response = AddMemoryResponse.newBuilder()
                     .addAllMessageIds(result.messageIds())
@@ -107,7 +111,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<FlushResponse> flush(FlushRequest request) {
         return call(() -> {
-            AddResult result = ingestor.flush(request.getUserId());
+            AddResult result = ingestor.flush(callers.owner(request.getUserId(), Permission.MEMORIES_WRITE));
             FlushResponse.Builder response = FlushResponse.newBuilder()
                     .setLlmCalls(result.llmCalls())
                     .setPendingMessages(result.pendingMessages())
@@ -121,7 +125,7 @@ public class MemoryGrpcService implements MemoryService {
     public Uni<GetUsageResponse> getUsage(GetUsageRequest request) {
         return call(() -> {
             GetUsageResponse.Builder response = GetUsageResponse.newBuilder();
-            for (UsageRepository.Totals totals : usage.totals(UserIds.require("user_id", request.getUserId()))) {
+            for (UsageTotals totals : usage.totals(callers.owner(request.getUserId(), Permission.MEMORIES_READ))) {
                 response.addOperations(OperationUsage.newBuilder()
                         .setOperation(totals.operation())
                         .setCalls(totals.calls())
@@ -136,11 +140,11 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<RetrieveResponse> retrieve(RetrieveRequest request) {
         return call(() -> {
-            MemorySearch.Result found = search.retrieve(request.getUserId(), request.getQuery(), request.getLimit(),
+            MemorySearch.Result found = search.retrieve(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getQuery(), request.getLimit(),
                     GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
                     .setStrategy(GrpcMapping.strategy(found.strategy()));
-            for (Scored scored : found.memories()) {
+            for (ScoredMemory scored : found.memories()) {
                 response.addMemories(RetrievedMemory.newBuilder()
                         .setEntry(GrpcMapping.entry(scored.entry()))
                         .setScore(scored.similarity()));
@@ -153,7 +157,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<ConstructUpdateQueueResponse> constructUpdateQueue(ConstructUpdateQueueRequest request) {
         return call(() -> {
-            UpdateQueueBuilder.Built built = queueBuilder.construct(request.getUserId(), request.getTopK(),
+            UpdateQueueBuilder.Built built = queueBuilder.construct(callers.owner(request.getUserId(), Permission.CONSOLIDATE), request.getTopK(),
                     request.getKeepTopN());
             return ConstructUpdateQueueResponse.newBuilder()
                     .setEntries(built.entries())
@@ -166,7 +170,7 @@ public class MemoryGrpcService implements MemoryService {
 
     @Override
     public Uni<OfflineUpdateResponse> offlineUpdate(OfflineUpdateRequest request) {
-        return call(() -> GrpcMapping.updateRun(consolidator.offlineUpdate(request.getUserId(),
+        return call(() -> GrpcMapping.updateRun(consolidator.offlineUpdate(callers.owner(request.getUserId(), Permission.CONSOLIDATE),
                 request.hasScoreThreshold() ? request.getScoreThreshold() : null)));
     }
 
@@ -174,7 +178,7 @@ public class MemoryGrpcService implements MemoryService {
     public Uni<ListHistoryResponse> listHistory(ListHistoryRequest request) {
         return call(() -> {
             ListHistoryResponse.Builder response = ListHistoryResponse.newBuilder();
-            history.list(request.getUserId(), request.getMemoryId(), request.getLimit())
+            history.list(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getMemoryId(), request.getLimit())
                     .forEach(change -> response.addChanges(GrpcMapping.change(change)));
             return response.build();
         });
@@ -183,7 +187,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<UndoChangeResponse> undoChange(UndoChangeRequest request) {
         return call(() -> {
-            HistoryService.Undone undone = history.undo(request.getUserId(), request.getChangeId());
+            HistoryService.Undone undone = history.undo(callers.owner(request.getUserId(), Permission.MEMORIES_WRITE), request.getChangeId());
             return UndoChangeResponse.newBuilder()
                     .setEntry(GrpcMapping.entry(undone.entry()))
                     .setChange(GrpcMapping.change(undone.change()))
@@ -194,14 +198,14 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<GetMemoryResponse> getMemory(GetMemoryRequest request) {
         return call(() -> GetMemoryResponse.newBuilder()
-                .setEntry(GrpcMapping.entry(lookup.get(request.getUserId(), request.getMemoryId())))
+                .setEntry(GrpcMapping.entry(lookup.get(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getMemoryId())))
                 .build());
     }
 
     @Override
     public Uni<ListMemoriesResponse> listMemories(ListMemoriesRequest request) {
         return call(() -> {
-            MemoryLookup.Page page = lookup.list(request.getUserId(), request.getPageSize(), request.getPageToken());
+            MemoryLookup.Page page = lookup.list(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getPageSize(), request.getPageToken());
             ListMemoriesResponse.Builder response = ListMemoriesResponse.newBuilder()
                     .setNextPageToken(Objects.requireNonNullElse(page.nextPageToken(), ""));
             page.entries().forEach(entry -> response.addEntries(GrpcMapping.entry(entry)));
@@ -212,7 +216,7 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<DeleteMemoriesResponse> deleteMemories(DeleteMemoriesRequest request) {
         return call(() -> {
-            MemoryEraser.Erased erased = eraser.delete(request.getUserId(), request.getMemoryIdsList(),
+            MemoryEraser.Erased erased = eraser.delete(callers.owner(request.getUserId(), Permission.MEMORIES_ERASE), request.getMemoryIdsList(),
                     request.getAll());
             return DeleteMemoriesResponse.newBuilder()
                     .setDeletedMemories(erased.memories())

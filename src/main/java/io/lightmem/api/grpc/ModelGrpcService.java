@@ -2,25 +2,25 @@ package io.lightmem.api.grpc;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.api.grpc.v1.CompressRequest;
-import io.lightmem.api.grpc.v1.CompressResponse;
-import io.lightmem.api.grpc.v1.CompressedText;
-import io.lightmem.api.grpc.v1.ComputeSentenceAttentionRequest;
-import io.lightmem.api.grpc.v1.ComputeSentenceAttentionResponse;
-import io.lightmem.api.grpc.v1.CountTokensRequest;
-import io.lightmem.api.grpc.v1.CountTokensResponse;
-import io.lightmem.api.grpc.v1.EmbedRequest;
-import io.lightmem.api.grpc.v1.EmbedResponse;
-import io.lightmem.api.grpc.v1.Embedding;
-import io.lightmem.api.grpc.v1.GetModelInfoRequest;
-import io.lightmem.api.grpc.v1.GetModelInfoResponse;
-import io.lightmem.api.grpc.v1.ModelService;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.config.RoleConfig;
 import io.lightmem.model.Embedder;
 import io.lightmem.model.Models;
-import io.lightmem.segment.SentenceAttention;
+import io.lightmem.model.SentenceAttention;
+import io.lightmem.v1.CompressRequest;
+import io.lightmem.v1.CompressResponse;
+import io.lightmem.v1.CompressedText;
+import io.lightmem.v1.ComputeSentenceAttentionRequest;
+import io.lightmem.v1.ComputeSentenceAttentionResponse;
+import io.lightmem.v1.CountTokensRequest;
+import io.lightmem.v1.CountTokensResponse;
+import io.lightmem.v1.EmbedRequest;
+import io.lightmem.v1.EmbedResponse;
+import io.lightmem.v1.Embedding;
+import io.lightmem.v1.GetModelInfoRequest;
+import io.lightmem.v1.GetModelInfoResponse;
+import io.lightmem.v1.ModelService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -46,7 +46,7 @@ public class ModelGrpcService implements ModelService {
     private final Instance<Models> modelsOfThisInstance;
     private final String role;
 
-    public ModelGrpcService(Instance<Models> models, LightMemConfig config) {
+    public ModelGrpcService(Instance<Models> models, RoleConfig config) {
         this.modelsOfThisInstance = models;
         this.role = config.role().name();
     }

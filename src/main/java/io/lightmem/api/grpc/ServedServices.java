@@ -5,10 +5,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
-import io.lightmem.api.grpc.v1.ModelServiceGrpc;
-import io.lightmem.config.LightMemConfig;
-import io.lightmem.config.LightMemConfig.InstanceRole;
+import io.lightmem.config.RoleConfig;
+import io.lightmem.config.RoleConfig.InstanceRole;
+import io.lightmem.model.remote.ModelServiceConfig;
+import io.lightmem.v1.MemoryServiceGrpc;
+import io.lightmem.v1.ModelServiceGrpc;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,9 +25,9 @@ public class ServedServices implements ServerInterceptor {
     private final InstanceRole role;
     private final String endpoint;
 
-    public ServedServices(LightMemConfig config) {
+    public ServedServices(RoleConfig config, ModelServiceConfig models) {
         this.role = config.role();
-        this.endpoint = config.models().endpoint().orElse("(not set)");
+        this.endpoint = models.endpoint().orElse("(not set)");
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.lightmem.api.mcp;
 
-import io.lightmem.config.InstanceInfo;
+import io.lightmem.api.InstanceInfo;
+import io.lightmem.auth.Callers;
+import io.lightmem.auth.Permission;
 import io.lightmem.consolidate.OfflineConsolidation;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
-import io.lightmem.ingest.Role;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.memory.Role;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.retrieve.MemorySearch;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.Tool;
@@ -54,9 +56,11 @@ public class MemoryTools {
     private final OfflineConsolidation consolidation;
     private final InstanceInfo instance;
     private final Clock clock;
+    private final Callers callers;
 
     public MemoryTools(MemoryIngestor ingestor, MemorySearch search, OfflineConsolidation consolidation,
-            InstanceInfo instance) {
+            InstanceInfo instance, Callers callers) {
+        this.callers = callers;
         this.ingestor = ingestor;
         this.search = search;
         this.consolidation = consolidation;
@@ -102,7 +106,7 @@ public class MemoryTools {
             List<MessageInput> turn = List.of(
                     new MessageInput(Role.user, userInput, time, null, null),
                     new MessageInput(Role.assistant, assistantReply, time, null, null));
-            return ToolResults.added(ingestor.add(userId, requestId, turn, isTrue(forceSegment), isTrue(forceExtract)));
+            return ToolResults.added(ingestor.add(callers.owner(userId, Permission.MEMORIES_WRITE), requestId, turn, isTrue(forceSegment), isTrue(forceExtract)));
         }, ToolResults::text);
     }
 
@@ -125,7 +129,7 @@ public class MemoryTools {
                     + " 100 (the instance's lightmem.retrieve.max-limit). Default 10.") Integer limit,
             @ToolArg(name = "filters", required = false, description = "Optional restrictions: time_from,"
                     + " time_to, speaker_name, category. Omit for none.") RetrieveFilters filters) {
-        return call(RETRIEVE_ARGUMENTS, () -> ToolResults.retrieved(search.retrieve(userId, query,
+        return call(RETRIEVE_ARGUMENTS, () -> ToolResults.retrieved(search.retrieve(callers.owner(userId, Permission.MEMORIES_READ), query,
                 Objects.requireNonNullElse(limit, 0), RetrieveFilters.toFilter(filters), null, 0)), ToolResults::text);
     }
 
@@ -151,7 +155,7 @@ public class MemoryTools {
             @ToolArg(name = "score_threshold", required = false, description = "Cosine similarity in [-1, 1] a"
                     + " newer memory needs to count as a source for an older one; lower finds more pairs."
                     + " Default: lightmem.consolidation.score-threshold (0.8).") Double scoreThreshold) {
-        return call(Map.of(), () -> ToolResults.offlineUpdated(consolidation.run(userId,
+        return call(Map.of(), () -> ToolResults.offlineUpdated(consolidation.run(callers.owner(userId, Permission.CONSOLIDATE),
                 Objects.requireNonNullElse(topK, 0), Objects.requireNonNullElse(keepTopN, 0), scoreThreshold)),
                 ToolResults::text);
     }

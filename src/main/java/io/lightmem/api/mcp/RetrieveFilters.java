@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.lightmem.InvalidArgumentException;
-import io.lightmem.ingest.SessionTimes;
-import io.lightmem.store.MemoryRepository.Filter;
+import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.SessionTimes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,15 +49,15 @@ public class RetrieveFilters {
     }
 
     /** The service's filter; absent or blank fields do not restrict. */
-    static Filter toFilter(RetrieveFilters filters) {
+    static MemoryFilter toFilter(RetrieveFilters filters) {
         if (filters == null) {
-            return Filter.NONE;
+            return MemoryFilter.NONE;
         }
         if (!filters.unknownKeys.isEmpty()) {
             throw new InvalidArgumentException("filters", "unknown key " + String.join(", ", filters.unknownKeys)
                     + "; the filters are time_from, time_to, speaker_name and category");
         }
-        return new Filter(time("filters.time_from", filters.timeFrom), time("filters.time_to", filters.timeTo),
+        return new MemoryFilter(time("filters.time_from", filters.timeFrom), time("filters.time_to", filters.timeTo),
                 blankToNull(filters.speakerName), blankToNull(filters.category));
     }
 

@@ -1,5 +1,6 @@
 package io.lightmem.api.mcp;
 
+import io.lightmem.InvalidArgumentException;
 import io.lightmem.api.ApiError;
 import io.quarkiverse.mcp.server.ToolResponse;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class ToolErrors {
     static ToolResponse toResponse(Throwable failure, Map<String, String> arguments) {
         ApiError error = ApiError.of(failure);
         return ToolResponse.error(switch (error.kind()) {
-            case INVALID_ARGUMENT -> invalidArgument(error, arguments);
+            case INVALID_ARGUMENT -> invalidArgument((InvalidArgumentException) failure, arguments);
             case FAILED_PRECONDITION -> "Not possible on this instance: " + error.message();
             case NOT_FOUND -> "Not found: " + error.message();
             case BUSY -> "Busy, retry in a moment: " + error.message();
@@ -32,9 +33,9 @@ final class ToolErrors {
         });
     }
 
-    private static String invalidArgument(ApiError error, Map<String, String> arguments) {
-        String field = error.field();
-        String problem = error.message().substring(field.length() + 2);
+    private static String invalidArgument(InvalidArgumentException invalid, Map<String, String> arguments) {
+        String field = invalid.field();
+        String problem = invalid.problem();
         for (Map.Entry<String, String> name : arguments.entrySet()) {
             problem = problem.replace(name.getKey(), name.getValue()); // "must be before filter.time_to"
         }

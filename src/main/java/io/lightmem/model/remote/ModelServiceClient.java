@@ -1,50 +1,32 @@
 package io.lightmem.model.remote;
 
-import io.grpc.ConnectivityState;
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.lightmem.FailedPreconditionException;
-import io.lightmem.UnavailableException;
-import io.lightmem.api.grpc.v1.CompressRequest;
-import io.lightmem.api.grpc.v1.CompressedText;
-import io.lightmem.api.grpc.v1.ComputeSentenceAttentionRequest;
-import io.lightmem.api.grpc.v1.ComputeSentenceAttentionResponse;
-import io.lightmem.api.grpc.v1.CountTokensRequest;
-import io.lightmem.api.grpc.v1.CountTokensResponse;
-import io.lightmem.api.grpc.v1.EmbedRequest;
-import io.lightmem.api.grpc.v1.EmbedResponse;
-import io.lightmem.api.grpc.v1.Embedding;
-import io.lightmem.api.grpc.v1.GetModelInfoRequest;
-import io.lightmem.api.grpc.v1.GetModelInfoResponse;
-import io.lightmem.api.grpc.v1.ModelServiceGrpc;
-import io.lightmem.api.grpc.v1.ModelServiceGrpc.ModelServiceBlockingStub;
 import io.lightmem.compress.Compression;
-import io.lightmem.config.LightMemConfig.ModelsConfig;
+import io.lightmem.v1.CompressRequest;
+import io.lightmem.v1.CompressedText;
+import io.lightmem.v1.ComputeSentenceAttentionRequest;
+import io.lightmem.v1.ComputeSentenceAttentionResponse;
+import io.lightmem.v1.CountTokensRequest;
+import io.lightmem.v1.CountTokensResponse;
+import io.lightmem.v1.EmbedRequest;
+import io.lightmem.v1.EmbedResponse;
+import io.lightmem.v1.Embedding;
+import io.lightmem.v1.GetModelInfoRequest;
+import io.lightmem.v1.GetModelInfoResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The gRPC client of {@code lightmem.v1.ModelService}: batches, a deadline per attempt, retries
- * with exponential backoff on UNAVAILABLE and DEADLINE_EXCEEDED, then {@link UnavailableException}.
- * Before the first model call it checks the service's embedding dimension against the one this
+ * The models of {@code lightmem.v1.ModelService} as this instance uses them: texts in batches
+ * ({@link TextBatches}) over {@link ModelServiceCalls} (deadlines, retries). Before the first model call it checks the service's embedding dimension against the one this
  * instance stores, and every Embed answer against the model it checked, so vectors of another
  * model are never stored. Thread-safe.
  */
 public final class ModelServiceClient implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelServiceClient.class);
-    /** Text sent in one call at most, in UTF-8 bytes (at most 3 per UTF-16 char): well below gRPC's 4 MiB. */
-    static final long MAX_REQUEST_TEXT_BYTES = 3L << 20;
-    /** Attention of many sentences is large (n^2 / 2 doubles); answers up to this size are accepted. */
-    private static final int MAX_ANSWER_BYTES = 64 << 20;
 
     /** How to reach the service and how hard to try. */
     public record Settings(String endpoint, Duration deadline, int maxAttempts, Duration initialBackoff,
@@ -61,7 +43,7 @@ public final class ModelServiceClient implements AutoCloseable {
         }
 
         /** The settings of role api; {@code lightmem.models.endpoint} is required there. */
-        public static Settings of(ModelsConfig config) {
+        public static Settings of(ModelServiceConfig config) {
             String endpoint = config.endpoint().filter(e -> !e.isBlank()).orElseThrow(() -> new IllegalStateException(
                     "lightmem.role=api needs lightmem.models.endpoint (LIGHTMEM_MODELS_ENDPOINT): host:port of an "
                             + "instance in role models (or all) that serves lightmem.v1.ModelService"));
@@ -87,24 +69,14 @@ public final class ModelServiceClient implements AutoCloseable {
 
     private final Settings settings;
     private final Expectations expected;
-    private final Backoff backoff;
-    private final ManagedChannel channel;
-    private final ModelServiceBlockingStub stub;
+    private final ModelServiceCalls calls;
     /** Set once the service's models were checked; the model every Embed answer must come from. */
     private volatile ModelInfo checked;
 
     public ModelServiceClient(Settings settings, Expectations expected) {
         this.settings = settings;
         this.expected = expected;
-        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
-        // Plaintext HTTP/2 (h2c): inside a cluster, as Knative serves gRPC. Netty directly, not the
-        // ServiceLoader-chosen transport, so the JVM and the native image use the same one.
-        this.channel = NettyChannelBuilder.forTarget(settings.endpoint())
-                .usePlaintext()
-                .maxInboundMessageSize(MAX_ANSWER_BYTES)
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .build();
-        this.stub = ModelServiceGrpc.newBlockingStub(channel);
+        this.calls = new ModelServiceCalls(settings);
     }
 
     public String endpoint() {
@@ -115,7 +87,7 @@ public final class ModelServiceClient implements AutoCloseable {
     public ModelInfo info() {
         ModelInfo info = checked;
         if (info == null) {
-            info = check(call("GetModelInfo", settings.maxAttempts(), settings.deadline(),
+            info = check(calls.call("GetModelInfo", settings.maxAttempts(), settings.deadline(),
                     s -> s.getModelInfo(GetModelInfoRequest.getDefaultInstance())));
         }
         return info;
@@ -124,7 +96,7 @@ public final class ModelServiceClient implements AutoCloseable {
     /** One GetModelInfo attempt with a short deadline, for readiness: no retries, nothing waits long. */
     public ModelInfo probe(Duration deadline) {
         Duration shorter = deadline.compareTo(settings.deadline()) < 0 ? deadline : settings.deadline();
-        return check(call("GetModelInfo", 1, shorter, s -> s.getModelInfo(GetModelInfoRequest.getDefaultInstance())));
+        return check(calls.call("GetModelInfo", 1, shorter, s -> s.getModelInfo(GetModelInfoRequest.getDefaultInstance())));
     }
 
     private ModelInfo check(GetModelInfoResponse answer) {
@@ -164,8 +136,8 @@ public final class ModelServiceClient implements AutoCloseable {
     public List<float[]> embed(List<String> texts) {
         ModelInfo info = info();
         List<float[]> vectors = new ArrayList<>(texts.size());
-        for (List<String> batch : batches(texts)) {
-            EmbedResponse answer = call("Embed", s -> s.embed(EmbedRequest.newBuilder().addAllTexts(batch).build()));
+        for (List<String> batch : TextBatches.of(texts, settings.batchSize())) {
+            EmbedResponse answer = calls.call("Embed", s -> s.embed(EmbedRequest.newBuilder().addAllTexts(batch).build()));
             if (!answer.getModelId().equals(info.embeddingModelId()) || answer.getDimension() != info.embeddingDimension()) {
                 throw changedModel(answer.getModelId(), answer.getDimension());
             }
@@ -189,8 +161,8 @@ public final class ModelServiceClient implements AutoCloseable {
     public List<Integer> countTokens(List<String> texts) {
         info();
         List<Integer> counts = new ArrayList<>(texts.size());
-        for (List<String> batch : batches(texts)) {
-            CountTokensResponse answer = call("CountTokens",
+        for (List<String> batch : TextBatches.of(texts, settings.batchSize())) {
+            CountTokensResponse answer = calls.call("CountTokens",
                     s -> s.countTokens(CountTokensRequest.newBuilder().addAllTexts(batch).build()));
             expectCount("CountTokens", batch.size(), answer.getTokenCountsCount());
             counts.addAll(answer.getTokenCountsList());
@@ -202,8 +174,8 @@ public final class ModelServiceClient implements AutoCloseable {
     public List<Compression> compress(List<String> texts, double rate) {
         info();
         List<Compression> results = new ArrayList<>(texts.size());
-        for (List<String> batch : batches(texts)) {
-            List<CompressedText> answer = call("Compress", s -> s.compress(CompressRequest.newBuilder()
+        for (List<String> batch : TextBatches.of(texts, settings.batchSize())) {
+            List<CompressedText> answer = calls.call("Compress", s -> s.compress(CompressRequest.newBuilder()
                     .addAllTexts(batch).setRate(rate).build())).getResultsList();
             expectCount("Compress", batch.size(), answer.size());
             for (CompressedText text : answer) {
@@ -221,7 +193,7 @@ public final class ModelServiceClient implements AutoCloseable {
         if (!info().attention()) {
             return null;
         }
-        ComputeSentenceAttentionResponse answer = call("ComputeSentenceAttention", s -> s.computeSentenceAttention(
+        ComputeSentenceAttentionResponse answer = calls.call("ComputeSentenceAttention", s -> s.computeSentenceAttention(
                 ComputeSentenceAttentionRequest.newBuilder().addAllSentences(sentences).build()));
         int n = sentences.size();
         expectCount("ComputeSentenceAttention", n, answer.getSentences());
@@ -236,24 +208,6 @@ public final class ModelServiceClient implements AutoCloseable {
         return matrix;
     }
 
-    /** Consecutive runs of at most batch-size texts and MAX_REQUEST_TEXT_BYTES of text. */
-    List<List<String>> batches(List<String> texts) {
-        List<List<String>> batches = new ArrayList<>();
-        int from = 0;
-        while (from < texts.size()) {
-            int to = from;
-            long bytes = 0;
-            while (to < texts.size() && to - from < settings.batchSize()
-                    && (to == from || bytes + 3L * texts.get(to).length() <= MAX_REQUEST_TEXT_BYTES)) {
-                bytes += 3L * texts.get(to).length();
-                to++;
-            }
-            batches.add(texts.subList(from, to));
-            from = to;
-        }
-        return batches;
-    }
-
     private void expectCount(String method, int expected, int actual) {
         if (expected != actual) {
             throw new IllegalStateException("the model service at " + endpoint() + " answered " + method + " with "
@@ -261,103 +215,9 @@ public final class ModelServiceClient implements AutoCloseable {
         }
     }
 
-    private <T> T call(String method, Function<ModelServiceBlockingStub, T> rpc) {
-        return call(method, settings.maxAttempts(), settings.deadline(), rpc);
-    }
-
-    private <T> T call(String method, int attempts, Duration deadline, Function<ModelServiceBlockingStub, T> rpc) {
-        Status.Code previous = null;
-        for (int attempt = 1;; attempt++) {
-            try {
-                if (previous != null) {
-                    reconnectNow(previous == Status.Code.DEADLINE_EXCEEDED, deadline);
-                }
-                return rpc.apply(stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
-            } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode();
-                boolean transient_ = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
-                if (!transient_ || attempt >= attempts) {
-                    throw translate(method, e, attempt);
-                }
-                previous = code;
-                Duration wait = backoff.before(attempt, ThreadLocalRandom.current().nextDouble());
-                LOG.debugf("model service at %s: %s failed with %s (attempt %d of %d), retrying in %d ms", endpoint(),
-                        method, code, attempt, attempts, wait.toMillis());
-                try {
-                    Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new UnavailableException("interrupted while waiting to retry " + method + " at the model service "
-                            + endpoint(), e);
-                }
-            }
-        }
-    }
-
-    /**
-     * Before a retry: makes the channel try to connect now and waits (at most {@code max}) until
-     * that try is over, so the retry reaches a service that came back during the backoff. Left
-     * alone, the channel would fail the retry at once on its last failure while it waits out its
-     * own reconnect backoff (1 s and more), or keep waiting on a connection whose handshake never
-     * completed ({@code stuck}: the last attempt ran into its deadline while connecting).
-     */
-    private void reconnectNow(boolean stuck, Duration max) {
-        if (stuck && channel.getState(false) == ConnectivityState.CONNECTING) {
-            channel.enterIdle();
-        }
-        channel.resetConnectBackoff();
-        ConnectivityState state = channel.getState(true);
-        long until = System.nanoTime() + max.toNanos();
-        boolean moved = false;
-        while (state != ConnectivityState.READY && !(moved && state == ConnectivityState.TRANSIENT_FAILURE)
-                && state != ConnectivityState.SHUTDOWN) {
-            long left = until - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            CountDownLatch changed = new CountDownLatch(1);
-            channel.notifyWhenStateChanged(state, changed::countDown);
-            try {
-                if (!changed.await(left, TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            ConnectivityState next = channel.getState(true);
-            moved |= next != state;
-            state = next;
-        }
-    }
-
-    private RuntimeException translate(String method, StatusRuntimeException e, int attempts) {
-        Status status = e.getStatus();
-        String detail = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
-        return switch (status.getCode()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> new UnavailableException("the model service at " + endpoint()
-                    + " is unavailable: " + method + " failed " + attempts + (attempts == 1 ? " time" : " times")
-                    + ", last with " + detail, e);
-            case UNIMPLEMENTED -> new FailedPreconditionException(endpoint() + " does not serve lightmem.v1.ModelService/"
-                    + method + " (" + detail + "): lightmem.models.endpoint must name an instance in role models or all");
-            case FAILED_PRECONDITION -> new FailedPreconditionException("the model service at " + endpoint() + " cannot "
-                    + method + ": " + status.getDescription());
-            default -> new IllegalStateException("the model service at " + endpoint() + " failed " + method + ": "
-                    + detail, e);
-        };
-    }
-
     @Override
     public void close() {
-        channel.shutdown();
-        try {
-            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-                channel.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            channel.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        calls.close();
     }
 
     /** host:port, as Knative and Kubernetes services are addressed inside a cluster. */

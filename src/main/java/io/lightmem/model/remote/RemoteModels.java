@@ -2,15 +2,16 @@ package io.lightmem.model.remote;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.UnavailableException;
+import io.lightmem.compress.CompressionConfig;
 import io.lightmem.compress.Compressor;
-import io.lightmem.config.LightMemConfig;
 import io.lightmem.model.Embedder;
 import io.lightmem.model.Models;
+import io.lightmem.model.SentenceAttention;
+import io.lightmem.model.TextEmbedderConfig;
 import io.lightmem.model.TokenCounter;
 import io.lightmem.model.remote.ModelServiceClient.Expectations;
 import io.lightmem.model.remote.ModelServiceClient.ModelInfo;
 import io.lightmem.model.remote.ModelServiceClient.Settings;
-import io.lightmem.segment.SentenceAttention;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,10 +44,11 @@ public final class RemoteModels implements Models, AutoCloseable {
     }
 
     /** The remote models {@code lightmem.*} describes. */
-    public static RemoteModels of(LightMemConfig config) {
-        ModelServiceClient client = new ModelServiceClient(Settings.of(config.models()),
-                new Expectations(config.textEmbedder().dims(), config.preCompress()));
-        return new RemoteModels(client, config.textEmbedder().dims(), config.preCompress(), config.preCompressor().rate());
+    public static RemoteModels of(ModelServiceConfig service, TextEmbedderConfig embedder,
+            CompressionConfig compression) {
+        ModelServiceClient client = new ModelServiceClient(Settings.of(service),
+                new Expectations(embedder.dims(), compression.preCompress()));
+        return new RemoteModels(client, embedder.dims(), compression.preCompress(), compression.preCompressor().rate());
     }
 
     /**

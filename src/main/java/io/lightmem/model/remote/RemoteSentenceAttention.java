@@ -1,6 +1,6 @@
 package io.lightmem.model.remote;
 
-import io.lightmem.segment.SentenceAttention;
+import io.lightmem.model.SentenceAttention;
 import java.util.List;
 
 /**

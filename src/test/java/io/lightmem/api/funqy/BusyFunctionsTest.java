@@ -8,17 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.agroal.api.AgroalDataSource;
 import io.lightmem.api.funqy.CloudEventsClient.Mode;
 import io.lightmem.api.funqy.CloudEventsClient.Reply;
-import io.lightmem.store.UserLocks;
+import io.lightmem.store.UserLock;
+import io.lightmem.testing.Conversations;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class BusyFunctionsTest {
     URI root;
 
     @Inject
-    AgroalDataSource dataSource;
+    UserLock userLock;
 
     @Test
     void aCallThatFindsTheUserLockedIsBusyAndRetryable() throws Exception {
@@ -51,11 +50,8 @@ class BusyFunctionsTest {
                 {"user_id": "%s", "messages": [{"role": "user", "content": "I like chess.", "time_stamp": "2024-01-01T10:00:00"}]}
                 """.formatted(userId)).statusCode(200);
 
-        // Another instance's consolidation run of this user holds its lock.
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            UserLocks.lock(other, UserLocks.CONSOLIDATE, userId, Duration.ofSeconds(5));
-
+        // Another consolidation run of this user holds its lock (in the database, as one on any instance would).
+        userLock.underLock(UserLock.Namespace.CONSOLIDATE, Conversations.owner(userId), Duration.ofSeconds(5), () -> {
             problem(call("ConstructUpdateQueue", "{\"user_id\": \"%s\"}".formatted(userId)), 429, "busy", null)
                     .body("code", equalTo("BUSY"))
                     .body("detail", containsString("retry"));
@@ -65,8 +61,8 @@ class BusyFunctionsTest {
             assertThat(reply.status()).isEqualTo(429);
             assertThat(reply.event().getType()).isEqualTo("io.lightmem.v1.error");
             assertThat(reply.data().get("code").asText()).isEqualTo("BUSY");
-            other.rollback();
-        }
+            return null;
+        });
 
         // Once the lock is free the same call goes through.
         call("ConstructUpdateQueue", "{\"user_id\": \"%s\"}".formatted(userId)).statusCode(200);

@@ -8,17 +8,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.DeleteMemoriesRequest;
-import io.lightmem.api.grpc.v1.DeleteMemoriesResponse;
-import io.lightmem.api.grpc.v1.GetMemoryRequest;
-import io.lightmem.api.grpc.v1.ListMemoriesRequest;
-import io.lightmem.api.grpc.v1.ListMemoriesResponse;
-import io.lightmem.api.grpc.v1.MemoryEntry;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
 import io.lightmem.testing.Rows;
 import io.lightmem.testing.TestDatabase;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.DeleteMemoriesRequest;
+import io.lightmem.v1.DeleteMemoriesResponse;
+import io.lightmem.v1.GetMemoryRequest;
+import io.lightmem.v1.ListMemoriesRequest;
+import io.lightmem.v1.ListMemoriesResponse;
+import io.lightmem.v1.MemoryEntry;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
@@ -105,8 +105,8 @@ class MemoryCatalogTest {
         fiveMemories(kept);
         // A history row with the old text, as consolidation would have left it.
         Rows.strings(dataSource, """
-                INSERT INTO memory_history (user_id, memory_id, action, old_memory, old_entry)
-                SELECT user_id, id, 'delete', memory, to_jsonb(m) - 'embedding' FROM memory_entry m
+                INSERT INTO memory_history (tenant_id, user_id, memory_id, action, old_memory, old_entry)
+                SELECT tenant_id, user_id, id, 'delete', memory, to_jsonb(m) - 'embedding' FROM memory_entry m
                 WHERE id = ?::uuid RETURNING change_id""", memoryOfErased.getId());
 
         DeleteMemoriesResponse response = memory.deleteMemories(DeleteMemoriesRequest.newBuilder()

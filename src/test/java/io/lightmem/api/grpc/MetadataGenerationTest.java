@@ -6,13 +6,13 @@ import static io.lightmem.testing.Conversations.user;
 import static io.lightmem.testing.ScriptedLlmServer.Reply.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.RetrieveFilter;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
 import io.lightmem.testing.LlmProfile;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.RetrieveFilter;
+import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -12,10 +12,10 @@ import static org.hamcrest.Matchers.not;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.lightmem.api.grpc.v1.EmbedRequest;
-import io.lightmem.api.grpc.v1.EmbedResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.ModelServiceGrpc.ModelServiceBlockingStub;
+import io.lightmem.v1.EmbedRequest;
+import io.lightmem.v1.EmbedResponse;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.ModelServiceGrpc.ModelServiceBlockingStub;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;

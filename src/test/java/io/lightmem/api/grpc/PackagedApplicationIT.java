@@ -9,8 +9,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
+import io.lightmem.v1.MemoryServiceGrpc;
+import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

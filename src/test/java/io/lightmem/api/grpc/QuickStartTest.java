@@ -6,10 +6,10 @@ import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
-import io.lightmem.api.grpc.v1.RetrieveResponse;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.RetrieveRequest;
+import io.lightmem.v1.RetrieveResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

@@ -3,11 +3,11 @@ package io.lightmem.api.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
-import io.lightmem.api.grpc.v1.AddMemoryRequest;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.api.grpc.v1.RetrieveRequest;
-import io.lightmem.api.grpc.v1.RetrieveResponse;
 import io.lightmem.testing.Conversations;
+import io.lightmem.v1.AddMemoryRequest;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.RetrieveRequest;
+import io.lightmem.v1.RetrieveResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;

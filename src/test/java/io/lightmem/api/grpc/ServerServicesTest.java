@@ -2,21 +2,21 @@ package io.lightmem.api.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
+import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
-import grpc.health.v1.HealthGrpc;
+import io.grpc.ManagedChannel;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
-import io.lightmem.api.grpc.v1.GetTimestampRequest;
-import io.lightmem.api.grpc.v1.GetTimestampResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc;
-import io.lightmem.api.grpc.v1.ShowInstanceRequest;
-import io.lightmem.api.grpc.v1.ShowInstanceResponse;
 import io.lightmem.testing.ServiceClients;
+import io.lightmem.v1.GetTimestampRequest;
+import io.lightmem.v1.GetTimestampResponse;
+import io.lightmem.v1.MemoryServiceGrpc;
+import io.lightmem.v1.ShowInstanceRequest;
+import io.lightmem.v1.ShowInstanceResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Instant;
 import java.util.List;

@@ -5,21 +5,21 @@ import static io.lightmem.testing.Conversations.assistant;
 import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
 import static io.lightmem.testing.ScriptedLlmServer.Reply.answer;
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
-import io.lightmem.api.grpc.v1.AddMemoryResponse;
-import io.lightmem.api.grpc.v1.FlushRequest;
-import io.lightmem.api.grpc.v1.FlushResponse;
-import io.lightmem.api.grpc.v1.GetUsageRequest;
-import io.lightmem.api.grpc.v1.GetUsageResponse;
-import io.lightmem.api.grpc.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
-import io.lightmem.config.LightMemConfig;
+import io.lightmem.extract.ExtractionConfig;
 import io.lightmem.model.TokenCounter;
 import io.lightmem.testing.LlmProfile;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
+import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.FlushRequest;
+import io.lightmem.v1.FlushResponse;
+import io.lightmem.v1.GetUsageRequest;
+import io.lightmem.v1.GetUsageResponse;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -28,7 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short-term buffer (SPEC 1.4): each add is one topic segment; segments wait in the message
+ * The short-term buffer (docs/design.md, "Short-term buffer and extraction"): each add is one topic segment; segments
+ * wait in the message
  * log until the next one would pass lightmem.extract-threshold tokens, then go to the LLM in one call.
  */
 @QuarkusTest
@@ -45,7 +46,7 @@ class ShortTermBufferingTest {
     TokenCounter tokens;
 
     @Inject
-    LightMemConfig config;
+    ExtractionConfig config;
 
     @BeforeEach
     void resetScript() {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lightmem.ingest.SessionTimes;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.testing.NodeScripts;
 import io.lightmem.testing.Rows;
 import io.lightmem.testing.ServiceClients;

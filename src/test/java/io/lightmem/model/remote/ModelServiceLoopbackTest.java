@@ -9,11 +9,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.FailedPreconditionException;
-import io.lightmem.api.grpc.v1.CompressRequest;
-import io.lightmem.api.grpc.v1.EmbedRequest;
-import io.lightmem.api.grpc.v1.GetModelInfoRequest;
-import io.lightmem.api.grpc.v1.GetModelInfoResponse;
-import io.lightmem.api.grpc.v1.ModelServiceGrpc;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
 import io.lightmem.model.Embedder;
@@ -24,6 +19,11 @@ import io.lightmem.segment.TopicSegmenter;
 import io.lightmem.segment.TopicSegmenter.Turn;
 import io.lightmem.testing.TinyAttentionEncoder;
 import io.lightmem.testing.TinyTokenClassifier;
+import io.lightmem.v1.CompressRequest;
+import io.lightmem.v1.EmbedRequest;
+import io.lightmem.v1.GetModelInfoRequest;
+import io.lightmem.v1.GetModelInfoResponse;
+import io.lightmem.v1.ModelServiceGrpc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -153,7 +153,7 @@ class ModelServiceLoopbackTest {
     void smallBatchesGiveTheSameVectorsInOrder() {
         List<String> texts = texts().subList(0, 11);
         try (ModelServiceClient small = client(3, 384)) {
-            assertThat(small.batches(texts)).hasSize(4);
+            assertThat(TextBatches.of(texts, 3)).hasSize(4);
 
             List<float[]> viaService = small.embed(texts);
             List<float[]> local = embedder.embed(texts);

@@ -1,0 +1,6 @@
+package io.lightmem.config;
+
+/** Where ONNX Runtime runs a model. */
+public enum ExecutionProvider {
+    cpu, cuda
+}

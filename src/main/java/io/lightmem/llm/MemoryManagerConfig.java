@@ -1,0 +1,97 @@
+package io.lightmem.llm;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code lightmem.memory-manager.*}: the LLM that turns messages into facts and decides consolidations. */
+@ConfigMapping(prefix = "lightmem.memory-manager")
+public interface MemoryManagerConfig {
+
+    /**
+     * openai, deepseek, vllm, ollama or none. Unset: {@code openai} when an API key or base
+     * URL is configured, otherwise {@code none} (messages stored verbatim, no LLM).
+     */
+    Optional<Backend> modelName();
+
+    Configs configs();
+
+    /** Retries of an extraction call whose answer is not the JSON asked for. */
+    @WithDefault("2")
+    @Min(0)
+    @Max(10)
+    int maxRetries();
+
+    /**
+     * With {@code none}, begin a memory with its speaker's name ("Caroline: I adopted a cat.") so
+     * the embedding, the lexical index and a prompt know who said it, whenever the name tells
+     * memories apart: a name the message gave, or the roles' default names under messages-use
+     * hybrid. original_memory keeps the message text alone; false stores the message text alone.
+     */
+    @WithDefault("true")
+    boolean verbatimSpeaker();
+
+    /** Messages of one user taken into one extraction call at most. */
+    @WithDefault("200")
+    @Min(1)
+    @Max(5000)
+    int maxBatchMessages();
+
+    interface Configs {
+        /** Chat model name; defaults per backend (see {@link Backend#defaultModel()}). */
+        Optional<String> model();
+
+        /** Secret. Required by openai and deepseek. */
+        Optional<String> apiKey();
+
+        /** OpenAI-compatible base URL; defaults per backend. */
+        Optional<String> baseUrl();
+
+        @WithDefault("2048")
+        @Min(64)
+        int maxTokens();
+
+        @WithDefault("0.0")
+        double temperature();
+
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Ask for a JSON object response (response_format); turn off for servers without it. */
+        @WithDefault("true")
+        boolean jsonResponseFormat();
+    }
+
+    enum Backend {
+        openai("https://api.openai.com/v1", "gpt-4o-mini", true),
+        deepseek("https://api.deepseek.com/v1", "deepseek-chat", true),
+        vllm("http://localhost:8000/v1", "Qwen/Qwen2.5-7B-Instruct", false),
+        ollama("http://localhost:11434/v1", "llama3.1:8b", false),
+        none(null, null, false);
+
+        private final String defaultBaseUrl;
+        private final String defaultModel;
+        private final boolean needsApiKey;
+
+        Backend(String defaultBaseUrl, String defaultModel, boolean needsApiKey) {
+            this.defaultBaseUrl = defaultBaseUrl;
+            this.defaultModel = defaultModel;
+            this.needsApiKey = needsApiKey;
+        }
+
+        public String defaultBaseUrl() {
+            return defaultBaseUrl;
+        }
+
+        public String defaultModel() {
+            return defaultModel;
+        }
+
+        public boolean needsApiKey() {
+            return needsApiKey;
+        }
+    }
+}

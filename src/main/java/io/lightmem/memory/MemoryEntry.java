@@ -1,0 +1,34 @@
+package io.lightmem.memory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A stored memory (docs/design.md, "Storage"), without its vector. */
+public record MemoryEntry(
+        UUID id,
+        String userId,
+        String memory,
+        String originalMemory,
+        String compressedMemory,
+        Instant timeStamp,
+        String weekday,
+        String speakerId,
+        String speakerName,
+        String category,
+        String subcategory,
+        List<String> keywords,
+        List<String> entities,
+        Long topicId,
+        int hitTime,
+        List<String> sources,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /**
+     * The retrieval line (docs/design.md, "Retrieval"): "2024-01-15T10:30:00.000 Mon User's favorite color is blue."
+     */
+    public String formatted() {
+        return SessionTimes.format(timeStamp) + " " + weekday + " " + memory;
+    }
+}

@@ -1,0 +1,123 @@
+package io.lightmem.retrieve;
+
+import io.lightmem.memory.RetrievalStrategy;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/** Retrieval (docs/design.md, "Retrieval"): strategies, their indexes and parameters, and request limits. */
+@ConfigMapping(prefix = "lightmem")
+public interface RetrievalConfig {
+
+    /**
+     * Which retrieval indexes this deployment relies on, and so which strategies it serves: a
+     * retrieve-strategy (or a request's strategy) it does not cover is refused, at start-up or with
+     * INVALID_ARGUMENT. Default {@code hybrid}: the lexical structures cost little next to the
+     * embedding every memory gets anyway, and they let every request pick any strategy. In this
+     * version the database maintains both regardless (the vector column is required since V1 and
+     * consolidation needs it; the tsvector is a generated column so every writer keeps it current),
+     * so a narrower value restricts what is served but saves no write work yet.
+     */
+    @WithDefault("hybrid")
+    RetrievalStrategy indexStrategy();
+
+    /** The strategy a Retrieve request without one uses; must be served by index-strategy. */
+    @WithDefault("embedding")
+    RetrievalStrategy retrieveStrategy();
+
+    EmbeddingRetrieverConfig embeddingRetriever();
+
+    ContextRetrieverConfig contextRetriever();
+
+    HybridRetrieverConfig hybridRetriever();
+
+    RetrieveConfig retrieve();
+
+    /** pgvector HNSW index parameters. */
+    interface EmbeddingRetrieverConfig {
+        /** HNSW graph degree; used when the index is first built (migration). */
+        @WithDefault("16")
+        @Min(2)
+        @Max(100)
+        int hnswM();
+
+        /** HNSW build-time candidate list; used when the index is first built (migration). */
+        @WithDefault("64")
+        @Min(4)
+        @Max(1000)
+        int hnswEfConstruction();
+
+        /**
+         * HNSW search-time candidate list (hnsw.ef_search) per query; a request may override it
+         * within 1..1000 (pgvector's bound). Raised to the request's limit when smaller. 200: the
+         * lowest value measured to keep recall@10 near 0.98 when another tenant holds near-duplicates
+         * of a user's memories in the shared index (BENCHMARKS.md, Retrieval).
+         */
+        @WithDefault("200")
+        @Min(1)
+        @Max(1000)
+        int efSearch();
+    }
+
+    /** Okapi BM25 parameters of the {@code context} strategy. */
+    interface ContextRetrieverConfig {
+        /** Term-frequency saturation. */
+        @WithDefault("1.2")
+        @DecimalMin("0.0")
+        @DecimalMax("3.0")
+        double k1();
+
+        /** Document-length normalization: 0 none, 1 full. */
+        @WithDefault("0.75")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        double b();
+
+        /**
+         * Memories scored per query at most. The query's terms are taken rarest first while the
+         * memories holding them number at most this, so the ranking is exact BM25 whenever the query's
+         * terms occur in no more memories; beyond that the most common terms (a speaker's name in
+         * every other memory) still add to the scores but find no memories (LexicalRepository).
+         */
+        @WithDefault("1000")
+        @Min(10)
+        @Max(10_000_000)
+        int maxCandidates();
+    }
+
+    /** Reciprocal rank fusion of the {@code hybrid} strategy. */
+    interface HybridRetrieverConfig {
+        /**
+         * RRF constant k in 1 / (k + rank); larger flattens the advantage of top ranks. 5 rather than
+         * the customary 60 (tuned for fusing many long TREC runs): with two lists this different, the
+         * top of each is worth more than agreement deep down; on LoCoMo turns and observations and on
+         * LongMemEval it was never worse than 60 and up to 8 points better (BENCHMARKS.md, fusion).
+         */
+        @WithDefault("5")
+        @Min(1)
+        @Max(1000)
+        int rrfK();
+
+        /** Entries taken from each strategy before fusion (at least the request's limit). */
+        @WithDefault("50")
+        @Min(1)
+        @Max(1000)
+        int candidates();
+    }
+
+    interface RetrieveConfig {
+        /** Memories returned when a request gives no limit. */
+        @WithDefault("10")
+        @Min(1)
+        int defaultLimit();
+
+        /** Largest limit a request may ask for. */
+        @WithDefault("100")
+        @Min(1)
+        @Max(1000)
+        int maxLimit();
+    }
+}

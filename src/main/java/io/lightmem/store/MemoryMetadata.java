@@ -1,9 +1,0 @@
-package io.lightmem.store;
-
-import java.util.List;
-
-/** What metadata generation adds to a memory (SPEC 1.5 metadata_generate); empty when it is off. */
-public record MemoryMetadata(String category, String subcategory, List<String> keywords, List<String> entities) {
-
-    public static final MemoryMetadata NONE = new MemoryMetadata(null, null, List.of(), List.of());
-}

@@ -4,37 +4,50 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Starts a JVM instance in role models (the packaged jar, target/quarkus-app) and has the artifact
- * under test start in role api with that instance as its model service, on the gRPC test port: the
- * split of the GPU topology, and the only role the native executable serves (it holds no in-process
- * model).
+ * Has the artifact under test start in role api on the gRPC test port, its model service a JVM
+ * instance in role models (the packaged jar, target/quarkus-app): the split of the GPU topology,
+ * and the only role the native executable serves (it holds no in-process model).
+ * <p>
+ * One models instance serves the whole test run, stopped when the test JVM exits: the artifact
+ * restarts whenever a test class's profile differs from the one before, and a JVM loading its
+ * models takes 10-40 s on these machines where the executable takes one.
  */
 public class ApiRoleResource implements QuarkusTestResourceLifecycleManager {
 
-    private PackagedService models;
+    private static PackagedService models;
+    private static int modelsPort;
 
     @Override
     public Map<String, String> start() {
-        try {
-            int port = PackagedService.freePort();
-            models = PackagedService.startModels(port, "api-role-models");
-            return Map.of(
-                    "lightmem.role", "api",
-                    "lightmem.models.endpoint", "127.0.0.1:" + port,
-                    "quarkus.grpc.server.port", Integer.toString(ServiceClients.grpcPort()));
-        } catch (Exception e) {
-            throw new IllegalStateException("the models instance did not start", e);
-        }
+        return Map.of(
+                "lightmem.role", "api",
+                "lightmem.models.endpoint", "127.0.0.1:" + modelsPort(),
+                "quarkus.grpc.server.port", Integer.toString(ServiceClients.grpcPort()));
     }
 
     @Override
     public void stop() {
-        if (models != null) {
+        // The models instance outlives this start of the artifact; see the class comment.
+    }
+
+    private static synchronized int modelsPort() {
+        if (models == null) {
             try {
-                models.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                modelsPort = PackagedService.freePort();
+                models = PackagedService.startModels(modelsPort, "api-role-models");
+            } catch (Exception e) {
+                throw new IllegalStateException("the models instance did not start", e);
             }
+            Runtime.getRuntime().addShutdownHook(new Thread(ApiRoleResource::stopModels));
+        }
+        return modelsPort;
+    }
+
+    private static synchronized void stopModels() {
+        try {
+            models.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

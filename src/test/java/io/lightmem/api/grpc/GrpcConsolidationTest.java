@@ -1,14 +1,13 @@
 package io.lightmem.api.grpc;
 
+import static io.lightmem.api.grpc.MemoryCatalogTest.assertStatus;
 import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
 import static io.lightmem.testing.ScriptedLlmServer.Reply.answer;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.lightmem.testing.LlmProfile;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
@@ -83,16 +82,7 @@ class GrpcConsolidationTest {
         String coffee = remember(userId, "User likes coffee.", "2024-01-10T08:00:00");
         remember(userId, "User prefers cappuccino in the morning.", "2024-02-10T08:00:00");
         String merged = "User likes coffee, especially cappuccino in the morning.";
-        llm.respond(request -> {
-            if (!ScriptedLlmServer.systemMessage(request).contains("Decide what should happen to the target")) {
-                return null;
-            }
-            String prompt = ScriptedLlmServer.lastUserMessage(request);
-            String target = prompt.substring(0, prompt.indexOf("Newer memories"));
-            return answer(target.contains("User likes coffee.")
-                    ? "{\"action\": \"update\", \"new_memory\": \"" + merged + "\"}"
-                    : "{\"action\": \"ignore\", \"new_memory\": \"\"}");
-        });
+        llm.respond(ScriptedLlmServer.mergingInto("User likes coffee.", merged));
 
         assertThat(memory.constructUpdateQueue(ConstructUpdateQueueRequest.newBuilder().setUserId(userId).build())
                 .getEntries()).isEqualTo(2);
@@ -138,12 +128,5 @@ class GrpcConsolidationTest {
         AddMemoryResponse added = memory.addMemory(add(userId, user(fact, time)).toBuilder().setForceExtract(true).build());
         assertThat(added.getEntriesList()).extracting(MemoryEntry::getMemory).containsExactly(fact);
         return added.getEntries(0).getId();
-    }
-
-    private static void assertStatus(Runnable call, Status.Code code, String message) {
-        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, call::run);
-        assertThat(error).as("expected " + code).isNotNull();
-        assertThat(error.getStatus().getCode()).isEqualTo(code);
-        assertThat(error.getStatus().getDescription()).contains(message);
     }
 }

@@ -145,7 +145,8 @@ class MemoryCatalogTest {
                 .get(0));
     }
 
-    private static void assertStatus(Runnable call, Status.Code code, String message) {
+    /** Asserts that the call fails with this status and a description containing the message. */
+    static void assertStatus(Runnable call, Status.Code code, String message) {
         StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, call::run);
         assertThat(error).as("expected " + code).isNotNull();
         assertThat(error.getStatus().getCode()).isEqualTo(code);

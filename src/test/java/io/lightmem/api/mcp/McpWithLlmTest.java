@@ -11,7 +11,6 @@ import io.lightmem.testing.McpHttpClient;
 import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
-import io.lightmem.testing.ScriptedLlmServer.Reply;
 import io.lightmem.testing.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
 @TestProfile(LlmProfile.class)
 class McpWithLlmTest {
 
-    private static final Reply IGNORE = answer("{\"action\": \"ignore\", \"new_memory\": \"\"}");
 
     @TestHTTPResource("/mcp")
     URI endpoint;
@@ -78,16 +76,7 @@ class McpWithLlmTest {
         String coffee = remember("User likes coffee.", "2024-01-10T08:00:00");
         remember("User prefers cappuccino with oat milk in the morning.", "2024-02-10T08:00:00");
         String merged = "User likes coffee, especially cappuccino with oat milk in the morning.";
-        llm.respond(request -> {
-            if (!ScriptedLlmServer.systemMessage(request).contains("Decide what should happen to the target")) {
-                return null;
-            }
-            String prompt = ScriptedLlmServer.lastUserMessage(request);
-            String target = prompt.substring(0, prompt.indexOf("Newer memories"));
-            return target.contains("User likes coffee.")
-                    ? answer("{\"action\": \"update\", \"new_memory\": \"" + merged + "\"}")
-                    : IGNORE;
-        });
+        llm.respond(ScriptedLlmServer.mergingInto("User likes coffee.", merged));
 
         // all-MiniLM-L6-v2 puts these two at a cosine of about 0.5, below the default 0.8.
         JsonNode run = mcp.toolResult("offline_update", Map.of("user_id", userId, "top_k", 5, "keep_top_n", 3,

@@ -11,12 +11,12 @@ import io.grpc.Context;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import io.lightmem.testing.ServiceClients;
 import io.lightmem.v1.GetTimestampRequest;
 import io.lightmem.v1.GetTimestampResponse;
 import io.lightmem.v1.MemoryServiceGrpc;
@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,14 +35,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ServerServicesTest {
 
-    @ConfigProperty(name = "quarkus.grpc.server.test-port")
-    int port;
-
     ManagedChannel channel;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = ServiceClients.channel();
     }
 
     @AfterEach

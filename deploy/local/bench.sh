@@ -128,6 +128,7 @@ case $COMMAND in
     ;;
   auth)
     own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench "$@"
+    ;;
   native)
     own_database lightmem_native_bench io.lightmem.bench.NativeStartBench "$@"
     ;;

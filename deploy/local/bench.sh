@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [dev|compare|latency|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [dev|compare|padding|latency|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
 # `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
@@ -101,8 +101,8 @@ case $COMMAND in
     uptime
     client compare "$@"
     ;;
-  compare)
-    client compare "$@"
+  compare|padding)
+    client "$COMMAND" "$@"
     ;;
   construction)
     own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench "$@"
@@ -121,7 +121,7 @@ case $COMMAND in
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
     ;;
   *)
-    echo "usage: $0 [dev|compare|latency|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|padding|latency|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

@@ -24,8 +24,13 @@ public interface RetrievalConfig {
     @WithDefault("hybrid")
     RetrievalStrategy indexStrategy();
 
-    /** The strategy a Retrieve request without one uses; must be served by index-strategy. */
-    @WithDefault("embedding")
+    /**
+     * The strategy a Retrieve request without one uses; must be served by index-strategy. Default
+     * {@code hybrid}, where LightMem's is {@code embedding}: on all three development sets (LoCoMo,
+     * REALTALK, LongMemEval-S) hybrid found more evidence than embedding at every k from 3 on
+     * (BENCHMARKS.md, "Retrieval that generalizes", "Default strategy").
+     */
+    @WithDefault("hybrid")
     RetrievalStrategy retrieveStrategy();
 
     EmbeddingRetrieverConfig embeddingRetriever();

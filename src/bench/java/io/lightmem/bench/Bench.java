@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * On-demand benchmarks (BENCHMARKS.md). Commands: locomo (any LoCoMo-shaped file: --file, --dataset locomo |
  * realtalk from the file name, --name of the result files, --speaker-sweep replays the speaker boost), latency
- * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), compare (the
+ * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), load, compare (the
  * table of bench.sh dev from the results in --out), longmemeval, scale, embed, models, all (all = locomo,
  * scale, embed; longmemeval and models run only on request; models needs a running model service at
  * --models=host:port, default 127.0.0.1:9100, and takes --texts, --rounds, --batch), padding (the encoder's token
@@ -127,6 +127,16 @@ public final class Bench {
                             args.getInt("recall-queries", 100), md);
                     report.write("scale-" + size, withMachine(json, machine), md.toString());
                 }
+            }
+        }
+        if (command.equals("load")) {
+            try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"))) {
+                StringBuilder md = new StringBuilder();
+                Map<String, Object> json = new LoadBench(service, Long.parseLong(args.get("server-pid", "0"))).run(
+                        args.getInt("clients", 8), java.time.Duration.parse(args.get("duration", "PT60S")),
+                        Double.parseDouble(args.get("retrieve-share", "0.8")), args.getInt("users", 16),
+                        args.getInt("memories-per-user", 200), md);
+                report.write(args.get("name", "load"), withMachine(json, machine), md.toString());
             }
         }
         System.exit(0); // gRPC and ONNX Runtime leave non-daemon threads behind

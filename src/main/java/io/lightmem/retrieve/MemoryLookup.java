@@ -2,6 +2,7 @@ package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.NotFoundException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MemoryIds;
 import io.lightmem.memory.Owner;
@@ -18,15 +19,19 @@ public class MemoryLookup {
 
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1000;
+    /** Tokens this service hands out are about 70 characters. */
+    static final int MAX_PAGE_TOKEN_CHARS = 512;
 
     /** One page and the token of the next, null after the last. */
     public record Page(List<MemoryEntry> entries, String nextPageToken) {
     }
 
     private final MemoryRepository memories;
+    private final int maxResponseBytes;
 
-    public MemoryLookup(MemoryRepository memories) {
+    public MemoryLookup(MemoryRepository memories, RetrievalConfig config) {
         this.memories = memories;
+        this.maxResponseBytes = config.retrieve().maxResponseBytes();
     }
 
     public MemoryEntry get(Owner owner, String memoryId) {
@@ -47,20 +52,23 @@ public class MemoryLookup {
                     + " (0 for the default, " + DEFAULT_PAGE_SIZE + "), got " + pageSize);
         }
         int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
+        InputText.check("page_token", pageToken, MAX_PAGE_TOKEN_CHARS);
         Position after = pageToken == null || pageToken.isEmpty() ? null : Position.decode(pageToken);
         // One row more than asked tells whether another page follows.
         List<MemoryEntry> rows = memories.page(owner, after == null ? null : after.id(),
                 after == null ? 0 : after.time(), size + 1);
-        if (rows.size() <= size) {
+        // A page of large memories ends early, within lightmem.retrieve.max-response-bytes; its token continues.
+        List<MemoryEntry> page = ResponseBudget.within(rows.subList(0, Math.min(size, rows.size())), maxResponseBytes,
+                ResponseBudget::bytes);
+        if (page.size() == rows.size()) {
             return new Page(rows, null);
         }
-        List<MemoryEntry> page = rows.subList(0, size);
-        MemoryEntry last = page.get(size - 1);
+        MemoryEntry last = page.get(page.size() - 1);
         return new Page(page, new Position(epochSeconds(last), last.id()).encode());
     }
 
     private static double epochSeconds(MemoryEntry entry) {
-        return entry.timeStamp().getEpochSecond() + entry.timeStamp().getNano() / 1e9;
+        return entry.timeStamp().toEpochSecond() + entry.timeStamp().getNano() / 1e9;
     }
 
     /** Where a page ended: the last entry's id and (approximate) time, opaque to callers. */

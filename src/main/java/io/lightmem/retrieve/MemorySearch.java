@@ -1,18 +1,19 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.Owner;
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.ScoredMemory;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
-import io.lightmem.store.MemoryRepository;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once. */
+/** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once (off the request path). */
 @ApplicationScoped
 public class MemorySearch {
 
@@ -21,24 +22,28 @@ public class MemorySearch {
     public static final int MAX_EF_SEARCH = 1000;
 
     private final Retrievers retrievers;
-    private final MemoryRepository memories;
+    private final HitCounts hits;
     private final RetrievalConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
     private final Spans spans;
     private final int defaultEfSearch;
 
-    public MemorySearch(Retrievers retrievers, MemoryRepository memories, RetrievalConfig config,
+    public MemorySearch(Retrievers retrievers, HitCounts hits, RetrievalConfig config,
             ServiceMetrics metrics, Spans spans) {
         this.retrievers = retrievers;
-        this.memories = memories;
+        this.hits = hits;
         this.metrics = metrics;
         this.spans = spans;
         this.limits = config.retrieve();
         this.defaultEfSearch = config.embeddingRetriever().efSearch();
     }
 
-    /** What a search returned, and which strategy served it. */
-    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories) {
+    /**
+     * What a search returned, and which strategy served it.
+     *
+     * @param truncated fewer memories than found, to keep the answer within lightmem.retrieve.max-response-bytes
+     */
+    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories, boolean truncated) {
     }
 
     /**
@@ -47,12 +52,9 @@ public class MemorySearch {
      * @param efSearch 0 for the configured default
      */
     public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
-        if (query == null || query.isBlank()) {
+        InputText.check("query", query, MAX_QUERY_CHARS);
+        if (InputText.blank(query)) {
             throw new InvalidArgumentException("query", "must not be blank");
-        }
-        if (query.length() > MAX_QUERY_CHARS) {
-            throw new InvalidArgumentException("query", "at most " + MAX_QUERY_CHARS + " characters, got "
-                    + query.length());
         }
         if (limit < 0 || limit > limits.maxLimit()) {
             throw new InvalidArgumentException("limit", "must be between 1 and " + limits.maxLimit()
@@ -62,6 +64,14 @@ public class MemorySearch {
             throw new InvalidArgumentException("ef_search", "must be between 1 and " + MAX_EF_SEARCH
                     + " (0 for the default, " + defaultEfSearch + "), got " + efSearch);
         }
+        if (filter.from() != null) {
+            SessionTimes.requireInRange("filter.time_from", filter.from());
+        }
+        if (filter.to() != null) {
+            SessionTimes.requireInRange("filter.time_to", filter.to());
+        }
+        InputText.check("filter.speaker_name", filter.speakerName(), InputText.MAX_NAME_CHARS);
+        InputText.check("filter.category", filter.category(), InputText.MAX_NAME_CHARS);
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw new InvalidArgumentException("filter.time_from", "must be before filter.time_to");
         }
@@ -71,9 +81,18 @@ public class MemorySearch {
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
                 () -> {
-                    List<ScoredMemory> found = retriever.retrieve(request);
-                    spans.annotate("lightmem.results", found.size());
-                    return new Result(retriever.strategy(), memories.countHits(owner, found));
+                    boolean[] truncated = {false};
+                    // Only what the caller gets counts as a hit.
+                    List<ScoredMemory> answered = hits.count(owner, () -> {
+                        List<ScoredMemory> found = retriever.retrieve(request);
+                        // The formatted line travels twice: in the entry and in the answer's list of lines.
+                        List<ScoredMemory> within = ResponseBudget.within(found, limits.maxResponseBytes(),
+                                scored -> ResponseBudget.bytes(scored.entry()) + scored.entry().formatted().length());
+                        truncated[0] = within.size() < found.size();
+                        spans.annotate("lightmem.results", within.size());
+                        return within;
+                    });
+                    return new Result(retriever.strategy(), answered, truncated[0]);
                 }));
     }
 }

@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.lightmem.StorageException;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.MemoryRef;
 import io.lightmem.memory.NewMemory;
 import io.lightmem.memory.Owner;
 import io.lightmem.memory.ScoredMemory;
@@ -15,7 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Memory entries: insert, nearest-neighbour search, hit counting. */
@@ -24,12 +27,12 @@ public class MemoryRepository {
 
     static final String COLUMNS = """
             id, user_id, memory, original_memory, compressed_memory, time_stamp, weekday, speaker_id, speaker_name,
-            category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at""";
+            category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at, utc_offset""";
     /** {@link #COLUMNS} of the row alias m. */
     static final String M_COLUMNS = """
             m.id, m.user_id, m.memory, m.original_memory, m.compressed_memory, m.time_stamp, m.weekday,
             m.speaker_id, m.speaker_name, m.category, m.subcategory, m.keywords, m.entities, m.topic_id, m.hit_time,
-            m.source, m.created_at, m.updated_at""";
+            m.source, m.created_at, m.updated_at, m.utc_offset""";
 
     private final AgroalDataSource dataSource;
 
@@ -42,8 +45,8 @@ public class MemoryRepository {
     public List<MemoryEntry> insert(Owner owner, List<NewMemory> memories, List<float[]> vectors) {
         String sql = "INSERT INTO memory_entry (id, tenant_id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
                 + " weekday, speaker_id, speaker_name, topic_id, source, category, subcategory, keywords, entities,"
-                + " embedding, compressed_memory)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
+                + " embedding, compressed_memory, utc_offset)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING " + COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             PGvector.addVectorType(connection);
@@ -68,6 +71,7 @@ public class MemoryRepository {
                 insert.setString(16, Jdbc.jsonArray(memory.metadata().entities()));
                 insert.setObject(17, new PGvector(vectors.get(i)));
                 insert.setString(18, memory.compressedMemory());
+                insert.setInt(19, Jdbc.utcOffsetSeconds(memory.timeStamp()));
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     stored.add(entry(rs));
@@ -171,7 +175,7 @@ public class MemoryRepository {
      * The {@code limit} entries of one user nearest to {@code query} by cosine distance, nearest
      * first; {@link ScoredMemory#similarity()} is the cosine similarity. pgvector's iterative index scan
      * keeps going until enough rows pass the user and filter conditions. Hits are not counted here
-     * (see {@link #countHits}), so a strategy combining several searches counts each entry once.
+     * (see {@link #addHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
     public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, int efSearch) {
@@ -269,30 +273,55 @@ public class MemoryRepository {
         return new SqlQuery(sql.toString(), parameters);
     }
 
-    /** Counts one retrieval of each entry and returns them with their new hit_time, in order. */
+    /**
+     * Adds {@code hits[i]} to the hit_time of memory {@code memories[i]} (absent ones are skipped), in
+     * one transaction. The rows are locked in id order first, so two writers (two instances) that touch
+     * the same memories wait for each other instead of deadlocking; retrieval never writes itself
+     * (io.lightmem.retrieve.HitCounts). Served by the primary key.
+     */
+    @RetriedOnConflict
     @Transactional
-    public List<ScoredMemory> countHits(Owner owner, List<ScoredMemory> found) {
-        if (found.isEmpty()) {
-            return found;
-        }
+    public void addHits(List<MemoryRef> memories, List<Integer> hits) {
+        String counts = "unnest(?::text[], ?::text[], ?::uuid[], ?::integer[]) AS c(tenant_id, user_id, id, hits)";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(
-                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
-            Jdbc.setOwner(update, 1, owner);
-            update.setArray(3, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
+                PreparedStatement lock = connection.prepareStatement("SELECT m.id FROM memory_entry m JOIN " + counts
+                        + " ON m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id"
+                        + " ORDER BY m.id FOR UPDATE OF m");
+                PreparedStatement update = connection.prepareStatement("UPDATE memory_entry m"
+                        + " SET hit_time = least(m.hit_time::bigint + c.hits, 2147483647)::integer FROM " + counts
+                        + " WHERE m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id")) {
+            for (PreparedStatement statement : List.of(lock, update)) {
+                statement.setArray(1, connection.createArrayOf("text",
+                        memories.stream().map(m -> m.owner().tenantId()).toArray()));
+                statement.setArray(2, connection.createArrayOf("text",
+                        memories.stream().map(m -> m.owner().userId()).toArray()));
+                statement.setArray(3, connection.createArrayOf("uuid", memories.stream().map(MemoryRef::id).toArray()));
+                statement.setArray(4, connection.createArrayOf("integer", hits.toArray()));
+            }
+            lock.executeQuery().close();
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot count memory hits", e);
         }
-        return found.stream().map(s -> new ScoredMemory(withHit(s.entry()), s.similarity())).toList();
     }
 
-    private static MemoryEntry withHit(MemoryEntry e) {
-        return new MemoryEntry(e.id(), e.userId(), e.memory(), e.originalMemory(), e.compressedMemory(), e.timeStamp(),
-                e.weekday(),
-                e.speakerId(), e.speakerName(), e.category(), e.subcategory(), e.keywords(), e.entities(),
-                e.topicId(), e.hitTime() + 1,
-                e.sources(), e.createdAt(), e.updatedAt());
+    /** The stored hit_time of each of these memories of the owner that exists. */
+    public Map<UUID, Integer> hitTimes(Owner owner, List<UUID> ids) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT id, hit_time FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
+            Map<UUID, Integer> hits = new HashMap<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    hits.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                }
+            }
+            return hits;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read memory hits", e);
+        }
     }
 
     static MemoryEntry entry(ResultSet rs) throws SQLException {
@@ -302,7 +331,7 @@ public class MemoryRepository {
                 rs.getString("memory"),
                 rs.getString("original_memory"),
                 rs.getString("compressed_memory"),
-                Jdbc.instant(rs.getTimestamp("time_stamp")),
+                Jdbc.offsetTime(rs.getTimestamp("time_stamp"), rs.getInt("utc_offset")),
                 rs.getString("weekday"),
                 rs.getString("speaker_id"),
                 rs.getString("speaker_name"),

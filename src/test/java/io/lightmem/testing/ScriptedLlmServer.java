@@ -42,6 +42,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final HttpServer server;
     private final Deque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile Reply fallback = Reply.answer("{\"data\": []}");
     private volatile Function<JsonNode, Reply> responder;
     private volatile CountDownLatch firstRequest = new CountDownLatch(1);
@@ -77,6 +78,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     public void reset() {
         script.clear();
         requests.clear();
+        authorizations.clear();
         firstRequest = new CountDownLatch(1);
         fallback = Reply.answer("{\"data\": []}");
         responder = null;
@@ -84,6 +86,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     public List<JsonNode> requests() {
         return new ArrayList<>(requests);
+    }
+
+    /** The Authorization header of each recorded request, in order ("" when absent). */
+    public List<String> authorizations() {
+        return new ArrayList<>(authorizations);
     }
 
     /**
@@ -120,6 +127,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private void chat(HttpExchange exchange) throws IOException {
         try (exchange) {
             JsonNode request = JSON.readTree(exchange.getRequestBody());
+            authorizations.add(java.util.Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Authorization"), ""));
             requests.add(request);
             firstRequest.countDown();
             Reply reply = script.poll();

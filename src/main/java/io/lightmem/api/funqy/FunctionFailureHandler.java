@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lightmem.ErrorKind;
+import io.lightmem.LightMemException;
 import io.lightmem.api.ApiError;
+import io.lightmem.api.BearerChallenge;
 import io.lightmem.api.funqy.FunctionCatalog.Function;
+import io.lightmem.store.SchemaMigration;
 import io.quarkus.funqy.runtime.ApplicationException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -29,26 +32,34 @@ import org.jboss.logging.Logger;
  * <li>CloudEvents: an {@value #ERROR_EVENT_TYPE} event carrying the problem, in the request's content
  * mode. Its HTTP status follows the Knative data-plane contract: only a 200 response's event is routed
  * on as a reply and only some statuses are retried, so a failure that retrying cannot fix answers 200
- * (the error event is the reply), an event that cannot be read 400 (not retried), and a failure that
- * may pass (busy, unavailable, internal) its own 429/503/500, which the broker retries with backoff.</li>
+ * (the error event is the reply), an event that cannot be read 400 (not retried), a refused credential
+ * 401/403 (not retried, not routed on), and a failure that may pass (busy, rate limited, unavailable,
+ * internal) its own 429/503/500, which the broker retries with backoff.</li>
  * </ul>
  */
 @Singleton
 public class FunctionFailureHandler implements Handler<RoutingContext> {
 
     static final String ERROR_EVENT_TYPE = "io.lightmem.v1.error";
+    /** Set on a routing context whose request was refused before Funqy read it: answered as unreadable (400). */
+    static final String UNREADABLE = "lightmem.unreadable";
     /** ce-source of error events about an event no function handles. */
     static final String SERVICE_SOURCE = "/lightmem";
 
     private static final Logger LOG = Logger.getLogger(FunctionFailureHandler.class);
 
     private final FunctionCatalog catalog;
+    private final SchemaMigration schema;
+    private final BearerChallenge challenge;
     private final ObjectMapper json;
     /** Configured as Funqy configures its own copy, so a body fails here exactly as it failed there. */
     private final ObjectMapper funqyReader;
 
-    public FunctionFailureHandler(FunctionCatalog catalog, ObjectMapper json) {
+    public FunctionFailureHandler(FunctionCatalog catalog, BearerChallenge challenge, ObjectMapper json,
+            SchemaMigration schema) {
         this.catalog = catalog;
+        this.challenge = challenge;
+        this.schema = schema;
         this.json = json;
         this.funqyReader = json.copy()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -79,8 +90,12 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         String operation = function.map(Function::name).orElse(null);
         Throwable failure = context.failure();
         Problem problem;
+        Long retryAfter = null;
         if (failure != null) {
-            problem = Problems.of(ApiError.of(unwrap(failure)), operation);
+            ApiError error = ApiError.of(unwrap(failure));
+            challenge.addHeaders(context, error);
+            problem = Problems.of(error, operation);
+            retryAfter = error.retryAfterSeconds();
         } else {
             problem = switch (context.statusCode()) {
                 case 400 -> Problems.of(unreadableBody(function, context.body().buffer()), operation);
@@ -91,7 +106,13 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
             };
         }
         LOG.debugf("%s %s: %d %s", context.request().method(), path, problem.status(), problem.detail());
-        send(context.response().setStatusCode(problem.status()), Problem.MEDIA_TYPE, problem);
+        send(withRetryAfter(context.response().setStatusCode(problem.status()), retryAfter), Problem.MEDIA_TYPE,
+                problem);
+    }
+
+    /** Retry-After (RFC 9110) on transient failures; Knative's delivery honours it too. */
+    static HttpServerResponse withRetryAfter(HttpServerResponse response, Long seconds) {
+        return seconds == null ? response : response.putHeader("Retry-After", seconds.toString());
     }
 
     /** Funqy dropped the parse error; reading the body again names the field. */
@@ -113,8 +134,10 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         Throwable failure = context.failure();
         boolean unreadable = false;
         ApiError error;
-        if (failure instanceof ApplicationException || failure instanceof io.quarkus.funqy.runtime.InternalError) {
+        if (failure instanceof ApplicationException || failure instanceof io.quarkus.funqy.runtime.InternalError
+                || failure instanceof LightMemException) {
             error = ApiError.of(unwrap(failure));
+            unreadable = Boolean.TRUE.equals(context.get(UNREADABLE));
         } else if (!event.missing().isEmpty()) {
             unreadable = true;
             error = new ApiError(ErrorKind.INVALID_ARGUMENT, "event: not a CloudEvent, missing "
@@ -132,11 +155,16 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         }
         Problem problem = Problems.of(error, function.map(Function::name).orElse(null))
                 .withEvent(event.id(), event.source(), event.type());
-        int status = error.kind().retryable() ? problem.status() : unreadable ? 400 : 200;
+        // A refused credential is no reply to route on: 401/403 go back to the sender (Knative does not
+        // retry them, and hands the event to the dead-letter sink).
+        boolean refused = error.kind() == ErrorKind.UNAUTHENTICATED || error.kind() == ErrorKind.PERMISSION_DENIED;
+        int status = error.kind().retryable() || refused ? problem.status() : unreadable ? 400 : 200;
+        challenge.addHeaders(context, error);
         LOG.debugf("event %s (%s): %d %s", event.id(), event.type(), status, problem.detail());
 
         String source = function.map(Function::responseSource).orElse(SERVICE_SOURCE);
-        HttpServerResponse response = context.response().setStatusCode(status);
+        HttpServerResponse response = withRetryAfter(context.response().setStatusCode(status),
+                error.kind().retryable() ? error.retryAfterSeconds() : null);
         String id = UUID.randomUUID().toString();
         String time = Instant.now().toString();
         if (event.structured()) {
@@ -177,8 +205,9 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         return new ApiError(ErrorKind.INVALID_ARGUMENT, "data: cannot be read as the request", "data");
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof ApplicationException && failure.getCause() != null ? failure.getCause() : failure;
+    private Throwable unwrap(Throwable failure) {
+        return schema.explain(failure instanceof ApplicationException && failure.getCause() != null
+                ? failure.getCause() : failure);
     }
 
     private void send(HttpServerResponse response, String contentType, Object body) throws JsonProcessingException {

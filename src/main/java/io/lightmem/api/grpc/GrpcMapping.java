@@ -1,5 +1,6 @@
 package io.lightmem.api.grpc;
 
+import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.consolidate.Consolidator;
@@ -8,6 +9,7 @@ import io.lightmem.ingest.MessageInput;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.Role;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.v1.ConsolidationAction;
 import io.lightmem.v1.ConsolidationDecision;
 import io.lightmem.v1.MemoryChange;
@@ -39,8 +41,8 @@ final class GrpcMapping {
 
     static MemoryFilter filter(RetrieveFilter filter) {
         return new MemoryFilter(
-                filter.hasTimeFrom() ? instant(filter.getTimeFrom()) : null,
-                filter.hasTimeTo() ? instant(filter.getTimeTo()) : null,
+                filter.hasTimeFrom() ? instant("filter.time_from", filter.getTimeFrom()) : null,
+                filter.hasTimeTo() ? instant("filter.time_to", filter.getTimeTo()) : null,
                 emptyToNull(filter.getSpeakerName()),
                 emptyToNull(filter.getCategory()));
     }
@@ -70,7 +72,8 @@ final class GrpcMapping {
                 .setId(entry.id().toString())
                 .setUserId(entry.userId())
                 .setMemory(entry.memory())
-                .setTimeStamp(timestamp(entry.timeStamp()))
+                .setTimeStamp(timestamp(entry.timeStamp().toInstant()))
+                .setUtcOffset(Duration.newBuilder().setSeconds(entry.timeStamp().getOffset().getTotalSeconds()))
                 .setWeekday(entry.weekday())
                 .setHitTime(entry.hitTime())
                 .setFormatted(entry.formatted())
@@ -158,7 +161,15 @@ final class GrpcMapping {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
-    private static Instant instant(Timestamp timestamp) {
+    /** A Timestamp within the range protobuf defines for it (years 1 to 9999), else INVALID_ARGUMENT. */
+    private static Instant instant(String field, Timestamp timestamp) {
+        if (timestamp.getSeconds() < SessionTimes.EARLIEST.getEpochSecond()
+                || timestamp.getSeconds() > SessionTimes.LATEST.getEpochSecond()
+                || timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999) {
+            throw new InvalidArgumentException(field, "must fall in the years 1 to 9999 (seconds "
+                    + SessionTimes.EARLIEST.getEpochSecond() + " to " + SessionTimes.LATEST.getEpochSecond()
+                    + ", nanos 0 to 999999999), got seconds " + timestamp.getSeconds() + ", nanos " + timestamp.getNanos());
+        }
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 

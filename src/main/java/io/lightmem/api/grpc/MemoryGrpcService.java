@@ -1,5 +1,7 @@
 package io.lightmem.api.grpc;
 
+import io.grpc.ServerServiceDefinition;
+import io.lightmem.api.Admission;
 import io.lightmem.api.InstanceInfo;
 import io.lightmem.auth.Callers;
 import io.lightmem.auth.Permission;
@@ -34,7 +36,7 @@ import io.lightmem.v1.ListHistoryRequest;
 import io.lightmem.v1.ListHistoryResponse;
 import io.lightmem.v1.ListMemoriesRequest;
 import io.lightmem.v1.ListMemoriesResponse;
-import io.lightmem.v1.MemoryService;
+import io.lightmem.v1.MutinyMemoryServiceGrpc;
 import io.lightmem.v1.OfflineUpdateRequest;
 import io.lightmem.v1.OfflineUpdateResponse;
 import io.lightmem.v1.OperationUsage;
@@ -48,8 +50,7 @@ import io.lightmem.v1.UndoChangeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,7 +59,7 @@ import java.util.function.Supplier;
 /** gRPC front of the memory service; the work happens in the capability packages. */
 @GrpcService
 @Blocking
-public class MemoryGrpcService implements MemoryService {
+public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImplBase {
 
     private final MemoryIngestor ingestor;
     private final MemorySearch search;
@@ -69,10 +70,10 @@ public class MemoryGrpcService implements MemoryService {
     private final HistoryService history;
     private final MemoryLookup lookup;
     private final MemoryEraser eraser;
-    private final Clock clock;
+    private final Admission admission;
     private final Callers callers;
 
-    public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
+    public MemoryGrpcService(Admission admission, MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
             LlmUsage usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
             MemoryLookup lookup, MemoryEraser eraser, Callers callers) {
         this.callers = callers;
@@ -85,7 +86,13 @@ public class MemoryGrpcService implements MemoryService {
         this.history = history;
         this.lookup = lookup;
         this.eraser = eraser;
-        this.clock = Clock.systemUTC();
+        this.admission = admission;
+    }
+
+    /** Requests whose strings are not valid UTF-8 are refused naming the field ({@link Utf8Requests}). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return Utf8Requests.checked(super.bindService());
     }
 
     @Override
@@ -143,7 +150,8 @@ public class MemoryGrpcService implements MemoryService {
             MemorySearch.Result found = search.retrieve(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getQuery(), request.getLimit(),
                     GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
-                    .setStrategy(GrpcMapping.strategy(found.strategy()));
+                    .setStrategy(GrpcMapping.strategy(found.strategy()))
+                    .setTruncated(found.truncated());
             for (ScoredMemory scored : found.memories()) {
                 response.addMemories(RetrievedMemory.newBuilder()
                         .setEntry(GrpcMapping.entry(scored.entry()))
@@ -228,25 +236,31 @@ public class MemoryGrpcService implements MemoryService {
     @Override
     public Uni<GetTimestampResponse> getTimestamp(GetTimestampRequest request) {
         return call(() -> {
-            Instant now = clock.instant();
+            callers.current();
+            OffsetDateTime now = instance.now();
             return GetTimestampResponse.newBuilder()
                     .setTimeStamp(SessionTimes.format(now))
                     .setWeekday(SessionTimes.weekday(now))
-                    .setEpochSeconds(now.getEpochSecond() + now.getNano() / 1e9)
+                    .setEpochSeconds(now.toEpochSecond() + now.getNano() / 1e9)
                     .build();
         });
     }
 
     @Override
     public Uni<ShowInstanceResponse> showInstance(ShowInstanceRequest request) {
-        return call(() -> ShowInstanceResponse.newBuilder()
-                .putAllConfig(instance.effectiveConfig())
-                .setVersion(instance.version())
-                .setMemoryManager(instance.memoryManager())
-                .build());
+        return call(() -> {
+            callers.current();
+            return ShowInstanceResponse.newBuilder()
+                    .putAllConfig(instance.effectiveConfig())
+                    .putAllConfigSources(instance.configSources())
+                    .setVersion(instance.version())
+                    .setMemoryManager(instance.memoryManager())
+                    .build();
+        });
     }
 
-    private static <T> Uni<T> call(Supplier<T> work) {
-        return Uni.createFrom().item(work).onFailure().transform(GrpcErrors::toStatus);
+    /** Runs the work on this worker thread once admitted (load shedding); failures become statuses. */
+    private <T> Uni<T> call(Supplier<T> work) {
+        return Uni.createFrom().item(() -> admission.call(work)).onFailure().transform(GrpcErrors::toStatus);
     }
 }

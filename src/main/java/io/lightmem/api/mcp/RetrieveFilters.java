@@ -6,9 +6,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.SessionTimes;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +24,8 @@ public class RetrieveFilters {
 
     @JsonProperty("time_from")
     @JsonPropertyDescription("Only memories at or after this time: ISO-8601 (2024-01-15T10:30:00, zone optional,"
-            + " UTC without one) or the session form 2023/05/20 (Sat) 00:44.")
+            + " the instance's default time zone without one; a date alone, 2024-01-15, is the start of that day)"
+            + " or the session form 2023/05/20 (Sat) 00:44.")
     private String timeFrom;
 
     @JsonProperty("time_to")
@@ -48,8 +51,8 @@ public class RetrieveFilters {
         unknownKeys.add(key);
     }
 
-    /** The service's filter; absent or blank fields do not restrict. */
-    static MemoryFilter toFilter(RetrieveFilters filters) {
+    /** The service's filter; absent or blank fields do not restrict; times without a zone are in {@code defaultZone}. */
+    static MemoryFilter toFilter(RetrieveFilters filters, ZoneId defaultZone) {
         if (filters == null) {
             return MemoryFilter.NONE;
         }
@@ -57,20 +60,19 @@ public class RetrieveFilters {
             throw new InvalidArgumentException("filters", "unknown key " + String.join(", ", filters.unknownKeys)
                     + "; the filters are time_from, time_to, speaker_name and category");
         }
-        return new MemoryFilter(time("filters.time_from", filters.timeFrom), time("filters.time_to", filters.timeTo),
+        return new MemoryFilter(time("filters.time_from", filters.timeFrom, defaultZone),
+                time("filters.time_to", filters.timeTo, defaultZone),
                 blankToNull(filters.speakerName), blankToNull(filters.category));
     }
 
-    private static Instant time(String field, String value) {
+    private static Instant time(String field, String value, ZoneId defaultZone) {
         if (blankToNull(value) == null) {
             return null;
         }
-        return SessionTimes.parse(value).map(SessionTimes.Parsed::instant)
-                .orElseThrow(() -> new InvalidArgumentException(field, "'" + value
-                        + "' is neither ISO-8601 (2024-01-15T10:30:00) nor the session form (2023/05/20 (Sat) 00:44)"));
+        return SessionTimes.require(field, value, defaultZone).instant();
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        return InputText.blank(s) ? null : s.strip();
     }
 }

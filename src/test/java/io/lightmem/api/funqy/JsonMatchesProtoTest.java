@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
+import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.lightmem.v1.MemoryServiceProto;
 import io.quarkus.funqy.Funq;
@@ -126,6 +127,7 @@ class JsonMatchesProtoTest {
      * Why the JSON type cannot carry the field, if it cannot. Scalars map as the proto3 JSON mapping
      * does, except that 64-bit integers are JSON numbers here (the mapping writes them as strings);
      * enums are their value names as strings; a Timestamp is an ISO-8601 string (Instant in responses);
+     * a Duration is the mapping's string of seconds ("32400s");
      * a field with explicit presence (proto3 optional) must be nullable, so "left out" stays distinct.
      */
     private Optional<String> compatibility(FieldDescriptor field, JavaType type) {
@@ -160,7 +162,9 @@ class JsonMatchesProtoTest {
             case FLOAT -> raw == float.class || raw == Float.class;
             case MESSAGE -> field.getMessageType().getFullName().equals(Timestamp.getDescriptor().getFullName())
                     ? raw == Instant.class || raw == String.class
-                    : isRecordOf(raw, field.getMessageType());
+                    : field.getMessageType().getFullName().equals(Duration.getDescriptor().getFullName())
+                            ? raw == String.class
+                            : isRecordOf(raw, field.getMessageType());
             case BYTE_STRING -> false;
         };
     }

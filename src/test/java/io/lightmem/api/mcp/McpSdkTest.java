@@ -135,7 +135,7 @@ class McpSdkTest {
         assertThat(add.path("isError").asBoolean()).as("add_memory: %s", add).isFalse();
         JsonNode memory = add.at("/structuredContent/memories/0");
         assertThat(memory.get("memory").asText()).isEqualTo("I adopted a cat named Miso.");
-        Instant stored = SessionTimes.parse(memory.get("time_stamp").asText()).orElseThrow().instant();
+        Instant stored = SessionTimes.parse(memory.get("time_stamp").asText(), java.time.ZoneOffset.UTC).orElseThrow().instant();
         assertThat(stored).isBetween(started.minusSeconds(1), started.plus(Duration.ofMinutes(2)));
     }
 

@@ -38,10 +38,11 @@ class ResponseSizeTest {
     @Test
     void largeMemoriesArePagedOrTruncatedToFitADefaultClient() {
         String userId = newUser();
-        for (int batch = 0; batch < MEMORIES / 10; batch++) {
+        // Two such messages per call: a call carries at most 262,144 characters of content.
+        for (int batch = 0; batch < MEMORIES / 2; batch++) {
             AddMemoryRequest.Builder add = AddMemoryRequest.newBuilder().setUserId(userId);
-            for (int i = 0; i < 10; i++) {
-                int n = batch * 10 + i;
+            for (int i = 0; i < 2; i++) {
+                int n = batch * 2 + i;
                 add.addMessages(user("Beekeeping note " + n + ": " + "the hive is calm and the honey is sweet. "
                         .repeat(CHARACTERS / 41), String.format("2024-01-%02dT10:%02d:00", 1 + batch, i)));
             }

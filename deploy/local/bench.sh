@@ -6,6 +6,8 @@
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
 # LangChain4j baseline, then one comparison table (dev.md); the service's settings come from the environment,
 # e.g. LIGHTMEM_TEXT_EMBEDDER_MODEL=bge-small-en-v15 deploy/local/bench.sh dev --out=target/bench/bge.
+# LongMemEval-S under messages-use=hybrid embeds every assistant answer (minutes per question on 2 busy
+# cores): --sample-questions=12 scores 2 questions of each type; results are written after every question.
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
 # embed, locomo (service defaults, with the LangChain4j baseline), locomo turns with the service's
 # verbatim-speaker off, longmemeval (all questions), scale (10k through AddMemory, 100k replicated),

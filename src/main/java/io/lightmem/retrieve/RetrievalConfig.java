@@ -26,9 +26,10 @@ public interface RetrievalConfig {
 
     /**
      * The strategy a Retrieve request without one uses; must be served by index-strategy. Default
-     * {@code hybrid}, where LightMem's is {@code embedding}: on all three development sets (LoCoMo,
-     * REALTALK, LongMemEval-S) hybrid found more evidence than embedding at every k from 3 on
-     * (BENCHMARKS.md, "Retrieval that generalizes", "Default strategy").
+     * {@code hybrid}, where LightMem's is {@code embedding}: hybrid found more evidence than embedding
+     * at every k on LoCoMo and REALTALK dev and at k = 5 on LongMemEval-S, and trailed it by one or
+     * two questions at some k on a 12-question LongMemEval sample (BENCHMARKS.md, "Retrieval that
+     * generalizes", "Default strategy").
      */
     @WithDefault("hybrid")
     RetrievalStrategy retrieveStrategy();

@@ -4,6 +4,7 @@ import io.lightmem.UnauthenticatedException;
 import io.lightmem.memory.Owner;
 import io.lightmem.memory.UserIds;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /**
  * The one place a front turns the authenticated caller and the user id a request names into the owner
@@ -29,7 +30,21 @@ public class Callers {
      * @throws io.lightmem.InvalidArgumentException when the user id is missing or malformed (field {@code user_id})
      */
     public Owner owner(String userId, Permission permission) {
-        Caller caller = require(permission);
+        return owner(current(), userId, permission);
+    }
+
+    /**
+     * As {@link #owner(String, Permission)}, for the caller a transport handed over itself, where the
+     * work runs away from the request (a plain HTTP route, a gRPC stream served on a worker): empty
+     * when the request was not authenticated.
+     */
+    public Owner owner(Optional<Caller> authenticated, String userId, Permission permission) {
+        return owner(enabled ? authenticated.orElseThrow(Callers::unauthenticated) : Caller.UNAUTHENTICATED_DEVELOPMENT,
+                userId, permission);
+    }
+
+    private static Owner owner(Caller caller, String userId, Permission permission) {
+        caller.require(permission);
         String user = UserIds.require("user_id", userId);
         caller.requireUser(user);
         return new Owner(caller.tenantId(), user);
@@ -47,6 +62,10 @@ public class Callers {
         if (!enabled) {
             return Caller.UNAUTHENTICATED_DEVELOPMENT;
         }
-        return current.get().orElseThrow(() -> new UnauthenticatedException("this request was not authenticated"));
+        return current.get().orElseThrow(Callers::unauthenticated);
+    }
+
+    private static UnauthenticatedException unauthenticated() {
+        return new UnauthenticatedException("this request was not authenticated");
     }
 }

@@ -6,6 +6,8 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.util.Optional;
@@ -34,6 +36,17 @@ public class CurrentCaller {
                 .setPrincipal(new QuarkusPrincipal(caller.credentialId()))
                 .addAttribute(ATTRIBUTE, caller)
                 .build();
+    }
+
+    /** The caller of a gRPC call, read on the thread the call was started on (its context's). */
+    public static Optional<Caller> ofGrpcCall() {
+        return Optional.ofNullable(GRPC.get());
+    }
+
+    /** The caller an HTTP request was authenticated as (HttpAuthentication made it the request's user). */
+    public static Optional<Caller> of(RoutingContext request) {
+        return request.user() instanceof QuarkusHttpUser user
+                ? Optional.ofNullable(user.getSecurityIdentity().getAttribute(ATTRIBUTE)) : Optional.empty();
     }
 
     Optional<Caller> get() {

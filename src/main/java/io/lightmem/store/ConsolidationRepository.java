@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.lightmem.StorageException;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.Owner;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
@@ -15,8 +16,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** Consolidation bookkeeping: runs (consolidation_run) and the decisions they took (consolidation_decision). */
+/**
+ * Consolidation bookkeeping: runs (consolidation_run) and the decisions they took (consolidation_decision).
+ * UUID[] is registered for reflection: the PostgreSQL driver creates the array a uuid[] column is read
+ * into reflectively, which a native image refuses for an unregistered array class.
+ */
 @ApplicationScoped
+@RegisterForReflection(targets = UUID[].class)
 public class ConsolidationRepository {
 
     /**

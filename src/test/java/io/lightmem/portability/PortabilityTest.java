@@ -108,7 +108,7 @@ class PortabilityTest {
         String userId = newUser();
         int memories = remember(userId);
         Map<String, List<Answer>> before = answers(userId);
-        ListMemoriesResponse listedBefore = list(userId);
+        ListMemoriesResponse listedBefore = withHitsApplied(userId);
 
         List<ExportMemoriesResponse> exported = exportAll(userId, true);
         memory.deleteMemories(DeleteMemoriesRequest.newBuilder().setUserId(userId).setAll(true).build());
@@ -258,6 +258,29 @@ class PortabilityTest {
 
     /** What Retrieve answered: the memory, its line, time and score (hit counts change with every call). */
     private record Answer(String id, String formatted, long seconds, long offsetSeconds, double score) {
+    }
+
+    /**
+     * The user's memories once the background writer stored the hits that retrievals counted (it
+     * applies them every lightmem.hit-counts.flush-interval, 1 s in tests; an export reads what is
+     * stored): two listings more than an interval apart that agree.
+     */
+    private ListMemoriesResponse withHitsApplied(String userId) {
+        ListMemoriesResponse previous = list(userId);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            ListMemoriesResponse listed = list(userId);
+            if (listed.equals(previous)) {
+                return listed;
+            }
+            previous = listed;
+        }
+        throw new AssertionError("the hit counts kept changing for 30 s");
     }
 
     private Map<String, List<Answer>> answers(String userId) {

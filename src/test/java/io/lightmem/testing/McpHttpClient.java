@@ -33,9 +33,9 @@ public final class McpHttpClient {
         this.headers = headers;
     }
 
-    /** Connects: initialize, then the initialized notification. */
+    /** Connects with the test run's credentials ({@link ServiceClients#credentials()}): initialize, then initialized. */
     public static McpHttpClient connect(URI endpoint) {
-        return connect(endpoint, Map.of());
+        return connect(endpoint, ServiceClients.credentials());
     }
 
     /** Connects sending these headers (e.g. Authorization) with every request. */

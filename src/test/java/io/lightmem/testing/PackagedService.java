@@ -106,6 +106,19 @@ public final class PackagedService implements AutoCloseable {
         return Credentials.channel(grpcPort, apiKey);
     }
 
+    /**
+     * An instance in role models serving ModelService on this gRPC port. It needs no database: the only
+     * one configured refuses every connection. {@code key} is its bootstrap key, which api instances
+     * present (lightmem.models.api-key).
+     */
+    public static PackagedService startModels(int grpcPort, String key, String logName) throws Exception {
+        return start(Map.of(
+                "lightmem.role", "models",
+                "lightmem.auth.bootstrap-key", key,
+                "quarkus.grpc.server.port", Integer.toString(grpcPort),
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none"), logName);
+    }
+
     public int grpcPort() {
         return grpcPort;
     }

@@ -103,6 +103,24 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A responder ({@link #respond}) for consolidation decisions: the target whose text contains
+     * {@code targetFact} is updated to {@code merged}, every other target is kept; other requests are
+     * left to the script.
+     */
+    public static Function<JsonNode, Reply> mergingInto(String targetFact, String merged) {
+        return request -> {
+            if (!systemMessage(request).contains("Decide what should happen to the target")) {
+                return null;
+            }
+            String prompt = lastUserMessage(request);
+            String target = prompt.substring(0, prompt.indexOf("Newer memories"));
+            return Reply.answer(target.contains(targetFact)
+                    ? "{\"action\": \"update\", \"new_memory\": \"" + merged + "\"}"
+                    : "{\"action\": \"ignore\", \"new_memory\": \"\"}");
+        };
+    }
+
     /** The text of the system message of a recorded request, or "" without one. */
     public static String systemMessage(JsonNode request) {
         for (JsonNode message : request.get("messages")) {

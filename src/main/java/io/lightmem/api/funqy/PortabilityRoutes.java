@@ -7,6 +7,7 @@ import io.lightmem.InvalidArgumentException;
 import io.lightmem.api.ApiError;
 import io.lightmem.api.grpc.PortabilityMapping;
 import io.lightmem.auth.Callers;
+import io.lightmem.auth.CurrentCaller;
 import io.lightmem.auth.Permission;
 import io.lightmem.memory.Owner;
 import io.lightmem.memory.PortableMemory;
@@ -99,7 +100,7 @@ public class PortabilityRoutes {
         try {
             ExportMemoriesRequest.Builder request = ExportMemoriesRequest.newBuilder();
             parse(body(context), request, "body");
-            Owner owner = callers.owner(request.getUserId(), Permission.MEMORIES_READ);
+            Owner owner = callers.owner(CurrentCaller.of(context), request.getUserId(), Permission.MEMORIES_READ);
             MemoryExporter.Export export = exporter.export(owner, request.getIncludeEmbeddings());
             memories = export.memories();
             model = export.embeddingModel();
@@ -139,6 +140,9 @@ public class PortabilityRoutes {
     private void importLines(RoutingContext context) {
         try {
             String userId = context.queryParams().get("user_id");
+            // A caller that may not write this user's memories is refused before its body is read.
+            Owner named = userId == null || userId.isEmpty() ? null
+                    : callers.owner(CurrentCaller.of(context), userId, Permission.MEMORIES_WRITE);
             String[] lines = body(context).split("\n");
             List<ImportMemoriesRequest> requests = new ArrayList<>();
             for (int i = 0; i < lines.length; i++) {
@@ -163,7 +167,7 @@ public class PortabilityRoutes {
                 }
                 requests.add(request.build());
             }
-            Owner owner = callers.owner(userId, Permission.MEMORIES_WRITE);
+            Owner owner = named != null ? named : callers.owner(CurrentCaller.of(context), userId, Permission.MEMORIES_WRITE);
             List<MemoryImporter.Incoming> incoming = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 incoming.add(PortabilityMapping.incoming(requests.get(i).getMemory(), i));

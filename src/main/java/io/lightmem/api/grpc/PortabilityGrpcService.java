@@ -1,7 +1,9 @@
 package io.lightmem.api.grpc;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.auth.Caller;
 import io.lightmem.auth.Callers;
+import io.lightmem.auth.CurrentCaller;
 import io.lightmem.auth.Permission;
 import io.lightmem.memory.Owner;
 import io.lightmem.portability.MemoryExporter;
@@ -18,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** gRPC front of export and import (docs/design.md, "Export and import"); the work is in io.lightmem.portability. */
 @GrpcService
@@ -36,8 +39,10 @@ public class PortabilityGrpcService implements PortabilityService {
 
     @Override
     public Multi<ExportMemoriesResponse> exportMemories(ExportMemoriesRequest request) {
+        // Read here, in the call's context: the stream is served on another thread.
+        Optional<Caller> caller = CurrentCaller.ofGrpcCall();
         return Multi.createFrom().<ExportMemoriesResponse>deferred(() -> {
-            Owner owner = callers.owner(request.getUserId(), Permission.MEMORIES_READ);
+            Owner owner = callers.owner(caller, request.getUserId(), Permission.MEMORIES_READ);
             MemoryExporter.Export export = exporter.export(owner, request.getIncludeEmbeddings());
             return Multi.createFrom().iterable(() -> export.memories())
                     .map(memory -> PortabilityMapping.response(memory, export.embeddingModel()));
@@ -49,19 +54,21 @@ public class PortabilityGrpcService implements PortabilityService {
 
     @Override
     public Uni<ImportMemoriesResponse> importMemories(Multi<ImportMemoriesRequest> requests) {
+        // Read here, in the call's context: the messages are imported on another thread.
+        Optional<Caller> caller = CurrentCaller.ofGrpcCall();
         // One more than allowed tells an import that is too large without reading all of it.
         return requests.select().first(MemoryImporter.MAX_MEMORIES + 1).collect().asList()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(this::importAll)
+                .map(all -> importAll(caller, all))
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 
-    private ImportMemoriesResponse importAll(List<ImportMemoriesRequest> requests) {
+    private ImportMemoriesResponse importAll(Optional<Caller> caller, List<ImportMemoriesRequest> requests) {
         if (requests.isEmpty() || requests.get(0).getUserId().isEmpty()) {
             throw new InvalidArgumentException("user_id", "required in the first message");
         }
         String userId = requests.get(0).getUserId();
-        Owner owner = callers.owner(userId, Permission.MEMORIES_WRITE);
+        Owner owner = callers.owner(caller, userId, Permission.MEMORIES_WRITE);
         List<MemoryImporter.Incoming> incoming = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             ImportMemoriesRequest request = requests.get(i);

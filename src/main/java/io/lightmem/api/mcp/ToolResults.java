@@ -10,6 +10,7 @@ import io.lightmem.ingest.AddResult;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.SessionTimes;
 import io.lightmem.retrieve.MemorySearch;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,11 @@ import java.util.stream.Collectors;
 /**
  * What the tools return: a structured result (its record is the tool's output schema) and a text an
  * agent reads as it is. Field names are snake_case, as in the gRPC API; absent values are left out.
+ * The records are registered for reflection (nested ones included): the MCP server serializes a
+ * {@code ToolResponse}'s structured content, typed Object, with Jackson, and a native image without
+ * their accessors wrote every structured result as {}.
  */
+@RegisterForReflection
 public final class ToolResults {
 
     private ToolResults() {

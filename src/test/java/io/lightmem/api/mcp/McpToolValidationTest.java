@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.agroal.api.AgroalDataSource;
 import io.lightmem.testing.McpHttpClient;
 import io.lightmem.testing.Rows;
+import io.lightmem.testing.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +31,7 @@ class McpToolValidationTest {
     @TestHTTPResource("/mcp")
     URI endpoint;
 
-    @Inject
-    AgroalDataSource dataSource;
+    final DataSource dataSource = TestDatabase.dataSource();
 
     private McpHttpClient mcp;
     private String userId;

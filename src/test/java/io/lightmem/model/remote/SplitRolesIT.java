@@ -20,7 +20,6 @@ import io.lightmem.v1.RetrieveRequest;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,7 +53,7 @@ class SplitRolesIT {
     @Test
     void anApiInstanceStoresAndFindsMemoriesWithTheModelsOfAnotherInstance() throws Exception {
         int modelsPort = PackagedService.freePort();
-        models = startModels(modelsPort);
+        models = PackagedService.startModels(modelsPort, MODELS_KEY, "split-roles-models");
         api = PackagedService.start(Map.of(
                 "lightmem.role", "api",
                 "lightmem.models.endpoint", "127.0.0.1:" + modelsPort,
@@ -97,7 +96,7 @@ class SplitRolesIT {
         assertThat(readiness(api)).isEqualTo(503);
 
         // It comes back where the api instance expects it: the next call goes through.
-        models = startModels(modelsPort);
+        models = PackagedService.startModels(modelsPort, MODELS_KEY, "split-roles-models");
         withClient(memory -> {
             memory.addMemory(add(userId, user("I moved to Lisbon in March.", "2024-03-01T09:00:00")));
 
@@ -108,17 +107,6 @@ class SplitRolesIT {
                     .containsExactly("2024-03-01T09:00:00.000 Fri I moved to Lisbon in March.");
         });
         assertThat(readiness(api)).isEqualTo(200);
-    }
-
-    private static PackagedService startModels(int grpcPort) throws Exception {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("lightmem.role", "models");
-        // The same key on every start: the api instance presents it (lightmem.models.api-key).
-        properties.put("lightmem.auth.bootstrap-key", MODELS_KEY);
-        properties.put("quarkus.grpc.server.port", Integer.toString(grpcPort));
-        // Proof that it needs no database: the only one configured refuses every connection.
-        properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none");
-        return PackagedService.start(properties, "split-roles-models");
     }
 
     private void withClient(java.util.function.Consumer<MemoryServiceBlockingStub> calls) throws InterruptedException {

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The audit_log table (V9): append-only. */
+/** The audit_log table (V11__api_keys_and_audit_log.sql): append-only. */
 @ApplicationScoped
 public class AuditLogRepository {
 

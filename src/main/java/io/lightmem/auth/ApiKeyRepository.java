@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The api_key table (V9): keys by id with the hash of their secret, per tenant. */
+/** The api_key table (V11__api_keys_and_audit_log.sql): keys by id with the hash of their secret, per tenant. */
 @ApplicationScoped
 public class ApiKeyRepository {
 

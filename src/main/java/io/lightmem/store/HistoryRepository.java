@@ -31,7 +31,7 @@ public class HistoryRepository {
             keywords, entities, source, created_at, updated_at, utc_offset""";
 
     /**
-     * {@link #RESTORED_COLUMNS} as read from a snapshot; a snapshot taken before V9 has no utc_offset,
+     * {@link #RESTORED_COLUMNS} as read from a snapshot; a snapshot taken before V12 has no utc_offset,
      * and its time was UTC.
      */
     private static final String RESTORED_VALUES = RESTORED_COLUMNS.replace("utc_offset", "COALESCE(utc_offset, 0)");

@@ -295,7 +295,7 @@ public class PortabilityRepository {
         return row;
     }
 
-    /** The entry of a memory_history.old_entry snapshot; one taken before V9 has no utc_offset (it was UTC). */
+    /** The entry of a memory_history.old_entry snapshot; one taken before V12 has no utc_offset (it was UTC). */
     private static MemoryEntry snapshotEntry(Owner owner, JsonNode row) {
         OffsetDateTime time = OffsetDateTime.parse(row.path("time_stamp").asText())
                 .withOffsetSameInstant(ZoneOffset.ofTotalSeconds(row.path("utc_offset").asInt(0)));

@@ -18,6 +18,8 @@ public class ApiRoleResource implements QuarkusTestResourceLifecycleManager {
     /** The models instance's bootstrap key, which the artifact presents to it. */
     private static final String MODELS_KEY = "api-role-models-" + UUID.randomUUID();
     private static PackagedService models;
+    /** The artifact's gRPC port, chosen here: the test port is 0 (the system picks), which a client cannot dial. */
+    private static volatile int grpcPort;
     private static int modelsPort;
 
     @Override
@@ -28,7 +30,20 @@ public class ApiRoleResource implements QuarkusTestResourceLifecycleManager {
                 "lightmem.models.api-key", MODELS_KEY,
                 // Authentication stays on, as in production: the tests' clients present this key.
                 "lightmem.auth.bootstrap-key", ServiceClients.API_KEY,
-                "quarkus.grpc.server.port", Integer.toString(ServiceClients.grpcPort()));
+                "quarkus.grpc.server.port", Integer.toString(grpcPort = freePort()));
+    }
+
+    /** The gRPC port of the started artifact; 0 before one was started. */
+    static int grpcPort() {
+        return grpcPort;
+    }
+
+    private static int freePort() {
+        try {
+            return PackagedService.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

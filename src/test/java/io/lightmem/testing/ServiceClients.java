@@ -9,11 +9,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.v1.MemoryServiceGrpc;
+import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.quarkus.grpc.GrpcClient;
 import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.filter.Filter;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +35,16 @@ public final class ServiceClients implements TestInstancePostProcessor, AfterAll
     /** Longest a call may take; a service that stops answering fails the test instead of hanging it. */
     private static final long CALL_DEADLINE_SECONDS = 60;
 
+    /** Adds the credentials to every RestAssured request that carries none of its own. */
+    private static final Filter CREDENTIALS = (request, response, context) -> {
+        credentials().forEach((name, value) -> {
+            if (!request.getHeaders().hasHeaderWithName(name)) {
+                request.header(name, value);
+            }
+        });
+        return context.next(request, response);
+    };
+
     private ManagedChannel channel;
 
     /**
@@ -49,9 +59,14 @@ public final class ServiceClients implements TestInstancePostProcessor, AfterAll
         return Map.of("Authorization", "Bearer " + API_KEY);
     }
 
-    /** The service's gRPC port: the test port, which {@link ApiRoleResource} gives the started artifact too. */
+    /**
+     * The service's gRPC port: the one {@link ApiRoleResource} chose for the started artifact, else the
+     * test port of the application under test.
+     */
     public static int grpcPort() {
-        return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
+        int artifact = ApiRoleResource.grpcPort();
+        return artifact != 0 ? artifact
+                : ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
     }
 
     /** A channel to the service that sends the credentials and a deadline on every call; the caller closes it. */
@@ -62,7 +77,11 @@ public final class ServiceClients implements TestInstancePostProcessor, AfterAll
 
     @Override
     public void postProcessTestInstance(Object test, ExtensionContext context) throws IllegalAccessException {
-        RestAssured.requestSpecification = new RequestSpecBuilder().addHeaders(credentials()).build();
+        // A filter, not a request specification: a specification built here would fix the port before
+        // Quarkus sets it to the started artifact's.
+        if (!RestAssured.filters().contains(CREDENTIALS)) {
+            RestAssured.filters(CREDENTIALS);
+        }
         for (Class<?> type = test.getClass(); type != Object.class; type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {
                 if (field.isAnnotationPresent(GrpcClient.class) && field.getType() == MemoryServiceBlockingStub.class) {

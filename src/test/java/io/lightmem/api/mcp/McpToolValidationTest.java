@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lightmem.testing.McpHttpClient;
 import io.lightmem.testing.Rows;
+import io.lightmem.testing.ServiceClients;
 import io.lightmem.testing.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -166,13 +167,15 @@ class McpToolValidationTest {
     void anUnknownSessionIsNotFoundSoTheClientStartsANewOne() throws Exception {
         // Sessions live in one instance's memory and hold no memory state (that is all in PostgreSQL):
         // after a restart or on another replica the client gets 404 and initializes again (MCP spec).
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint)
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .header("Mcp-Session-Id", "no-such-session")
                 .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                        "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}"));
+        ServiceClients.credentials().forEach(request::header);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(McpHttpClient.connect(endpoint).request("tools/list", JsonNodeFactory.instance.objectNode())

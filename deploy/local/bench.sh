@@ -48,7 +48,7 @@ start_server() {
 
 # client ARGS...: the benchmark client (io.lightmem.bench.Bench) against the running service.
 client() {
-  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT"
+  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT --metrics=http://127.0.0.1:$HTTP_PORT/q/metrics"
 }
 
 # served [NAME=VALUE ...] -- ARGS...: one client run against a service started for it.

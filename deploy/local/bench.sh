@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
+# `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
+# LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
+# LangChain4j baseline, then one comparison table (dev.md); the service's settings come from the environment,
+# e.g. LIGHTMEM_TEXT_EMBEDDER_MODEL=bge-small-en-v15 deploy/local/bench.sh dev --out=target/bench/bge.
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
 # embed, locomo (service defaults, with the LangChain4j baseline), locomo turns with the service's
 # verbatim-speaker off, longmemeval (all questions), scale (10k through AddMemory, 100k replicated),
@@ -15,6 +19,9 @@ cd "$(dirname "$0")/../.."
 export LIGHTMEM_PG_DB=${LIGHTMEM_PG_DB:-lightmem_retrieval_bench}
 COMMAND=${1:-all}
 [[ $# -gt 0 ]] && shift
+# Results and the service's log go to --out (default target/bench).
+OUT=target/bench
+for arg in "$@"; do [[ $arg == --out=* ]] && OUT=${arg#--out=}; done
 GRPC_PORT=${BENCH_GRPC_PORT:-9100}
 HTTP_PORT=${BENCH_HTTP_PORT:-8180}
 MVN=(./mvnw -B -q ${MVN_OFFLINE:+-o})
@@ -32,8 +39,9 @@ trap stop_server EXIT
 start_server() {
   bash deploy/local/postgres.sh up
   eval "$(bash deploy/local/postgres.sh env)"
-  local log=target/bench/server-$GRPC_PORT.log
-  mkdir -p target/bench
+  mkdir -p "$OUT"
+  local log=$OUT/server-$GRPC_PORT-$(date -u +%Y%m%dT%H%M%S).log
+  echo "bench.sh: service log $log" >&2
   env "$@" QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=$HTTP_PORT \
     java -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
   SERVER=$!
@@ -48,7 +56,7 @@ start_server() {
 
 # client ARGS...: the benchmark client (io.lightmem.bench.Bench) against the running service.
 client() {
-  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT --metrics=http://127.0.0.1:$HTTP_PORT/q/metrics"
+  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT --server-pid=$SERVER --metrics=http://127.0.0.1:$HTTP_PORT/q/metrics"
 }
 
 # served [NAME=VALUE ...] -- ARGS...: one client run against a service started for it.
@@ -79,8 +87,22 @@ own_database() {
 [[ -n ${SKIP_BUILD:-} ]] || "${MVN[@]}" -DskipTests package
 
 case $COMMAND in
-  locomo|longmemeval|scale|embed)
+  locomo|longmemeval|scale|embed|latency|load)
     served -- "$COMMAND" "$@"
+    ;;
+  dev)
+    uptime
+    served -- locomo --modes=turns --fusion-sweep=false "$@"
+    uptime
+    served -- locomo --file=../shared/data/realtalk/realtalk-dev.json --name=realtalk --modes=turns \
+      --fusion-sweep=false "$@"
+    uptime
+    served LIGHTMEM_MESSAGES_USE=hybrid -- longmemeval --fusion-sweep=false "$@"
+    uptime
+    client compare "$@"
+    ;;
+  compare)
+    client compare "$@"
     ;;
   construction)
     own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench "$@"
@@ -99,7 +121,7 @@ case $COMMAND in
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
     ;;
   *)
-    echo "usage: $0 [locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

@@ -1,11 +1,12 @@
 package io.lightmem.model;
 
+import io.lightmem.UnavailableException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
  * The lifetime of a model held in native memory (an ONNX Runtime session, a native tokenizer): runs
- * share it, closing waits for the runs in flight and later runs fail with a clear exception. Freeing
+ * share it, closing waits for the runs in flight and later runs fail as UNAVAILABLE (retry elsewhere). Freeing
  * a session under a running inference would crash the JVM instead of failing one request.
  */
 public final class NativeModel {
@@ -29,7 +30,9 @@ public final class NativeModel {
         lifecycle.readLock().lock();
         try {
             if (closed) {
-                throw new IllegalStateException("the " + name + " is closed (the application is shutting down)");
+                // Only a shutdown closes a model: a call that meets it is retried on another instance.
+                throw new UnavailableException("the " + name + " is closed: this instance is shutting down; retry the call",
+                        null);
             }
             return work.get();
         } finally {

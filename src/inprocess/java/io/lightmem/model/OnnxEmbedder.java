@@ -20,15 +20,37 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A sentence-transformers style encoder on ONNX Runtime: tokenize with the model's HF
- * tokenizer.json, run the encoder, mean-pool the last hidden state over real tokens, normalize.
- * Thread-safe: an {@link OrtSession} may be run concurrently.
+ * A BERT-style sentence encoder on ONNX Runtime: put the model's query or passage prefix before the
+ * text, tokenize with the model's HF tokenizer.json, run the encoder, pool the last hidden state
+ * (mean over real tokens, or the [CLS] token), normalize. Thread-safe: an {@link OrtSession} may be
+ * run concurrently.
  */
 public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable {
 
     /** The all-MiniLM-L6-v2 files shipped inside langchain4j's embeddings jar (no download). */
-    public static final String BUILT_IN_MODEL = "all-minilm-l6-v2.onnx";
-    public static final String BUILT_IN_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+    public static final String BUILT_IN_MODEL = EmbeddingModel.ALL_MINILM_L6_V2.modelResource();
+    public static final String BUILT_IN_TOKENIZER = EmbeddingModel.ALL_MINILM_L6_V2.tokenizerResource();
+
+    /** How a model wants its texts: pooling, and the prefixes of queries and passages. */
+    public record Style(EmbeddingModel.Pooling pooling, String queryPrefix, String passagePrefix) {
+
+        /** Mean pooling, no prefixes: sentence-transformers' symmetric models such as all-MiniLM-L6-v2. */
+        public static final Style SYMMETRIC_MEAN = new Style(EmbeddingModel.Pooling.MEAN, "", "");
+
+        public static Style of(EmbeddingModel model) {
+            return new Style(model.pooling(), model.prefix(EmbeddingInput.QUERY), model.prefix(EmbeddingInput.PASSAGE));
+        }
+
+        String prefix(EmbeddingInput input) {
+            return input == EmbeddingInput.QUERY ? queryPrefix : passagePrefix;
+        }
+
+        /** What the model id adds for a style other than the plain one, so other vectors get another id. */
+        String idSuffix() {
+            return equals(SYMMETRIC_MEAN) ? "" : ";pooling=" + pooling.name().toLowerCase(java.util.Locale.ROOT)
+                    + ";query-prefix=\"" + queryPrefix + "\";passage-prefix=\"" + passagePrefix + "\"";
+        }
+    }
 
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
@@ -38,16 +60,30 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     private final int dimension;
     private final String modelId;
     private final int batchSize;
+    private final Style style;
     private final NativeModel lifecycle = new NativeModel("embedder");
 
+    /** A symmetric mean-pooling model (all-MiniLM-L6-v2 and the like). */
     public OnnxEmbedder(ModelFiles files, OrtSession.SessionOptions options, int batchSize, int maxLength) {
+        this(files, Style.SYMMETRIC_MEAN, options, batchSize, maxLength);
+    }
+
+    /** A built-in model, embedding as its authors trained it. */
+    public OnnxEmbedder(EmbeddingModel model, OrtSession.SessionOptions options, int batchSize, int maxLength) {
+        this(ModelFiles.builtIn(model), Style.of(model), options, batchSize, maxLength);
+    }
+
+    public OnnxEmbedder(ModelFiles files, Style style, OrtSession.SessionOptions options, int batchSize,
+            int maxLength) {
+        this.style = style;
         this.tokenizer = tokenizer(files, Map.of(
                 "maxLength", Integer.toString(maxLength), "truncation", "true", "padding", "false"));
         this.counter = tokenizer(files, Map.of(
                 "truncation", "false", "padding", "false", "addSpecialTokens", "false"));
         try {
             byte[] model = files.readModel();
-            this.modelId = files.name() + "@sha256:" + sha256(model);
+            // A built-in file implies its style; a file given by path does not, so the id says it.
+            this.modelId = files.name() + "@sha256:" + sha256(model) + (files.onClasspath() ? "" : style.idSuffix());
             this.session = OrtEnvironment.getEnvironment().createSession(model, options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read embedding model " + files, e);
@@ -60,7 +96,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
         }
         this.needsTokenTypeIds = inputs.contains("token_type_ids");
         this.batchSize = batchSize;
-        this.dimension = embedBatch(List.of("dimension probe")).get(0).length;
+        this.dimension = embedBatch(List.of("dimension probe"), EmbeddingInput.PASSAGE).get(0).length;
     }
 
     private static HuggingFaceTokenizer tokenizer(ModelFiles files, Map<String, String> options) {
@@ -96,16 +132,18 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     }
 
     @Override
-    public List<float[]> embed(List<String> texts) {
+    public List<float[]> embed(List<String> texts, EmbeddingInput input) {
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (int from = 0; from < texts.size(); from += batchSize) {
-            vectors.addAll(embedBatch(texts.subList(from, Math.min(texts.size(), from + batchSize))));
+            vectors.addAll(embedBatch(texts.subList(from, Math.min(texts.size(), from + batchSize)), input));
         }
         return vectors;
     }
 
-    private List<float[]> embedBatch(List<String> texts) {
-        return lifecycle.use(() -> run(texts));
+    private List<float[]> embedBatch(List<String> texts, EmbeddingInput input) {
+        String prefix = style.prefix(input);
+        List<String> prefixed = prefix.isEmpty() ? texts : texts.stream().map(t -> prefix + t).toList();
+        return lifecycle.use(() -> run(prefixed));
     }
 
     private List<float[]> run(List<String> texts) {
@@ -134,7 +172,8 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
                 float[][][] hidden = (float[][][]) result.get(0).getValue();
                 List<float[]> vectors = new ArrayList<>(texts.size());
                 for (int i = 0; i < hidden.length; i++) {
-                    vectors.add(normalize(meanPool(hidden[i], mask[i])));
+                    vectors.add(normalize(style.pooling() == EmbeddingModel.Pooling.CLS
+                            ? hidden[i][0].clone() : meanPool(hidden[i], mask[i])));
                 }
                 return vectors;
             }
@@ -185,8 +224,13 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     /** Where an ONNX model and its tokenizer come from: files, or resources on the classpath. */
     public record ModelFiles(String model, String tokenizer, boolean onClasspath) {
 
+        /** all-MiniLM-L6-v2. */
         public static ModelFiles builtIn() {
-            return new ModelFiles(BUILT_IN_MODEL, BUILT_IN_TOKENIZER, true);
+            return builtIn(EmbeddingModel.ALL_MINILM_L6_V2);
+        }
+
+        public static ModelFiles builtIn(EmbeddingModel model) {
+            return new ModelFiles(model.modelResource(), model.tokenizerResource(), true);
         }
 
         public static ModelFiles of(Path model, Path tokenizer) {

@@ -52,9 +52,13 @@ public class OnnxModels implements Models {
                 .map(model -> OnnxEmbedder.ModelFiles.of(Path.of(model), Path.of(settings.tokenizerPath()
                         .orElseThrow(() -> new IllegalStateException(
                                 "lightmem.text-embedder.tokenizer-path is required with lightmem.text-embedder.model-path")))))
-                .orElseGet(OnnxEmbedder.ModelFiles::builtIn);
+                .orElseGet(() -> OnnxEmbedder.ModelFiles.builtIn(settings.model()));
+        OnnxEmbedder.Style style = settings.modelPath().isPresent()
+                ? new OnnxEmbedder.Style(settings.pooling(), settings.queryPrefix().orElse(""),
+                        settings.passagePrefix().orElse(""))
+                : OnnxEmbedder.Style.of(settings.model());
         long started = System.nanoTime();
-        OnnxEmbedder embedder = new OnnxEmbedder(files,
+        OnnxEmbedder embedder = new OnnxEmbedder(files, style,
                 OnnxSessions.options(settings.executionProvider(), settings.deviceId(), settings.intraOpThreads()),
                 settings.batchSize(), settings.maxLength());
         if (embedder.dimension() != settings.dims()) {

@@ -23,6 +23,17 @@ public record ApiError(ErrorKind kind, String message, String field) {
         }
     }
 
+    /** How long the caller should wait before retrying: set for transient failures only. */
+    public java.time.Duration retryAfter() {
+        return kind.retryAfter();
+    }
+
+    /** {@link #retryAfter()} in whole seconds, at least 1, for Retry-After headers; null when not transient. */
+    public Long retryAfterSeconds() {
+        java.time.Duration after = retryAfter();
+        return after == null ? null : Math.max(1, (after.toMillis() + 999) / 1000);
+    }
+
     /**
      * Classifies a failure of the service layer. Logs what an operator needs to see: unavailability as
      * a warning, anything unexpected as an error with its stack trace under a reference the caller gets.
@@ -43,8 +54,12 @@ public record ApiError(ErrorKind kind, String message, String field) {
                 LOG.warn(known.getMessage());
                 yield new ApiError(ErrorKind.UNAVAILABLE, known instanceof StorageException
                         ? "storage is unavailable, retry later: " + known.getMessage()
-                        : known.getMessage() + "; retry later", null);
+                        : known.getMessage().contains("retry") ? known.getMessage()
+                                : known.getMessage() + "; retry later", null);
             }
+            case BUSY -> new ApiError(ErrorKind.BUSY, known instanceof StorageException
+                    ? "busy with concurrent changes of the same memories, retry later: " + known.getMessage()
+                    : known.getMessage(), null);
             default -> new ApiError(known.kind(), known.getMessage(), null);
         };
     }

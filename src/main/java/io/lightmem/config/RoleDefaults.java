@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Settings that follow from {@code lightmem.role}, so that one variable, LIGHTMEM_ROLE=models, is
- * enough to run a model service without a database: no migration at start, no datasource in
- * the health checks, no scheduled consolidation. The datasource itself stays active but is never
+ * enough to run a model service without a database: no scheduled consolidation (the schema
+ * migration and the readiness check skip the database in that role themselves). The datasource itself stays active but is never
  * used, so it never connects: deactivating it ({@code quarkus.datasource.active=false}) would fail
  * the start, since the repositories inject it directly.
  */
@@ -18,8 +18,6 @@ import java.util.Map;
 public class RoleDefaults implements ConfigSourceInterceptor {
 
     static final Map<String, String> MODELS_ROLE = Map.of(
-            "quarkus.flyway.migrate-at-start", "false",
-            "quarkus.datasource.health-exclude", "true",
             // Consolidation needs the database: a schedule in a ConfigMap shared by all roles stays
             // with the api instances.
             "lightmem.consolidation.schedule.every", "off",

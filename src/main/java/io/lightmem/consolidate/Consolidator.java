@@ -223,7 +223,7 @@ public class Consolidator {
                 retryPrompt, Decision::parse);
         calls.addAndGet(answer.calls());
         Decision decision = answer.value();
-        float[] vector = decision.action() == Decision.Action.update ? embedder.embed(decision.newMemory()) : null;
+        float[] vector = decision.action() == Decision.Action.update ? embedder.embedPassage(decision.newMemory()) : null;
         DecisionApplier.Applied applied = applier.apply(owner, runId, question, shown, decision, vector);
         return applied.applied()
                 ? new Outcome(target.targetId(), shown, decision.action(), decision.newMemory(), applied.changeId())

@@ -7,6 +7,7 @@ import io.lightmem.store.ConsolidationRepository.Question;
 import io.lightmem.store.HistoryRepository;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.lightmem.store.RetriedOnConflict;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.UUID;
@@ -36,6 +37,7 @@ public class DecisionApplier {
      * @return skipped when the target was deleted or changed since the question was read, or when the
      *         same question has been decided meanwhile
      */
+    @RetriedOnConflict
     @Transactional
     public Applied apply(Owner owner, long runId, Question question, List<UUID> sources, Decision decision,
             float[] vector) {

@@ -10,6 +10,7 @@ import io.lightmem.memory.Owner;
 import io.lightmem.store.HistoryRepository;
 import io.lightmem.store.MemoryRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.lightmem.store.RetriedOnConflict;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.UUID;
@@ -47,6 +48,7 @@ public class HistoryService {
      * Restores the memory exactly as it was before the change, in one transaction. Changes of one
      * memory are undone newest first, so that what is restored is what the change replaced.
      */
+    @RetriedOnConflict
     @Transactional
     public Undone undo(Owner owner, long changeId) {
         if (changeId <= 0) {

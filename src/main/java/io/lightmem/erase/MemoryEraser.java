@@ -28,6 +28,8 @@ public class MemoryEraser {
 
     private final ErasureRepository erasure;
     private final UserLock userLock;
+    /** Memories one DeleteMemories names at most (as many as a page of ListMemories holds). */
+    static final int MAX_MEMORY_IDS = 1000;
 
     public MemoryEraser(ErasureRepository erasure, UserLock userLock) {
         this.erasure = erasure;
@@ -40,6 +42,10 @@ public class MemoryEraser {
             throw new InvalidArgumentException("memory_ids", everything
                     ? "must be empty when all is set"
                     : "name at least one memory, or set all to erase everything of the user");
+        }
+        if (memoryIds.size() > MAX_MEMORY_IDS) {
+            throw new InvalidArgumentException("memory_ids", "at most " + MAX_MEMORY_IDS + " per call, got "
+                    + memoryIds.size());
         }
         List<UUID> ids = new ArrayList<>(memoryIds.size());
         for (int i = 0; i < memoryIds.size(); i++) {

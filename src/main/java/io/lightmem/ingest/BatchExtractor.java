@@ -51,7 +51,7 @@ public class BatchExtractor {
                 .put("lightmem.messages", messageIds.size()).build(), () -> memoryManager.extract(owner, batch));
         List<NewMemory> memories = extraction.memories();
         List<float[]> vectors = spans.run("embed", Attributes.builder().put("lightmem.texts", memories.size()).build(),
-                () -> embedder.embed(memories.stream().map(NewMemory::memory).toList()));
+                () -> embedder.embedPassages(memories.stream().map(NewMemory::memory).toList()));
         List<MemoryEntry> stored = spans.run("store", () -> writer.store(owner, memories, vectors, messageIds));
         return new Stored(stored, extraction.llmCalls());
     }

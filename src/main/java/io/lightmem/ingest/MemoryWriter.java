@@ -6,6 +6,7 @@ import io.lightmem.memory.Owner;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.MessageLogRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.lightmem.store.RetriedOnConflict;
 import jakarta.transaction.Transactional;
 import java.util.List;
 
@@ -21,6 +22,7 @@ public class MemoryWriter {
         this.messageLog = messageLog;
     }
 
+    @RetriedOnConflict
     @Transactional
     public List<MemoryEntry> store(Owner owner, List<NewMemory> batch, List<float[]> vectors, List<Long> messageIds) {
         List<MemoryEntry> stored = batch.isEmpty() ? List.of() : memories.insert(owner, batch, vectors);

@@ -1,6 +1,7 @@
 package io.lightmem.ingest;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.NormalizedMessage;
 import io.lightmem.memory.SessionTimes;
 import java.time.Duration;
@@ -20,6 +21,14 @@ public final class MessageNormalizer {
     static final int MAX_MESSAGES = 1000;
     /** Long enough for pasted documents and long assistant answers (LongMemEval has 42k-character turns). */
     static final int MAX_CONTENT_CHARS = 131_072;
+    /**
+     * All messages of one call together. Chosen so that the largest request, and the AddMemory
+     * response that repeats its text (memory and original_memory of each entry), fit the default
+     * message size of gRPC clients and servers (4 MiB) and Quarkus's HTTP body limit (10 MiB) whatever
+     * the characters (3 bytes each in UTF-8, 6 as JSON unicode escapes); the arithmetic is in
+     * docs/fault-tolerance.md, "Request size".
+     */
+    static final int MAX_TOTAL_CONTENT_CHARS = 262_144;
     private static final Set<String> WEEKDAYS = Set.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
 
     private MessageNormalizer() {
@@ -33,6 +42,12 @@ public final class MessageNormalizer {
             throw new InvalidArgumentException("messages", "at most " + MAX_MESSAGES + " messages per call, got "
                     + messages.size());
         }
+        long total = messages.stream().mapToLong(m -> m == null || m.content() == null ? 0 : m.content().length()).sum();
+        if (total > MAX_TOTAL_CONTENT_CHARS) {
+            throw new InvalidArgumentException("messages", "at most " + MAX_TOTAL_CONTENT_CHARS
+                    + " characters of content per call (all messages together), got " + total
+                    + "; send the conversation in several calls");
+        }
         List<NormalizedMessage> normalized = new ArrayList<>(messages.size());
         Instant previousSessionTime = null;
         Instant previousTime = null;
@@ -42,20 +57,13 @@ public final class MessageNormalizer {
             if (message.role() == null) {
                 throw new InvalidArgumentException(field + ".role", "required: user or assistant");
             }
-            String content = message.content();
-            if (content == null || content.isBlank()) {
+            String content = InputText.check(field + ".content", message.content(), MAX_CONTENT_CHARS);
+            if (InputText.blank(content)) {
                 throw new InvalidArgumentException(field + ".content", "must not be blank");
             }
-            if (content.length() > MAX_CONTENT_CHARS) {
-                throw new InvalidArgumentException(field + ".content", "at most " + MAX_CONTENT_CHARS
-                        + " characters, got " + content.length());
-            }
-            if (message.timeStamp() == null || message.timeStamp().isBlank()) {
-                throw new InvalidArgumentException(field + ".time_stamp", "required");
-            }
-            SessionTimes.Parsed parsed = SessionTimes.parse(message.timeStamp())
-                    .orElseThrow(() -> new InvalidArgumentException(field + ".time_stamp", "'" + message.timeStamp()
-                            + "' is neither ISO-8601 (2024-01-15T10:30:00) nor the session form (2023/05/20 (Sat) 00:44)"));
+            SessionTimes.Parsed parsed = SessionTimes.require(field + ".time_stamp", message.timeStamp());
+            InputText.check(field + ".speaker_id", message.speakerId(), InputText.MAX_NAME_CHARS);
+            InputText.check(field + ".speaker_name", message.speakerName(), InputText.MAX_NAME_CHARS);
             parsed.statedWeekday().filter(day -> !WEEKDAYS.contains(day)).ifPresent(day -> {
                 throw new InvalidArgumentException(field + ".time_stamp", "unknown weekday '" + day + "'");
             });
@@ -79,6 +87,6 @@ public final class MessageNormalizer {
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        return InputText.blank(s) ? null : s.strip();
     }
 }

@@ -26,12 +26,14 @@ public interface MemoryManagerConfig {
     int maxRetries();
 
     /**
-     * With {@code none}, begin a memory with its speaker's name ("Caroline: I adopted a cat.") so
-     * the embedding, the lexical index and a prompt know who said it, whenever the name tells
-     * memories apart: a name the message gave, or the roles' default names under messages-use
-     * hybrid. original_memory keeps the message text alone; false stores the message text alone.
+     * With {@code none}, begin a memory's text with its speaker's name ("Caroline: I adopted a cat.").
+     * Off by default: search knows the speaker from its column (the lexical index holds the name, a
+     * question naming a participant raises that participant's memories), and the name in the text
+     * made one speaker's short messages look alike to the embedding, below a naive baseline on real
+     * chat (BENCHMARKS.md, "Retrieval that generalizes"). Kept for comparison and for prompts that
+     * want the name in the text.
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean verbatimSpeaker();
 
     /** Messages of one user taken into one extraction call at most. */

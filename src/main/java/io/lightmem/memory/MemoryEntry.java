@@ -25,6 +25,12 @@ public record MemoryEntry(
         Instant createdAt,
         Instant updatedAt) {
 
+    /** This entry with another hit count (a retrieval reports the count its own hit makes). */
+    public MemoryEntry withHitTime(int hits) {
+        return new MemoryEntry(id, userId, memory, originalMemory, compressedMemory, timeStamp, weekday, speakerId,
+                speakerName, category, subcategory, keywords, entities, topicId, hits, sources, createdAt, updatedAt);
+    }
+
     /**
      * The retrieval line (docs/design.md, "Retrieval"): "2024-01-15T10:30:00.000 Mon User's favorite color is blue."
      */

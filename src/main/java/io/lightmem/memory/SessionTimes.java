@@ -1,5 +1,6 @@
 package io.lightmem.memory;
 
+import io.lightmem.InvalidArgumentException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -24,6 +25,12 @@ public final class SessionTimes {
     private static final Pattern SESSION_FORM = Pattern.compile(
             "(\\d{4})[/-](\\d{1,2})[/-](\\d{1,2})\\s*(?:\\(([A-Za-z]{3})\\))?\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?");
 
+    /** The years a time may fall in: 1 to 9999, as protobuf Timestamps and PostgreSQL print them. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /** The longest time text read: "2024-01-15T10:30:00.123456789+05:30" is 35 characters. */
+    public static final int MAX_TEXT_CHARS = 64;
+
     private static final DateTimeFormatter PRINTED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
@@ -34,7 +41,31 @@ public final class SessionTimes {
     public record Parsed(Instant instant, Optional<String> statedWeekday) {
     }
 
-    /** Parses either accepted form; empty when the text is neither. */
+    /**
+     * Parses either accepted form.
+     *
+     * @throws InvalidArgumentException naming {@code field} when the text is neither, or out of range
+     */
+    public static Parsed require(String field, String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidArgumentException(field, "required");
+        }
+        InputText.check(field, text, MAX_TEXT_CHARS);
+        Parsed parsed = parse(text).orElseThrow(() -> new InvalidArgumentException(field, "'" + text
+                + "' is neither ISO-8601 (2024-01-15T10:30:00) nor the session form (2023/05/20 (Sat) 00:44)"));
+        requireInRange(field, parsed.instant());
+        return parsed;
+    }
+
+    /** @throws InvalidArgumentException naming {@code field} when the instant is outside the years 1 to 9999 */
+    public static Instant requireInRange(String field, Instant instant) {
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new InvalidArgumentException(field, "must fall in the years 1 to 9999, got " + instant);
+        }
+        return instant;
+    }
+
+    /** Parses either accepted form; empty when the text is neither (the range is not checked). */
     public static Optional<Parsed> parse(String text) {
         String value = text.strip();
         Matcher session = SESSION_FORM.matcher(value);

@@ -11,10 +11,20 @@ public interface Embedder {
     /** Identifies the model: vectors of embedders with different ids are not comparable. */
     String modelId();
 
-    /** One vector per text, in order. */
-    List<float[]> embed(List<String> texts);
+    /** One vector per text, in order, each embedded as {@code input}. */
+    List<float[]> embed(List<String> texts, EmbeddingInput input);
 
-    default float[] embed(String text) {
-        return embed(List.of(text)).get(0);
+    /** Texts to be stored and found later. */
+    default List<float[]> embedPassages(List<String> texts) {
+        return embed(texts, EmbeddingInput.PASSAGE);
+    }
+
+    default float[] embedPassage(String text) {
+        return embed(List.of(text), EmbeddingInput.PASSAGE).get(0);
+    }
+
+    /** The question of a search. */
+    default float[] embedQuery(String text) {
+        return embed(List.of(text), EmbeddingInput.QUERY).get(0);
     }
 }

@@ -11,11 +11,29 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lightmem.text-embedder")
 public interface TextEmbedderConfig extends OnnxRuntimeOptions {
 
-    /** ONNX model file; unset: the built-in all-MiniLM-L6-v2 shipped in the classpath. */
+    /**
+     * The built-in model (a jar on the classpath, with its own pooling and prefixes); ignored when
+     * model-path is set. The default stays all-MiniLM-L6-v2 until another model measures better on
+     * all development sets at an acceptable latency (BENCHMARKS.md, "Retrieval that generalizes").
+     */
+    @WithDefault("all-minilm-l6-v2")
+    EmbeddingModel model();
+
+    /** ONNX model file; unset: the built-in {@link #model()}. */
     Optional<String> modelPath();
 
     /** HF tokenizer.json of that model; required with model-path. */
     Optional<String> tokenizerPath();
+
+    /** Pooling of a model-path model (mean or cls); built-in models use their own. */
+    @WithDefault("mean")
+    EmbeddingModel.Pooling pooling();
+
+    /** Text before each query, for a model-path model (e.g. "query: " for E5); built-in models use their own. */
+    Optional<String> queryPrefix();
+
+    /** Text before each stored text, for a model-path model (e.g. "passage: " for E5). */
+    Optional<String> passagePrefix();
 
     /** Output dimension; must match the model (and the database column, set at first migration). */
     @WithDefault("384")

@@ -2,6 +2,7 @@ package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.NotFoundException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MemoryIds;
 import io.lightmem.memory.Owner;
@@ -18,6 +19,8 @@ public class MemoryLookup {
 
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1000;
+    /** Tokens this service hands out are about 70 characters. */
+    static final int MAX_PAGE_TOKEN_CHARS = 512;
 
     /** One page and the token of the next, null after the last. */
     public record Page(List<MemoryEntry> entries, String nextPageToken) {
@@ -47,6 +50,7 @@ public class MemoryLookup {
                     + " (0 for the default, " + DEFAULT_PAGE_SIZE + "), got " + pageSize);
         }
         int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
+        InputText.check("page_token", pageToken, MAX_PAGE_TOKEN_CHARS);
         Position after = pageToken == null || pageToken.isEmpty() ? null : Position.decode(pageToken);
         // One row more than asked tells whether another page follows.
         List<MemoryEntry> rows = memories.page(owner, after == null ? null : after.id(),

@@ -1,34 +1,35 @@
 package io.lightmem.retrieve;
 
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.Owner;
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.ScoredMemory;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
-import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.VectorSearch;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once. */
+/** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once (off the request path). */
 @ApplicationScoped
 public class MemorySearch {
 
     static final int MAX_QUERY_CHARS = 4096;
 
     private final Retrievers retrievers;
-    private final MemoryRepository memories;
+    private final HitCounts hits;
     private final RetrievalConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
     private final Spans spans;
 
-    public MemorySearch(Retrievers retrievers, MemoryRepository memories, RetrievalConfig config,
+    public MemorySearch(Retrievers retrievers, HitCounts hits, RetrievalConfig config,
             ServiceMetrics metrics, Spans spans) {
         this.retrievers = retrievers;
-        this.memories = memories;
+        this.hits = hits;
         this.metrics = metrics;
         this.spans = spans;
         this.limits = config.retrieve();
@@ -44,12 +45,9 @@ public class MemorySearch {
      * @param efSearch 0 for the service's choice (VectorSearchRule)
      */
     public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
-        if (query == null || query.isBlank()) {
+        InputText.check("query", query, MAX_QUERY_CHARS);
+        if (InputText.blank(query)) {
             throw new InvalidArgumentException("query", "must not be blank");
-        }
-        if (query.length() > MAX_QUERY_CHARS) {
-            throw new InvalidArgumentException("query", "at most " + MAX_QUERY_CHARS + " characters, got "
-                    + query.length());
         }
         if (limit < 0 || limit > limits.maxLimit()) {
             throw new InvalidArgumentException("limit", "must be between 1 and " + limits.maxLimit()
@@ -59,6 +57,14 @@ public class MemorySearch {
             throw new InvalidArgumentException("ef_search", "must be between " + VectorSearch.MIN_EF_SEARCH + " and "
                     + VectorSearch.MAX_EF_SEARCH + " (0 for the service's choice), got " + efSearch);
         }
+        if (filter.from() != null) {
+            SessionTimes.requireInRange("filter.time_from", filter.from());
+        }
+        if (filter.to() != null) {
+            SessionTimes.requireInRange("filter.time_to", filter.to());
+        }
+        InputText.check("filter.speaker_name", filter.speakerName(), InputText.MAX_NAME_CHARS);
+        InputText.check("filter.category", filter.category(), InputText.MAX_NAME_CHARS);
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw new InvalidArgumentException("filter.time_from", "must be before filter.time_to");
         }
@@ -67,10 +73,10 @@ public class MemorySearch {
                 filter, efSearch);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
-                () -> {
+                () -> new Result(retriever.strategy(), hits.count(owner, () -> {
                     List<ScoredMemory> found = retriever.retrieve(request);
                     spans.annotate("lightmem.results", found.size());
-                    return new Result(retriever.strategy(), spans.run("count_hits", () -> memories.countHits(owner, found)));
-                }));
+                    return found;
+                }))));
     }
 }

@@ -49,11 +49,11 @@ public class QueryEmbeddings {
                 .description("Retrieve queries embedded by the model").register(registry);
     }
 
-    /** The vector of {@code query} by the embedder's current model; the caller may keep or change it. */
+    /** The vector of {@code query}, embedded as a query by the embedder's current model; the caller may keep or change it. */
     public float[] embed(String query) {
         if (capacity == 0) {
             misses.increment();
-            return embedder.embed(query);
+            return embedder.embedQuery(query);
         }
         String model = embedder.modelId();
         Key key = new Key(model, query);
@@ -66,7 +66,7 @@ public class QueryEmbeddings {
             return cached.clone();
         }
         misses.increment();
-        float[] vector = embedder.embed(query);
+        float[] vector = embedder.embedQuery(query);
         if (model.equals(embedder.modelId())) {
             synchronized (recent) {
                 recent.put(key, vector.clone());

@@ -78,6 +78,20 @@ public interface RetrievalConfig {
         @Min(0)
         @Max(1_000_000)
         int queryCacheSize();
+
+        /**
+         * Added to the cosine similarity of the memories of a participant the query names (a
+         * capitalized word of the query equal to a speaker name of the scope, case-insensitively), when
+         * ranking; 0 turns speaker matching off. Speaker awareness without the speaker's name in the
+         * memory text (SpeakerMatch). 0.3: of 0, 0.05, 0.1, 0.15, 0.2 and 0.3, replayed on LoCoMo dev and
+         * REALTALK dev (with MiniLM, and BGE small on LoCoMo), it was at least as good as every other value in every
+         * column, e.g. hybrid any@5 LoCoMo 0.670 (0.616 at 0.1), REALTALK 0.665 (0.644); it is the edge of
+         * that grid (BENCHMARKS.md, "Retrieval that generalizes").
+         */
+        @WithDefault("0.3")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        double speakerBoost();
     }
 
     /** Okapi BM25 parameters of the {@code context} strategy. */

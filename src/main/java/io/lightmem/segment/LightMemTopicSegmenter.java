@@ -25,7 +25,7 @@ public final class LightMemTopicSegmenter implements TopicSegmenter, AutoCloseab
         if (turns.size() < 2) {
             return List.of();
         }
-        List<float[]> vectors = embedder.embed(turns.stream()
+        List<float[]> vectors = embedder.embedPassages(turns.stream()
                 .map(t -> (t.userText() + " " + t.assistantText()).strip()).toList());
         double[] similarities = new double[turns.size() - 1];
         for (int i = 0; i + 1 < turns.size(); i++) {

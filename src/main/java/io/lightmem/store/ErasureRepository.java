@@ -30,6 +30,7 @@ public class ErasureRepository {
     }
 
     /** Deletes the entries and their history and decisions; returns how many entries were deleted. */
+    @RetriedOnConflict
     @Transactional
     public int deleteMemories(Owner owner, List<UUID> ids) {
         try (Connection connection = dataSource.getConnection()) {
@@ -46,6 +47,7 @@ public class ErasureRepository {
     }
 
     /** Deletes every row of the user in every table; returns the numbers of memories and messages deleted. */
+    @RetriedOnConflict
     @Transactional
     public int[] eraseUser(Owner owner) {
         try (Connection connection = dataSource.getConnection()) {

@@ -27,7 +27,8 @@ import java.util.List;
  * |D| = distinct lexemes of D (length(memory_tsv), read without unnesting); N and avgdl = documents
  * and mean |D| of the user, from memory_lexical_stats; df(t) = the user's documents containing t,
  * from memory_lexeme (both kept by triggers). Statistics are per user (the tenant scope), before
- * filters, so filters only remove rows and never change the scores of the others.
+ * filters, so filters only remove rows and never change the scores of the others. A document is the
+ * speaker's name and the memory text (V10__speaker_in_lexical_index.sql).
  *
  * <p>Which memories are scored (the candidate set) is bounded by {@code maxCandidates} = M: the
  * query's lexemes are taken rarest first while the sum of their df stays within M (the rarest always),

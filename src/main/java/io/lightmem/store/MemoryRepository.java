@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.lightmem.StorageException;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MemoryFilter;
+import io.lightmem.memory.MemoryRef;
 import io.lightmem.memory.NewMemory;
 import io.lightmem.memory.Owner;
 import io.lightmem.memory.ScoredMemory;
@@ -15,7 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Memory entries: insert, nearest-neighbour search, hit counting. */
@@ -172,11 +175,14 @@ public class MemoryRepository {
      * first; {@link ScoredMemory#similarity()} is the cosine similarity. {@code search} says how: every
      * memory of the scope measured (exact), or pgvector's HNSW index with an iterative scan that keeps
      * going until enough rows pass the user and filter conditions. Hits are not counted here
-     * (see {@link #countHits}), so a strategy combining several searches counts each entry once.
+     * (see {@link #addHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
     public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, VectorSearch search) {
-        SqlQuery nearest = nearestQuery(owner, query, limit, filter, search);
+        return search(nearestQuery(owner, query, limit, filter, search), search);
+    }
+
+    private List<ScoredMemory> search(SqlQuery nearest, VectorSearch search) {
         try (Connection connection = dataSource.getConnection()) {
             setSearchOptions(connection, search);
             List<ScoredMemory> found = new ArrayList<>();
@@ -228,6 +234,44 @@ public class MemoryRepository {
     }
 
     /**
+     * As {@link #nearest}, among the memories of the given speakers only (exact speaker names): the
+     * second list of a search that raises a named participant's memories.
+     */
+    @Transactional
+    public List<ScoredMemory> nearestOfSpeakers(Owner owner, List<String> speakerNames, float[] query, int limit,
+            MemoryFilter filter, VectorSearch search) {
+        return search(nearestQuery(owner, query, limit, filter, search, speakerNames), search);
+    }
+
+    /**
+     * Which of {@code lowerCaseNames} are speaker names of the user's memories (compared in lower
+     * case), each as the scope spells it; one probe of memory_entry_user_speaker (V10) per name.
+     */
+    public List<String> speakersNamed(Owner owner, List<String> lowerCaseNames) {
+        if (lowerCaseNames.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("""
+                        SELECT s.speaker_name FROM unnest(?::text[]) AS w(name)
+                        CROSS JOIN LATERAL (SELECT m.speaker_name FROM memory_entry m
+                                             WHERE m.tenant_id = ? AND m.user_id = ? AND lower(m.speaker_name) = w.name
+                                             LIMIT 1) s""")) {
+            query.setArray(1, connection.createArrayOf("text", lowerCaseNames.toArray()));
+            Jdbc.setOwner(query, 2, owner);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new StorageException("cannot look up speakers", e);
+        }
+    }
+
+    /**
      * The nearest-neighbour query. HNSW: {@code ORDER BY embedding <=> query}, served by the index
      * memory_entry_embedding (V1). Exact: the distance is ordered as {@code (embedding <=> query) + 0},
      * which no index can serve, so the scope is read through one of the indexes on (tenant_id,
@@ -235,6 +279,11 @@ public class MemoryRepository {
      * parameters at every execution ({@link SqlQuery#customPlanned}).
      */
     public static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter, VectorSearch search) {
+        return nearestQuery(owner, query, limit, filter, search, List.of());
+    }
+
+    private static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter, VectorSearch search,
+            List<String> speakerNames) {
         PGvector vector = new PGvector(query);
         List<Object> parameters = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS);
@@ -247,6 +296,10 @@ public class MemoryRepository {
         parameters.add(vector);
         parameters.add(owner.tenantId());
         parameters.add(owner.userId());
+        if (!speakerNames.isEmpty()) {
+            sql.append(" AND m.speaker_name = ANY (?)");
+            parameters.add(speakerNames.toArray(String[]::new));
+        }
         FilterClause.append(sql, parameters, "m", filter);
         if (search.isExact()) {
             sql.append(" ORDER BY distance LIMIT ?");
@@ -258,30 +311,55 @@ public class MemoryRepository {
         return SqlQuery.customPlanned(sql.toString(), parameters);
     }
 
-    /** Counts one retrieval of each entry and returns them with their new hit_time, in order. */
+    /**
+     * Adds {@code hits[i]} to the hit_time of memory {@code memories[i]} (absent ones are skipped), in
+     * one transaction. The rows are locked in id order first, so two writers (two instances) that touch
+     * the same memories wait for each other instead of deadlocking; retrieval never writes itself
+     * (io.lightmem.retrieve.HitCounts). Served by the primary key.
+     */
+    @RetriedOnConflict
     @Transactional
-    public List<ScoredMemory> countHits(Owner owner, List<ScoredMemory> found) {
-        if (found.isEmpty()) {
-            return found;
-        }
+    public void addHits(List<MemoryRef> memories, List<Integer> hits) {
+        String counts = "unnest(?::text[], ?::text[], ?::uuid[], ?::integer[]) AS c(tenant_id, user_id, id, hits)";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(
-                        "UPDATE memory_entry SET hit_time = hit_time + 1 WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
-            Jdbc.setOwner(update, 1, owner);
-            update.setArray(3, connection.createArrayOf("uuid", found.stream().map(s -> s.entry().id()).toArray()));
+                PreparedStatement lock = connection.prepareStatement("SELECT m.id FROM memory_entry m JOIN " + counts
+                        + " ON m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id"
+                        + " ORDER BY m.id FOR UPDATE OF m");
+                PreparedStatement update = connection.prepareStatement("UPDATE memory_entry m"
+                        + " SET hit_time = least(m.hit_time::bigint + c.hits, 2147483647)::integer FROM " + counts
+                        + " WHERE m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id")) {
+            for (PreparedStatement statement : List.of(lock, update)) {
+                statement.setArray(1, connection.createArrayOf("text",
+                        memories.stream().map(m -> m.owner().tenantId()).toArray()));
+                statement.setArray(2, connection.createArrayOf("text",
+                        memories.stream().map(m -> m.owner().userId()).toArray()));
+                statement.setArray(3, connection.createArrayOf("uuid", memories.stream().map(MemoryRef::id).toArray()));
+                statement.setArray(4, connection.createArrayOf("integer", hits.toArray()));
+            }
+            lock.executeQuery().close();
             update.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("cannot count memory hits", e);
         }
-        return found.stream().map(s -> new ScoredMemory(withHit(s.entry()), s.similarity())).toList();
     }
 
-    private static MemoryEntry withHit(MemoryEntry e) {
-        return new MemoryEntry(e.id(), e.userId(), e.memory(), e.originalMemory(), e.compressedMemory(), e.timeStamp(),
-                e.weekday(),
-                e.speakerId(), e.speakerName(), e.category(), e.subcategory(), e.keywords(), e.entities(),
-                e.topicId(), e.hitTime() + 1,
-                e.sources(), e.createdAt(), e.updatedAt());
+    /** The stored hit_time of each of these memories of the owner that exists. */
+    public Map<UUID, Integer> hitTimes(Owner owner, List<UUID> ids) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT id, hit_time FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
+            Jdbc.setOwner(query, 1, owner);
+            query.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
+            Map<UUID, Integer> hits = new HashMap<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    hits.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                }
+            }
+            return hits;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read memory hits", e);
+        }
     }
 
     static MemoryEntry entry(ResultSet rs) throws SQLException {

@@ -34,6 +34,7 @@ public class MessageLogRepository {
      *        user's request id was accepted before, nothing is written and that acceptance is returned
      * @param asSegment make them one topic segment now; otherwise they wait for segmentation
      */
+    @RetriedOnConflict
     @Transactional
     public Acceptance append(Owner owner, RequestKey request, List<NewMessage> messages, boolean asSegment) {
         String sql = """
@@ -125,6 +126,7 @@ public class MessageLogRepository {
     }
 
     /** Makes each list of message ids one topic segment, identified by its first id; one transaction. */
+    @RetriedOnConflict
     @Transactional
     public void assignSegments(Owner owner, List<List<Long>> segments) {
         try (Connection connection = dataSource.getConnection()) {

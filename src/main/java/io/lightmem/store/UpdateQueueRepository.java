@@ -115,6 +115,7 @@ public class UpdateQueueRepository {
      * {@code keepTopN} are stored with score = 1 - distance and rank 1..n. One transaction per call.
      * Returns the rows stored.
      */
+    @RetriedOnConflict
     @Transactional
     public int rebuild(Owner owner, List<UUID> entryIds, int topK, int keepTopN, int efSearch, Search search) {
         try (Connection connection = dataSource.getConnection()) {

@@ -57,7 +57,10 @@ public class UserLock {
     public <T> T underLocks(Set<Namespace> namespaces, Owner owner, Duration timeout, Supplier<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            // The pool does not restore a connection's socket timeout: this one's goes back as it came.
+            int socketTimeout = connection.getNetworkTimeout();
             try {
+                holdWithoutIdleTimeout(connection, timeout);
                 for (Namespace namespace : Namespace.values()) {
                     if (namespaces.contains(namespace)) {
                         lock(connection, namespace, owner, timeout);
@@ -66,9 +69,36 @@ public class UserLock {
                 return work.get();
             } finally {
                 connection.rollback();
+                if (connection.getNetworkTimeout() != socketTimeout) {
+                    connection.setNetworkTimeout(Runnable::run, socketTimeout);
+                }
             }
         } catch (SQLException e) {
             throw new StorageException("cannot take the user's lock", e);
+        }
+    }
+
+    /**
+     * The holder's transaction stays idle while the work runs, for as long as the work takes (LLM
+     * calls included): the database must not end it (idle_in_transaction_session_timeout), or the lock
+     * would go while the work goes on. If this process dies, its connection closes and the lock goes
+     * with it; if its host vanishes, the server's TCP keepalive probes (application.properties) end
+     * the session within about a minute. Waiting for the lock may take up to {@code timeout}, longer
+     * than the statement and socket timeouts of ordinary calls allow: both are raised for this
+     * connection, the statement timeout for this transaction only, the socket timeout until
+     * {@link #underLocks} puts it back.
+     */
+    private static void holdWithoutIdleTimeout(Connection connection, Duration timeout) throws SQLException {
+        Duration statement = timeout.plusSeconds(5);
+        try (PreparedStatement settings = connection.prepareStatement(
+                "SELECT set_config('idle_in_transaction_session_timeout', '0', true),"
+                        + " set_config('statement_timeout', ?, true)")) {
+            settings.setString(1, statement.toMillis() + "ms");
+            settings.execute();
+        }
+        int socket = (int) statement.plusSeconds(5).toMillis();
+        if (connection.getNetworkTimeout() != 0 && connection.getNetworkTimeout() < socket) {
+            connection.setNetworkTimeout(Runnable::run, socket);
         }
     }
 

@@ -39,6 +39,31 @@ class ApiErrorTest {
     }
 
     @Test
+    void transientDatabaseFailuresAreRetryableWithAHint() {
+        // The pool gave up waiting for a connection (Agroal's message, no SQLSTATE).
+        assertTransient(new SQLException("Sorry, acquisition timeout!"), ErrorKind.UNAVAILABLE);
+        assertTransient(new SQLException("terminating connection due to administrator command", "57P01"),
+                ErrorKind.UNAVAILABLE);
+        assertTransient(new SQLException("sorry, too many clients already", "53300"), ErrorKind.UNAVAILABLE);
+        assertTransient(new SQLException("canceling statement due to statement timeout", "57014"),
+                ErrorKind.UNAVAILABLE);
+        assertTransient(new SQLException("idle-in-transaction timeout", "25P03"), ErrorKind.UNAVAILABLE);
+        assertTransient(new SQLException("deadlock detected", "40P01"), ErrorKind.BUSY);
+        assertTransient(new SQLException("could not serialize access", "40001"), ErrorKind.BUSY);
+        assertTransient(new SQLException("canceling statement due to lock timeout", "55P03"), ErrorKind.BUSY);
+
+        assertThat(new StorageException("x", new SQLException("deadlock detected", "40P01")).conflict()).isTrue();
+        assertThat(new StorageException("x", new SQLException("lock timeout", "55P03")).conflict()).isFalse();
+        assertThat(ApiError.of(new StorageException("x", new SQLException("unique", "23505"))).retryAfter()).isNull();
+    }
+
+    private static void assertTransient(SQLException cause, ErrorKind kind) {
+        ApiError error = ApiError.of(new StorageException("cannot store", cause));
+        assertThat(error.kind()).as(cause.getMessage()).isEqualTo(kind);
+        assertThat(error.retryAfterSeconds()).as(cause.getMessage()).isEqualTo(1L);
+    }
+
+    @Test
     void anUnreachableModelServiceIsUnavailable() {
         ApiError error = ApiError.of(new UnavailableException("the model service at models:9000 did not answer",
                 Status.UNAVAILABLE.asRuntimeException()));

@@ -415,7 +415,7 @@ class ConsolidationTest {
     /** Largest per-dimension difference between the stored vector and a fresh embedding of {@code text}. */
     private double distanceToText(String id, String text) {
         float[] stored = parseVector(Rows.strings(dataSource, "SELECT embedding::text FROM memory_entry WHERE id = ?::uuid", id).get(0));
-        float[] expected = embedder.embed(text);
+        float[] expected = embedder.embedPassage(text);
         assertThat(stored).hasSize(expected.length);
         double max = 0;
         for (int i = 0; i < stored.length; i++) {

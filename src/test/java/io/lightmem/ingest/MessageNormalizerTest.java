@@ -96,4 +96,13 @@ class MessageNormalizerTest {
         List<MessageInput> tooMany = java.util.Collections.nCopies(1001, user("a", "2024-01-15T10:30:00"));
         assertThatThrownBy(() -> MessageNormalizer.normalize(tooMany)).hasMessageStartingWith("messages: at most 1000");
     }
+
+    @Test
+    void aCallCarriesAtMost262144CharactersOfContentAltogether() {
+        MessageInput largest = user("x".repeat(131_072), "2024-01-15T10:30:00");
+        assertThat(MessageNormalizer.normalize(List.of(largest, largest))).hasSize(2);
+        assertThatThrownBy(() -> MessageNormalizer.normalize(List.of(largest, largest, user("y", "2024-01-15T10:30:01"))))
+                .hasMessage("messages: at most 262144 characters of content per call (all messages together), got 262145;"
+                        + " send the conversation in several calls");
+    }
 }

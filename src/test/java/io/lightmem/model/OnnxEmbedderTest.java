@@ -28,7 +28,7 @@ class OnnxEmbedderTest {
 
     @Test
     void givesUnitVectorsOfTheModelsDimension() {
-        float[] v = embedder.embed("My favorite color is blue.");
+        float[] v = embedder.embedPassage("My favorite color is blue.");
 
         assertThat(embedder.dimension()).isEqualTo(384);
         assertThat(v).hasSize(384);
@@ -37,7 +37,7 @@ class OnnxEmbedderTest {
 
     @Test
     void paraphrasesAreCloserThanUnrelatedSentences() {
-        List<float[]> v = embedder.embed(List.of(
+        List<float[]> v = embedder.embedPassages(List.of(
                 "What is the user's favorite color?",
                 "My favorite color is blue.",
                 "I work as a nurse in Boston."));
@@ -49,10 +49,10 @@ class OnnxEmbedderTest {
     void batchingAndPaddingDoNotChangeVectors() {
         List<String> texts = List.of("short", "a much longer sentence that needs padding in its batch",
                 "third", "fourth text", "fifth, past the batch size of four");
-        List<float[]> batched = embedder.embed(texts);
+        List<float[]> batched = embedder.embedPassages(texts);
 
         for (int i = 0; i < texts.size(); i++) {
-            assertThat(dot(batched.get(i), embedder.embed(texts.get(i)))).isGreaterThan(0.9999);
+            assertThat(dot(batched.get(i), embedder.embedPassage(texts.get(i)))).isGreaterThan(0.9999);
         }
     }
 
@@ -63,7 +63,8 @@ class OnnxEmbedderTest {
         closing.close();
         closing.close(); // idempotent, as CDI and try-with-resources may both close it
 
-        assertThatThrownBy(() -> closing.embed("anything")).isInstanceOf(IllegalStateException.class)
+        // Only a shutdown closes it: a late call is told to retry elsewhere (UNAVAILABLE), not failed as a bug.
+        assertThatThrownBy(() -> closing.embedPassage("anything")).isInstanceOf(io.lightmem.UnavailableException.class)
                 .hasMessageContaining("closed");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,8 +67,8 @@ class QueryEmbeddingsTest {
         }
 
         @Override
-        public List<float[]> embed(List<String> texts) {
-            return current.embed(texts);
+        public List<float[]> embed(List<String> texts, EmbeddingInput input) {
+            return current.embed(texts, input);
         }
     }
 
@@ -84,7 +85,7 @@ class QueryEmbeddingsTest {
         float[] first = queries.embed("Where did Caroline go hiking?");
         float[] second = queries.embed("Where did Caroline go hiking?");
 
-        assertThat(second).containsExactly(miniLm.embed("Where did Caroline go hiking?"));
+        assertThat(second).containsExactly(miniLm.embedQuery("Where did Caroline go hiking?"));
         assertThat(first).containsExactly(second);
         assertThat(count("miss")).isEqualTo(1);
         assertThat(count("hit")).isEqualTo(1);
@@ -93,7 +94,7 @@ class QueryEmbeddingsTest {
     @Test
     void aCallerChangingItsVectorDoesNotChangeTheCachedOne() {
         QueryEmbeddings queries = new QueryEmbeddings(miniLm, 16, registry);
-        float[] expected = miniLm.embed("What does Melanie paint?");
+        float[] expected = miniLm.embedQuery("What does Melanie paint?");
 
         float[] vector = queries.embed("What does Melanie paint?");
         vector[0] = 42;
@@ -128,7 +129,7 @@ class QueryEmbeddingsTest {
         float[] vector = queries.embed("When did Jon adopt a cat?");
 
         assertThat(count("miss")).as("not served from the first model's entry").isEqualTo(2);
-        assertThat(vector).containsExactly(other.embed("When did Jon adopt a cat?"));
+        assertThat(vector).containsExactly(other.embedQuery("When did Jon adopt a cat?"));
         embedder.current = miniLm;
         queries.embed("When did Jon adopt a cat?");
         assertThat(count("hit")).as("each model's entry is its own").isEqualTo(1);
@@ -149,8 +150,8 @@ class QueryEmbeddingsTest {
             }
 
             @Override
-            public List<float[]> embed(List<String> texts) {
-                List<float[]> vectors = embedder.embed(texts);
+            public List<float[]> embed(List<String> texts, EmbeddingInput input) {
+                List<float[]> vectors = embedder.embed(texts, input);
                 embedder.current = other; // the model service was replaced during the call
                 return vectors;
             }

@@ -11,9 +11,9 @@ import io.lightmem.memory.MemoryChange;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.MemoryMetadata;
+import io.lightmem.memory.MemoryRef;
 import io.lightmem.memory.NewMemory;
 import io.lightmem.memory.Owner;
-import io.lightmem.memory.ScoredMemory;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -42,7 +42,7 @@ class HistoryRepositoryTest {
                 "nurse Boston General", Instant.parse("2024-02-01T09:00:00.250Z"), "Thu", "u-1", "Ana", 42L,
                 List.of("17", "18"), new MemoryMetadata("work", "job", List.of("nurse"), List.of("Boston General")));
         MemoryEntry stored = memories.insert(owner, List.of(memory), List.of(at(30))).get(0);
-        memories.countHits(owner, List.of(new ScoredMemory(stored, 1)));
+        memories.addHits(List.of(new MemoryRef(owner, stored.id())), List.of(1));
         return memories.find(owner, stored.id());
     }
 

@@ -158,6 +158,36 @@ class LexicalSearchTest {
         assertThat(statistics(userId)).isEmpty();
     }
 
+    @Test
+    void theRolesDefaultSpeakerNameIsNoTerm() throws SQLException {
+        // Every memory's speaker is the default "User": were it a term, a question about "the user"
+        // would match every memory.
+        String userId = Conversations.newUser();
+        insert(userId, List.of("My dog Rex loves long walks.", "I am allergic to peanuts.", "I work as a nurse."));
+
+        assertThat(lexical.bm25(Conversations.owner(userId), "Which pet does the user have?", 10, MemoryFilter.NONE, K1, B, 1000)).isEmpty();
+        assertThat(lexical.bm25(Conversations.owner(userId), "the user's dog", 10, MemoryFilter.NONE, K1, B, 1000))
+                .extracting(s -> s.entry().memory()).containsExactly("My dog Rex loves long walks.");
+    }
+
+    @Test
+    void theSpeakersNameIsPartOfTheDocumentThoughNotOfTheText() throws SQLException {
+        String userId = Conversations.newUser();
+        List<UUID> ids = insert(userId, List.of("I adopted a cat from the shelter.", "The weather was lovely."));
+        execute("UPDATE memory_entry SET speaker_name = 'Caroline' WHERE id = ?", ids.get(0));
+        execute("UPDATE memory_entry SET speaker_name = 'Melanie' WHERE id = ?", ids.get(1));
+
+        List<ScoredMemory> found = lexical.bm25(Conversations.owner(userId), "What did Caroline adopt?", 10, MemoryFilter.NONE, K1, B, 1000);
+
+        assertThat(found).extracting(s -> s.entry().memory()).containsExactly("I adopted a cat from the shelter.");
+        assertScoredAs(found, bm25(userId, "What did Caroline adopt?"));
+        assertThat(statistics(userId)).isEqualTo(recount(userId)).containsEntry("carolin", 1).containsEntry("melani", 1);
+
+        execute("UPDATE memory_entry SET speaker_name = 'Melanie' WHERE id = ?", ids.get(0));
+        assertThat(statistics(userId)).isEqualTo(recount(userId)).containsEntry("melani", 2).doesNotContainKey("carolin");
+        assertThat(lexical.bm25(Conversations.owner(userId), "Caroline", 10, MemoryFilter.NONE, K1, B, 1000)).isEmpty();
+    }
+
     /** Each entry's score equals the independently computed BM25 score of its memory text. */
     private static void assertScoredAs(List<ScoredMemory> found, Map<String, Double> expected) {
         for (ScoredMemory s : found) {

@@ -11,7 +11,6 @@ public class DatabaseDownProfile implements QuarkusTestProfile {
         // Port 1 on loopback: nothing listens there, connections are refused at once.
         return Map.of(
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/lightmem",
-                "quarkus.datasource.devservices.enabled", "false",
-                "quarkus.flyway.migrate-at-start", "false");
+                "quarkus.datasource.devservices.enabled", "false");
     }
 }

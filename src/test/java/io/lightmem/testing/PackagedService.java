@@ -21,11 +21,18 @@ public final class PackagedService implements AutoCloseable {
     private final Process process;
     private final int grpcPort;
     private final int httpPort;
+    private final File log;
 
-    private PackagedService(Process process, int grpcPort, int httpPort) {
+    private PackagedService(Process process, int grpcPort, int httpPort, File log) {
         this.process = process;
+        this.log = log;
         this.grpcPort = grpcPort;
         this.httpPort = httpPort;
+    }
+
+    /** Where the service's log goes. */
+    public File log() {
+        return log;
     }
 
     /**
@@ -33,6 +40,19 @@ public final class PackagedService implements AutoCloseable {
      * free ones unless the properties set quarkus.grpc.server.port / quarkus.http.port.
      */
     public static PackagedService start(Map<String, String> properties, String logName) throws Exception {
+        return start(properties, logName, "/q/health/ready");
+    }
+
+    /**
+     * Starts the service and waits only until it is alive (/q/health/live), e.g. when what it depends
+     * on is away and it is expected to stay unready.
+     */
+    public static PackagedService launch(Map<String, String> properties, String logName) throws Exception {
+        return start(properties, logName, "/q/health/live");
+    }
+
+    private static PackagedService start(Map<String, String> properties, String logName, String until)
+            throws Exception {
         int grpcPort = properties.containsKey("quarkus.grpc.server.port")
                 ? Integer.parseInt(properties.get("quarkus.grpc.server.port")) : freePort();
         int httpPort = properties.containsKey("quarkus.http.port")
@@ -48,14 +68,14 @@ public final class PackagedService implements AutoCloseable {
         File log = new File("target/" + logName + "-" + System.nanoTime() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!ready(httpPort)) {
+        while (!answers200(httpPort, until)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the packaged service did not become ready; see " + log);
+                throw new IllegalStateException("the packaged service did not answer " + until + "; see " + log);
             }
             Thread.sleep(200);
         }
-        return new PackagedService(process, grpcPort, httpPort);
+        return new PackagedService(process, grpcPort, httpPort, log);
     }
 
     public int grpcPort() {
@@ -83,6 +103,10 @@ public final class PackagedService implements AutoCloseable {
         process.destroy();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Whether the process ended within the timeout. */
     public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -96,11 +120,12 @@ public final class PackagedService implements AutoCloseable {
         }
     }
 
-    private static boolean ready(int httpPort) {
+    private static boolean answers200(int httpPort, String path) {
         try {
             HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort
-                    + "/q/health/ready").toURL().openConnection();
+                    + path).toURL().openConnection();
             connection.setConnectTimeout(500);
+            connection.setReadTimeout(3000);
             return connection.getResponseCode() == 200;
         } catch (IOException e) {
             return false;

@@ -25,6 +25,13 @@ record CloudEventInfo(boolean structured, String id, String source, String type,
                 || contentType != null && contentType.startsWith(STRUCTURED_MEDIA_TYPE);
     }
 
+    /** Structured mode: the whole event, attributes and data, is the JSON body. */
+    static boolean isStructured(HttpServerRequest request) {
+        String contentType = request.getHeader("Content-Type");
+        return !request.headers().contains("ce-id") && contentType != null
+                && contentType.startsWith(STRUCTURED_MEDIA_TYPE);
+    }
+
     static CloudEventInfo of(RoutingContext context, ObjectMapper json) {
         HttpServerRequest request = context.request();
         if (request.headers().contains("ce-id")) {

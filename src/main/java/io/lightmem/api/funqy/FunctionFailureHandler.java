@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lightmem.ErrorKind;
+import io.lightmem.LightMemException;
 import io.lightmem.api.ApiError;
 import io.lightmem.api.funqy.FunctionCatalog.Function;
+import io.lightmem.store.SchemaMigration;
 import io.quarkus.funqy.runtime.ApplicationException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -37,18 +39,22 @@ import org.jboss.logging.Logger;
 public class FunctionFailureHandler implements Handler<RoutingContext> {
 
     static final String ERROR_EVENT_TYPE = "io.lightmem.v1.error";
+    /** Set on a routing context whose request was refused before Funqy read it: answered as unreadable (400). */
+    static final String UNREADABLE = "lightmem.unreadable";
     /** ce-source of error events about an event no function handles. */
     static final String SERVICE_SOURCE = "/lightmem";
 
     private static final Logger LOG = Logger.getLogger(FunctionFailureHandler.class);
 
     private final FunctionCatalog catalog;
+    private final SchemaMigration schema;
     private final ObjectMapper json;
     /** Configured as Funqy configures its own copy, so a body fails here exactly as it failed there. */
     private final ObjectMapper funqyReader;
 
-    public FunctionFailureHandler(FunctionCatalog catalog, ObjectMapper json) {
+    public FunctionFailureHandler(FunctionCatalog catalog, ObjectMapper json, SchemaMigration schema) {
         this.catalog = catalog;
+        this.schema = schema;
         this.json = json;
         this.funqyReader = json.copy()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -79,8 +85,11 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         String operation = function.map(Function::name).orElse(null);
         Throwable failure = context.failure();
         Problem problem;
+        Long retryAfter = null;
         if (failure != null) {
-            problem = Problems.of(ApiError.of(unwrap(failure)), operation);
+            ApiError error = ApiError.of(unwrap(failure));
+            problem = Problems.of(error, operation);
+            retryAfter = error.retryAfterSeconds();
         } else {
             problem = switch (context.statusCode()) {
                 case 400 -> Problems.of(unreadableBody(function, context.body().buffer()), operation);
@@ -91,7 +100,13 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
             };
         }
         LOG.debugf("%s %s: %d %s", context.request().method(), path, problem.status(), problem.detail());
-        send(context.response().setStatusCode(problem.status()), Problem.MEDIA_TYPE, problem);
+        send(withRetryAfter(context.response().setStatusCode(problem.status()), retryAfter), Problem.MEDIA_TYPE,
+                problem);
+    }
+
+    /** Retry-After (RFC 9110) on transient failures; Knative's delivery honours it too. */
+    static HttpServerResponse withRetryAfter(HttpServerResponse response, Long seconds) {
+        return seconds == null ? response : response.putHeader("Retry-After", seconds.toString());
     }
 
     /** Funqy dropped the parse error; reading the body again names the field. */
@@ -113,8 +128,10 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         Throwable failure = context.failure();
         boolean unreadable = false;
         ApiError error;
-        if (failure instanceof ApplicationException || failure instanceof io.quarkus.funqy.runtime.InternalError) {
+        if (failure instanceof ApplicationException || failure instanceof io.quarkus.funqy.runtime.InternalError
+                || failure instanceof LightMemException) {
             error = ApiError.of(unwrap(failure));
+            unreadable = Boolean.TRUE.equals(context.get(UNREADABLE));
         } else if (!event.missing().isEmpty()) {
             unreadable = true;
             error = new ApiError(ErrorKind.INVALID_ARGUMENT, "event: not a CloudEvent, missing "
@@ -136,7 +153,8 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         LOG.debugf("event %s (%s): %d %s", event.id(), event.type(), status, problem.detail());
 
         String source = function.map(Function::responseSource).orElse(SERVICE_SOURCE);
-        HttpServerResponse response = context.response().setStatusCode(status);
+        HttpServerResponse response = withRetryAfter(context.response().setStatusCode(status),
+                error.kind().retryable() ? error.retryAfterSeconds() : null);
         String id = UUID.randomUUID().toString();
         String time = Instant.now().toString();
         if (event.structured()) {
@@ -177,8 +195,9 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         return new ApiError(ErrorKind.INVALID_ARGUMENT, "data: cannot be read as the request", "data");
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof ApplicationException && failure.getCause() != null ? failure.getCause() : failure;
+    private Throwable unwrap(Throwable failure) {
+        return schema.explain(failure instanceof ApplicationException && failure.getCause() != null
+                ? failure.getCause() : failure);
     }
 
     private void send(HttpServerResponse response, String contentType, Object body) throws JsonProcessingException {

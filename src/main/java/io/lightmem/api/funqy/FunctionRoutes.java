@@ -2,21 +2,30 @@ package io.lightmem.api.funqy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lightmem.ErrorKind;
+import io.lightmem.InvalidArgumentException;
+import io.lightmem.api.Admission;
 import io.lightmem.api.ApiError;
+import io.lightmem.api.StrictUtf8;
 import io.lightmem.api.funqy.FunctionCatalog.Function;
 import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 /**
  * Installs, on the paths Funqy serves ("/" and "/&lt;Function&gt;"), the failure handler and a guard
  * that admits only POST: most functions change state (GET /DeleteMemories must not erase a user), and
  * the Knative sink contract asks for 405 on other methods. OPTIONS answers which method is allowed.
+ * The guard also makes each call wait for its turn ({@link Admission}) before Funqy runs it.
  */
 @Singleton
 public class FunctionRoutes {
@@ -29,9 +38,12 @@ public class FunctionRoutes {
     private final FunctionCatalog catalog;
     private final FunctionFailureHandler failures;
     private final ObjectMapper json;
+    private final Admission admission;
 
-    public FunctionRoutes(FunctionCatalog catalog, FunctionFailureHandler failures, ObjectMapper json) {
+    public FunctionRoutes(FunctionCatalog catalog, FunctionFailureHandler failures, ObjectMapper json,
+            Admission admission) {
         this.catalog = catalog;
+        this.admission = admission;
         this.failures = failures;
         this.json = json;
     }
@@ -70,7 +82,46 @@ public class FunctionRoutes {
                     + operation + " request ({} when it has no fields)", "body"), operation));
             return;
         }
-        context.next();
+        if (hasBody(context)) {
+            byte[] body = context.body().buffer().getBytes();
+            int malformed = StrictUtf8.malformedAt(body);
+            if (malformed >= 0) {
+                String field = StrictUtf8.fieldAt(body, malformed, json, "body");
+                context.put(FunctionFailureHandler.UNREADABLE, true);
+                context.fail(400, new InvalidArgumentException(field, "is not valid UTF-8 (byte " + malformed
+                        + " of the body): send text as well-formed UTF-8"));
+                return;
+            }
+        }
+        Base64EventData.inline(context, json);
+        admitted(context);
+    }
+
+    /**
+     * Passes the call on to Funqy once it has a turn (load shedding, {@link Admission}); waits for the
+     * turn without holding a thread. The turn goes back when the response ends or the client leaves.
+     */
+    private void admitted(RoutingContext context) {
+        CompletableFuture<Admission.Permit> turn = admission.enter();
+        context.addEndHandler(ended -> {
+            turn.cancel(false);
+            turn.thenAccept(Admission.Permit::close);
+        });
+        if (turn.isDone() && !turn.isCompletedExceptionally()) {
+            context.next();
+            return;
+        }
+        Context vertxContext = Vertx.currentContext();
+        turn.whenComplete((permit, failure) -> vertxContext.runOnContext(ignored -> {
+            if (context.response().ended() || context.response().closed()) {
+                return;
+            }
+            if (failure == null) {
+                context.next();
+            } else if (!(failure instanceof CancellationException)) {
+                context.fail(failure instanceof CompletionException ? failure.getCause() : failure);
+            }
+        }));
     }
 
     private static boolean hasBody(RoutingContext context) {

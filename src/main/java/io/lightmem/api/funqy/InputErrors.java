@@ -1,15 +1,20 @@
 package io.lightmem.api.funqy;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.lightmem.ErrorKind;
 import io.lightmem.api.ApiError;
+import io.lightmem.api.JsonFields;
 import java.util.Collection;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Describes a body (or event data) that could not be read as the function's request, naming the field. */
 final class InputErrors {
@@ -21,6 +26,17 @@ final class InputErrors {
      * @param root what the whole input is called: "body" for plain HTTP, "data" for a CloudEvent
      */
     static ApiError describe(JsonProcessingException e, String root) {
+        Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.find()) {
+            String object = e instanceof JsonMappingException mapping ? path(mapping, "")
+                    : e instanceof StreamReadException read ? enclosingObject(read) : "";
+            String name = duplicate.group(1);
+            return invalid(name.isEmpty() ? root : object.isEmpty() ? name : object + "." + name,
+                    "given twice; a key may appear once");
+        }
+        if (e instanceof InputCoercionException range) {
+            return invalid(readingField(range, root), firstLine(range.getOriginalMessage()));
+        }
         if (e instanceof StreamReadException syntax && !(e instanceof JsonMappingException)) {
             JsonLocation at = syntax.getLocation();
             return invalid(root, "not valid JSON: " + firstLine(syntax.getOriginalMessage())
@@ -34,9 +50,35 @@ final class InputErrors {
             if (String.valueOf(mismatch.getOriginalMessage()).startsWith("No content")) {
                 return invalid(field, "required: a JSON object");
             }
+            // StrictJson refuses to convert: "Cannot coerce String value ("ten") to `int` value ..."
+            Matcher coerced = COERCED.matcher(String.valueOf(mismatch.getOriginalMessage()));
+            if (coerced.find()) {
+                return invalid(field, "'" + coerced.group(1).replaceAll("^\"|\"$", "") + "' is not "
+                        + describe(mismatch.getTargetType()));
+            }
             return invalid(field, "must be " + describe(mismatch.getTargetType()));
         }
         return invalid(field, firstLine(e.getOriginalMessage()));
+    }
+
+    /** Jackson's message for a key given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION). */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '([^']*)'");
+    /** Jackson's message for a value of another type it was told not to convert. */
+    private static final Pattern COERCED = Pattern.compile("Cannot coerce \\S+ value \\((.*)\\) to");
+
+    /** "messages[0]" for a key given twice in the first message: where the parser was. */
+    private static String enclosingObject(StreamReadException e) {
+        JsonParser parser = e.getProcessor();
+        return parser != null && parser.getParsingContext() != null && parser.getParsingContext().getParent() != null
+                ? JsonFields.of(parser.getParsingContext().getParent().pathAsPointer()) : "";
+    }
+
+    /** The field the parser was reading (e.g. a number too large for it), or {@code root}. */
+    private static String readingField(StreamReadException e, String root) {
+        JsonParser parser = e.getProcessor();
+        String field = parser != null && parser.getParsingContext() != null
+                ? JsonFields.of(parser.getParsingContext().pathAsPointer()) : "";
+        return field.isEmpty() ? root : field;
     }
 
     /** A failure's first Jackson exception, if any (Funqy wraps them for event data). */

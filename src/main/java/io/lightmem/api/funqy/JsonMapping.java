@@ -96,9 +96,7 @@ final class JsonMapping {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        return SessionTimes.parse(value).map(SessionTimes.Parsed::instant)
-                .orElseThrow(() -> new InvalidArgumentException(field,
-                        "'" + value + "' is not an ISO-8601 time such as 2024-01-15T10:30:00Z"));
+        return SessionTimes.require(field, value).instant();
     }
 
     static Messages.MemoryEntry entry(io.lightmem.memory.MemoryEntry entry) {

@@ -9,6 +9,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.quarkus.grpc.GlobalInterceptor;
+import io.lightmem.ErrorKind;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +25,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Lets the gRPC calls in flight finish when the service is asked to stop (SIGTERM from Kubernetes or
- * Knative scaling a pod away), up to {@code quarkus.shutdown.timeout}. Quarkus drains HTTP requests
- * itself but closes the separate gRPC server at once, which would fail an AddMemory in the middle of
- * its LLM call. Calls that arrive while draining get UNAVAILABLE, which clients retry elsewhere.
+ * Knative scaling a pod away), up to {@code quarkus.shutdown.timeout}. Quarkus closes the separate
+ * gRPC server at once, which would fail an AddMemory in the middle of its LLM call. Calls that arrive
+ * while draining get UNAVAILABLE with a retry hint, which clients retry elsewhere. The HTTP
+ * counterpart is {@link io.lightmem.api.funqy.HttpDrain}.
  * Every LightMem call is unary; streams are neither counted nor waited for.
  */
 @GlobalInterceptor
@@ -48,7 +51,7 @@ public class GrpcDrain implements ServerInterceptor {
             ServerCallHandler<Q, A> next) {
         if (draining) {
             call.close(Status.UNAVAILABLE.withDescription("this instance is shutting down; retry the call"),
-                    new Metadata());
+                    GrpcErrors.retryHint(ErrorKind.UNAVAILABLE.retryAfter()));
             return new ServerCall.Listener<>() {
             };
         }
@@ -88,6 +91,14 @@ public class GrpcDrain implements ServerInterceptor {
             end.run();
             throw e;
         }
+    }
+
+    /**
+     * The first sign of a shutdown (quarkus.shutdown.delay-enabled makes Quarkus announce it before
+     * its HTTP drain): new calls are turned away from here on.
+     */
+    void refuseNewCalls(@Observes ShutdownDelayInitiatedEvent event) {
+        draining = true;
     }
 
     /** Runs before the gRPC server closes (a high priority observer runs first). */

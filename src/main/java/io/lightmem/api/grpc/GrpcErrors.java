@@ -1,5 +1,6 @@
 package io.lightmem.api.grpc;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.api.ApiError;
@@ -7,7 +8,23 @@ import io.lightmem.api.ApiError;
 /** Maps service failures to gRPC statuses with messages a caller can act on (classified by {@link ApiError}). */
 final class GrpcErrors {
 
+    /**
+     * The trailer with which a server asks a client's retry policy to wait (gRPC A6, "Pushback");
+     * clients without a policy can read it too.
+     */
+    static final Metadata.Key<String> RETRY_PUSHBACK_MS = Metadata.Key.of("grpc-retry-pushback-ms",
+            Metadata.ASCII_STRING_MARSHALLER);
+
     private GrpcErrors() {
+    }
+
+    /** Trailers that ask for a retry after {@code after}; empty when null. */
+    static Metadata retryHint(java.time.Duration after) {
+        Metadata trailers = new Metadata();
+        if (after != null) {
+            trailers.put(RETRY_PUSHBACK_MS, Long.toString(after.toMillis()));
+        }
+        return trailers;
     }
 
     static StatusRuntimeException toStatus(Throwable failure) {
@@ -23,6 +40,6 @@ final class GrpcErrors {
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case INTERNAL -> Status.INTERNAL;
         };
-        return status.withDescription(error.message()).asRuntimeException();
+        return status.withDescription(error.message()).asRuntimeException(retryHint(error.retryAfter()));
     }
 }

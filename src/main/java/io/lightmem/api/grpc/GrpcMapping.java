@@ -8,6 +8,7 @@ import io.lightmem.ingest.MessageInput;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.Role;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.v1.ConsolidationAction;
 import io.lightmem.v1.ConsolidationDecision;
 import io.lightmem.v1.MemoryChange;
@@ -39,8 +40,8 @@ final class GrpcMapping {
 
     static MemoryFilter filter(RetrieveFilter filter) {
         return new MemoryFilter(
-                filter.hasTimeFrom() ? instant(filter.getTimeFrom()) : null,
-                filter.hasTimeTo() ? instant(filter.getTimeTo()) : null,
+                filter.hasTimeFrom() ? instant("filter.time_from", filter.getTimeFrom()) : null,
+                filter.hasTimeTo() ? instant("filter.time_to", filter.getTimeTo()) : null,
                 emptyToNull(filter.getSpeakerName()),
                 emptyToNull(filter.getCategory()));
     }
@@ -158,7 +159,15 @@ final class GrpcMapping {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
-    private static Instant instant(Timestamp timestamp) {
+    /** A Timestamp within the range protobuf defines for it (years 1 to 9999), else INVALID_ARGUMENT. */
+    private static Instant instant(String field, Timestamp timestamp) {
+        if (timestamp.getSeconds() < SessionTimes.EARLIEST.getEpochSecond()
+                || timestamp.getSeconds() > SessionTimes.LATEST.getEpochSecond()
+                || timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999) {
+            throw new InvalidArgumentException(field, "must fall in the years 1 to 9999 (seconds "
+                    + SessionTimes.EARLIEST.getEpochSecond() + " to " + SessionTimes.LATEST.getEpochSecond()
+                    + ", nanos 0 to 999999999), got seconds " + timestamp.getSeconds() + ", nanos " + timestamp.getNanos());
+        }
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 

@@ -1,5 +1,7 @@
 package io.lightmem.api.grpc;
 
+import io.grpc.ServerServiceDefinition;
+import io.lightmem.api.Admission;
 import io.lightmem.api.InstanceInfo;
 import io.lightmem.auth.Callers;
 import io.lightmem.auth.Permission;
@@ -34,7 +36,7 @@ import io.lightmem.v1.ListHistoryRequest;
 import io.lightmem.v1.ListHistoryResponse;
 import io.lightmem.v1.ListMemoriesRequest;
 import io.lightmem.v1.ListMemoriesResponse;
-import io.lightmem.v1.MemoryService;
+import io.lightmem.v1.MutinyMemoryServiceGrpc;
 import io.lightmem.v1.OfflineUpdateRequest;
 import io.lightmem.v1.OfflineUpdateResponse;
 import io.lightmem.v1.OperationUsage;
@@ -58,7 +60,7 @@ import java.util.function.Supplier;
 /** gRPC front of the memory service; the work happens in the capability packages. */
 @GrpcService
 @Blocking
-public class MemoryGrpcService implements MemoryService {
+public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImplBase {
 
     private final MemoryIngestor ingestor;
     private final MemorySearch search;
@@ -69,10 +71,11 @@ public class MemoryGrpcService implements MemoryService {
     private final HistoryService history;
     private final MemoryLookup lookup;
     private final MemoryEraser eraser;
+    private final Admission admission;
     private final Clock clock;
     private final Callers callers;
 
-    public MemoryGrpcService(MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
+    public MemoryGrpcService(Admission admission, MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
             LlmUsage usage, UpdateQueueBuilder queueBuilder, Consolidator consolidator, HistoryService history,
             MemoryLookup lookup, MemoryEraser eraser, Callers callers) {
         this.callers = callers;
@@ -85,7 +88,14 @@ public class MemoryGrpcService implements MemoryService {
         this.history = history;
         this.lookup = lookup;
         this.eraser = eraser;
+        this.admission = admission;
         this.clock = Clock.systemUTC();
+    }
+
+    /** Requests whose strings are not valid UTF-8 are refused naming the field ({@link Utf8Requests}). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return Utf8Requests.checked(super.bindService());
     }
 
     @Override
@@ -246,7 +256,8 @@ public class MemoryGrpcService implements MemoryService {
                 .build());
     }
 
-    private static <T> Uni<T> call(Supplier<T> work) {
-        return Uni.createFrom().item(work).onFailure().transform(GrpcErrors::toStatus);
+    /** Runs the work on this worker thread once admitted (load shedding); failures become statuses. */
+    private <T> Uni<T> call(Supplier<T> work) {
+        return Uni.createFrom().item(() -> admission.call(work)).onFailure().transform(GrpcErrors::toStatus);
     }
 }

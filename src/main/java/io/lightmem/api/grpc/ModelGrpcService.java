@@ -6,6 +6,7 @@ import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
 import io.lightmem.config.RoleConfig;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.model.Models;
 import io.lightmem.model.SentenceAttention;
 import io.lightmem.v1.CompressRequest;
@@ -74,7 +75,8 @@ public class ModelGrpcService implements ModelService {
     public Uni<EmbedResponse> embed(EmbedRequest request) {
         return call(() -> {
             Embedder embedder = models().embedder();
-            List<float[]> vectors = embedder.embed(limited("texts", request.getTextsList(), MAX_TEXTS));
+            List<float[]> vectors = embedder.embed(limited("texts", request.getTextsList(), MAX_TEXTS),
+                    input(request));
             EmbedResponse.Builder response = EmbedResponse.newBuilder()
                     .setModelId(embedder.modelId())
                     .setDimension(embedder.dimension());
@@ -87,6 +89,16 @@ public class ModelGrpcService implements ModelService {
             }
             return response.build();
         });
+    }
+
+    private static EmbeddingInput input(EmbedRequest request) {
+        return switch (request.getInputType()) {
+            case QUERY -> EmbeddingInput.QUERY;
+            // Clients from before input_type send none: they embedded everything as a passage.
+            case PASSAGE, INPUT_TYPE_UNSPECIFIED -> EmbeddingInput.PASSAGE;
+            case UNRECOGNIZED -> throw new InvalidArgumentException("input_type", "must be PASSAGE or QUERY, got "
+                    + request.getInputTypeValue());
+        };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.lightmem.api.mcp;
 
+import io.lightmem.api.Admission;
 import io.lightmem.api.InstanceInfo;
 import io.lightmem.auth.Callers;
 import io.lightmem.auth.Permission;
@@ -55,16 +56,18 @@ public class MemoryTools {
     private final MemorySearch search;
     private final OfflineConsolidation consolidation;
     private final InstanceInfo instance;
+    private final Admission admission;
     private final Clock clock;
     private final Callers callers;
 
-    public MemoryTools(MemoryIngestor ingestor, MemorySearch search, OfflineConsolidation consolidation,
-            InstanceInfo instance, Callers callers) {
+    public MemoryTools(Admission admission, MemoryIngestor ingestor, MemorySearch search,
+            OfflineConsolidation consolidation, InstanceInfo instance, Callers callers) {
         this.callers = callers;
         this.ingestor = ingestor;
         this.search = search;
         this.consolidation = consolidation;
         this.instance = instance;
+        this.admission = admission;
         this.clock = Clock.systemUTC();
     }
 
@@ -185,10 +188,10 @@ public class MemoryTools {
     }
 
     /** Runs the work; a success carries the text for the model and the structured result for programs. */
-    private static <T> ToolResponse call(Map<String, String> arguments, Supplier<T> work, Function<T, String> text) {
+    private <T> ToolResponse call(Map<String, String> arguments, Supplier<T> work, Function<T, String> text) {
         T result;
         try {
-            result = work.get();
+            result = admission.call(work);
         } catch (RuntimeException e) {
             return ToolErrors.toResponse(e, arguments);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.SessionTimes;
 import java.time.Instant;
@@ -65,12 +66,10 @@ public class RetrieveFilters {
         if (blankToNull(value) == null) {
             return null;
         }
-        return SessionTimes.parse(value).map(SessionTimes.Parsed::instant)
-                .orElseThrow(() -> new InvalidArgumentException(field, "'" + value
-                        + "' is neither ISO-8601 (2024-01-15T10:30:00) nor the session form (2023/05/20 (Sat) 00:44)"));
+        return SessionTimes.require(field, value).instant();
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        return InputText.blank(s) ? null : s.strip();
     }
 }

@@ -27,8 +27,9 @@ final class ToolErrors {
             case INVALID_ARGUMENT -> invalidArgument((InvalidArgumentException) failure, arguments);
             case FAILED_PRECONDITION -> "Not possible on this instance: " + error.message();
             case NOT_FOUND -> "Not found: " + error.message();
-            case BUSY -> "Busy, retry in a moment: " + error.message();
-            case UNAVAILABLE -> Character.toUpperCase(error.message().charAt(0)) + error.message().substring(1);
+            case BUSY -> "Busy, retry in " + error.retryAfterSeconds() + " s: " + error.message();
+            case UNAVAILABLE -> Character.toUpperCase(error.message().charAt(0)) + error.message().substring(1)
+                    + " (retry in " + error.retryAfterSeconds() + " s)";
             case INTERNAL -> "Internal error: " + error.message();
         });
     }

@@ -8,6 +8,7 @@ import io.lightmem.v1.ComputeSentenceAttentionRequest;
 import io.lightmem.v1.ComputeSentenceAttentionResponse;
 import io.lightmem.v1.CountTokensRequest;
 import io.lightmem.v1.CountTokensResponse;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.v1.EmbedRequest;
 import io.lightmem.v1.EmbedResponse;
 import io.lightmem.v1.Embedding;
@@ -132,12 +133,15 @@ public final class ModelServiceClient implements AutoCloseable {
                 + "serve the same model again, or re-embed the stored memories for the new one");
     }
 
-    /** One unit-length vector per text, in order. */
-    public List<float[]> embed(List<String> texts) {
+    /** One unit-length vector per text, in order, each embedded as {@code input}. */
+    public List<float[]> embed(List<String> texts, EmbeddingInput input) {
         ModelInfo info = info();
+        EmbedRequest.InputType type = input == EmbeddingInput.QUERY ? EmbedRequest.InputType.QUERY
+                : EmbedRequest.InputType.PASSAGE;
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (List<String> batch : TextBatches.of(texts, settings.batchSize())) {
-            EmbedResponse answer = calls.call("Embed", s -> s.embed(EmbedRequest.newBuilder().addAllTexts(batch).build()));
+            EmbedResponse answer = calls.call("Embed",
+                    s -> s.embed(EmbedRequest.newBuilder().addAllTexts(batch).setInputType(type).build()));
             if (!answer.getModelId().equals(info.embeddingModelId()) || answer.getDimension() != info.embeddingDimension()) {
                 throw changedModel(answer.getModelId(), answer.getDimension());
             }

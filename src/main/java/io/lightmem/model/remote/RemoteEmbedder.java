@@ -1,6 +1,7 @@
 package io.lightmem.model.remote;
 
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import java.util.List;
 
 /** Embeddings from the model service; the dimension is the one this instance stores (checked there). */
@@ -25,8 +26,8 @@ final class RemoteEmbedder implements Embedder {
     }
 
     @Override
-    public List<float[]> embed(List<String> texts) {
-        return client.embed(texts);
+    public List<float[]> embed(List<String> texts, EmbeddingInput input) {
+        return client.embed(texts, input);
     }
 
     @Override

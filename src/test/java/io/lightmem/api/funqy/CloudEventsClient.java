@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class CloudEventsClient {
 
-    enum Mode { BINARY, STRUCTURED }
+    /** Binary or structured mode; structured with the data as Base64 (data_base64), as SDKs send bytes. */
+    enum Mode { BINARY, STRUCTURED, STRUCTURED_BASE64 }
 
     /** The HTTP status and the reply event (null when the response carries none). */
     record Reply(int status, String contentType, CloudEvent event) {
@@ -63,10 +64,10 @@ final class CloudEventsClient {
                 .header("Prefer", "reply"); // as brokers announce they take reply events
         AtomicReference<byte[]> body = new AtomicReference<>();
         var writer = HttpMessageFactory.createWriter(request::header, body::set);
-        if (mode == Mode.BINARY) {
-            writer.writeBinary(event);
-        } else {
-            writer.writeStructured(event, JsonFormat.CONTENT_TYPE);
+        switch (mode) {
+            case BINARY -> writer.writeBinary(event);
+            case STRUCTURED -> writer.writeStructured(event, JsonFormat.CONTENT_TYPE);
+            case STRUCTURED_BASE64 -> writer.writeStructured(event, new JsonFormat(true, false));
         }
         return post(request, body.get());
     }

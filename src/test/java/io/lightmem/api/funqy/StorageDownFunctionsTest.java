@@ -34,7 +34,8 @@ class StorageDownFunctionsTest {
                 """.formatted(newUser())), 503, "unavailable", null)
                 .body("code", equalTo("UNAVAILABLE"))
                 .body("detail", containsString("storage is unavailable"))
-                .body("operation", equalTo("AddMemory"));
+                .body("operation", equalTo("AddMemory"))
+                .header("Retry-After", "1");
     }
 
     @Test

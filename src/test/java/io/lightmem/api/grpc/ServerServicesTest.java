@@ -1,8 +1,13 @@
 package io.lightmem.api.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import grpc.health.v1.HealthGrpc;
+import java.util.Iterator;
+import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
+import io.grpc.Context;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import io.grpc.ManagedChannel;
@@ -52,6 +57,26 @@ class ServerServicesTest {
                 .check(HealthCheckRequest.newBuilder().setService("lightmem.v1.MemoryService").build());
 
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
+    void healthOfAnUnknownServiceIsNotFoundAndWatchedAsServiceUnknown() {
+        HealthCheckRequest unknown = HealthCheckRequest.newBuilder().setService("no.such.Service").build();
+
+        StatusRuntimeException check = catchThrowableOfType(StatusRuntimeException.class,
+                () -> HealthGrpc.newBlockingStub(channel).check(unknown));
+        assertThat(check.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+
+        Context.CancellableContext watching = Context.current().withCancellation();
+        try {
+            Iterator<HealthCheckResponse> updates = watching.call(() -> HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).watch(unknown));
+            assertThat(updates.next().getStatusValue()).as("SERVICE_UNKNOWN").isEqualTo(3);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            watching.cancel(null);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.testing.DatabaseDownProfile;
@@ -33,6 +34,9 @@ class StorageDownTest {
 
         assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(error.getStatus().getDescription()).contains("storage is unavailable");
+        // The pushback a retry policy honours (gRPC A6); clients without one can read it too.
+        assertThat(error.getTrailers().get(Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER)))
+                .isEqualTo("1000");
     }
 
     @Test

@@ -54,6 +54,19 @@ class McpToolValidationTest {
     }
 
     @Test
+    void aNulOrInvisibleOnlyTextIsRefusedNamingTheArgument() {
+        assertToolError(mcp.toolResult("add_memory", Map.of("user_id", userId,
+                "user_input", "I was born in Porto.\u0000", "assistant_reply", "Nice.")),
+                "Invalid argument user_input: holds the control character U+0000");
+        assertToolError(mcp.toolResult("add_memory", Map.of("user_id", userId,
+                "user_input", "I was born in Porto.", "assistant_reply", "\u200b\u200b")),
+                "Invalid argument assistant_reply: must not be blank");
+        assertToolError(mcp.toolResult("retrieve_memory", Map.of("user_id", userId, "query", "Porto\u0000")),
+                "Invalid argument query: holds the control character U+0000");
+        assertNothingStored();
+    }
+
+    @Test
     void aTurnSentTwiceWithOneRequestIdIsSavedOnce() {
         // No timestamp: each call stamps the server's time, and the retry is still recognized.
         Map<String, String> turn = Map.of("user_id", userId, "user_input", "I was born in Porto.",

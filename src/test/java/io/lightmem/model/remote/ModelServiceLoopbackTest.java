@@ -14,8 +14,10 @@ import io.lightmem.FailedPreconditionException;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.model.Models;
 import io.lightmem.model.TokenCounter;
+import io.lightmem.testing.Vectors;
 import io.lightmem.segment.LightMemTopicSegmenter;
 import io.lightmem.segment.TopicSegmenter;
 import io.lightmem.segment.TopicSegmenter.Turn;
@@ -100,8 +102,8 @@ class ModelServiceLoopbackTest {
     void remoteVectorsEqualTheInProcessOnes() {
         List<String> texts = texts();
 
-        List<float[]> local = embedder.embed(texts);
-        List<float[]> viaService = remote.embedder().embed(texts);
+        List<float[]> local = embedder.embedPassages(texts);
+        List<float[]> viaService = remote.embedder().embedPassages(texts);
 
         assertThat(viaService).hasSameSizeAs(local);
         for (int i = 0; i < texts.size(); i++) {
@@ -117,8 +119,8 @@ class ModelServiceLoopbackTest {
         try (ModelServiceClient small = client(3, 384)) {
             assertThat(TextBatches.of(texts, 3)).hasSize(4);
 
-            List<float[]> viaService = small.embed(texts);
-            List<float[]> local = embedder.embed(texts);
+            List<float[]> viaService = small.embed(texts, EmbeddingInput.PASSAGE);
+            List<float[]> local = embedder.embedPassages(texts);
             for (int i = 0; i < texts.size(); i++) {
                 assertThat(cosine(local.get(i), viaService.get(i))).as("text %d", i).isGreaterThanOrEqualTo(0.9999);
             }
@@ -181,7 +183,7 @@ class ModelServiceLoopbackTest {
     @Test
     void aServiceWithAnotherDimensionIsRefusedBeforeAnyVectorIsUsed() {
         try (ModelServiceClient wrongDims = client(64, 768)) {
-            assertThatThrownBy(() -> wrongDims.embed(List.of("hello")))
+            assertThatThrownBy(() -> wrongDims.embed(List.of("hello"), EmbeddingInput.PASSAGE))
                     .isInstanceOf(FailedPreconditionException.class)
                     .hasMessageContaining("into 384 dimensions")
                     .hasMessageContaining("lightmem.text-embedder.dims of this instance (and its database column) is 768");
@@ -212,14 +214,6 @@ class ModelServiceLoopbackTest {
     }
 
     static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 && nb == 0 ? 1 : dot / Math.sqrt(na * nb);
+        return Vectors.cosine(a, b);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lightmem.UnavailableException;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.testing.FaultyProxy;
 import io.lightmem.testing.FaultyProxy.Fault;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,9 +56,9 @@ class ModelServiceRetryTest {
         // Down for 150 ms: the first attempts fail; the third (after ~100 + ~200 ms) gets through.
         proxy.failFor(Duration.ofMillis(150), Fault.DROP);
 
-        List<float[]> vectors = client.embed(List.of("My favorite color is blue."));
+        List<float[]> vectors = client.embed(List.of("My favorite color is blue."), EmbeddingInput.PASSAGE);
 
-        assertThat(ModelServiceLoopbackTest.cosine(vectors.get(0), embedder.embed("My favorite color is blue.")))
+        assertThat(ModelServiceLoopbackTest.cosine(vectors.get(0), embedder.embedPassage("My favorite color is blue.")))
                 .isGreaterThanOrEqualTo(0.9999);
         // The retry reconnected, instead of failing fast on the channel's own reconnect backoff (1 s).
         assertThat(proxy.connections()).isGreaterThanOrEqualTo(2);
@@ -69,7 +70,7 @@ class ModelServiceRetryTest {
         long started = System.nanoTime();
 
         UnavailableException error = catchThrowableOfType(UnavailableException.class,
-                () -> client.embed(List.of("hello")));
+                () -> client.embed(List.of("hello"), EmbeddingInput.PASSAGE));
 
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(error).hasMessageStartingWith("the model service at 127.0.0.1:" + proxy.port() + " is unavailable: "

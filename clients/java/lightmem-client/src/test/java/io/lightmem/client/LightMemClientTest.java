@@ -64,7 +64,9 @@ class LightMemClientTest {
                 RetrieveOptions.defaults().speakerName("Caroline").strategy(RetrieveStrategy.HYBRID));
         assertThat(caroline).singleElement().satisfies(hit -> {
             assertThat(hit.memory().speakerId()).isEqualTo("u-7");
-            assertThat(hit.memory().text()).isEqualTo("Caroline: I adopted a cat.");
+            // The speaker is a field of its own; the text stays as it was said (verbatim-speaker is off).
+            assertThat(hit.memory().speakerName()).isEqualTo("Caroline");
+            assertThat(hit.memory().text()).isEqualTo("I adopted a cat.");
             assertThat(hit.memory().time()).isEqualTo(tokyoMorning.toInstant());
         });
         assertThat(memory.retrieve(user, "bike", 10, RetrieveOptions.defaults()

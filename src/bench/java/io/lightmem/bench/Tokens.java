@@ -5,6 +5,8 @@ import io.lightmem.model.OnnxEmbedder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Set;
+import io.lightmem.v1.RetrievedMemory;
 
 /**
  * Context size in tokens, counted with the embedding model's WordPiece tokenizer (no special
@@ -23,6 +25,11 @@ final class Tokens implements AutoCloseable {
 
     int count(String text) {
         return tokenizer.encode(text).getIds().length;
+    }
+
+    /** A service result covering {@code turnIds}: tokens of its formatted line and of its text alone. */
+    RecallMetrics.Hit hit(Set<String> turnIds, RetrievedMemory memory) {
+        return new RecallMetrics.Hit(turnIds, count(memory.getEntry().getFormatted()), count(memory.getEntry().getMemory()));
     }
 
     @Override

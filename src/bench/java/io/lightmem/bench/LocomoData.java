@@ -119,17 +119,45 @@ record LocomoData(List<Conversation> conversations, int malformedEvidence, int m
                 if (token.isEmpty()) {
                     continue;
                 }
-                String id = normalize(token);
-                if (id == null) {
+                List<String> expanded = expand(token);
+                if (expanded.isEmpty()) {
                     malformed[0]++;
-                } else if (!known.contains(id)) {
-                    missing[0]++;
-                } else {
-                    ids.add(id);
+                }
+                for (String id : expanded) {
+                    if (!known.contains(id)) {
+                        missing[0]++;
+                    } else {
+                        ids.add(id);
+                    }
                 }
             }
         }
         return ids;
+    }
+
+    /** "D12:3-D12:5" or "D12:3-5": a range of turns of one session. */
+    private static final Pattern RANGE = Pattern.compile("D:?(\\d+):(\\d+)-(?:D:?(\\d+):)?(\\d+)");
+
+    /**
+     * The dialogue ids one evidence token stands for: itself (normalized), every turn of a range
+     * within one session (REALTALK writes "D12:3-D12:5"), none when malformed. A trailing "." (REALTALK's
+     * "D13:4.") is dropped.
+     */
+    static List<String> expand(String token) {
+        String t = token.trim().replaceAll("\\.+$", "");
+        Matcher range = RANGE.matcher(t);
+        if (range.matches() && (range.group(3) == null || range.group(3).equals(range.group(1)))) {
+            int session = Integer.parseInt(range.group(1));
+            int from = Integer.parseInt(range.group(2));
+            int to = Integer.parseInt(range.group(4));
+            List<String> ids = new ArrayList<>();
+            for (int turn = from; turn <= to && to - from < 100; turn++) {
+                ids.add("D" + session + ":" + turn);
+            }
+            return ids;
+        }
+        String id = normalize(t);
+        return id == null ? List.of() : List.of(id);
     }
 
     /** "D30:05" → "D30:5", "D:11:26" → "D11:26"; null when not a dialogue id. */

@@ -41,11 +41,25 @@ final class ServiceClient implements AutoCloseable {
                 DeleteMemoriesRequest.newBuilder().setUserId(userId).setAll(true).build());
     }
 
+    /** As {@link #retrieve}, among the memories of one speaker (the filter's speaker_name). */
+    RetrieveResponse retrieveOfSpeaker(String userId, String query, int limit, RetrieveStrategy strategy,
+            String speakerName) {
+        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(RetrieveRequest.newBuilder().setUserId(userId)
+                .setQuery(query).setLimit(limit).setStrategy(strategy)
+                .setFilter(io.lightmem.v1.RetrieveFilter.newBuilder().setSpeakerName(speakerName)).build());
+    }
+
     /** Whether the service begins verbatim memories with their speaker's name (ShowInstance). */
     boolean speakerNamed() {
         return !"false".equals(stub.withDeadlineAfter(30, TimeUnit.SECONDS).showInstance(
                 ShowInstanceRequest.getDefaultInstance()).getConfigMap()
                 .get("lightmem.memory-manager.verbatim-speaker"));
+    }
+
+    /** The service's configuration as ShowInstance gives it (secrets masked), recorded with each result. */
+    java.util.Map<String, String> config() {
+        return new java.util.TreeMap<>(stub.withDeadlineAfter(30, TimeUnit.SECONDS).showInstance(
+                ShowInstanceRequest.getDefaultInstance()).getConfigMap());
     }
 
     static RetrieveStrategy strategy(String name) {

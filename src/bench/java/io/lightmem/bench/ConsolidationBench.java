@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * all-MiniLM-L6-v2 vectors, inserted directly), through the ConstructUpdateQueue RPC.</li>
  * <li>LLM calls of OfflineUpdate on the first LoCoMo dev conversation ingested with the {@code none}
  * manager (one memory per turn, messages-use=hybrid), against a scripted LLM answering "ignore", once
- * with verbatim-speaker off and once on (the speaker's name in each memory, the default).</li>
+ * with verbatim-speaker off (the default) and once on (the speaker's name in each memory).</li>
  * </ol>
  * Run: {@code ./mvnw -Pbench test-compile exec:java -Dexec.mainClass=io.lightmem.bench.ConsolidationBench
  * [-Dentries=10000] [-Dlocomo=/work/shared/data/locomo/locomo-dev.json]}
@@ -97,7 +97,7 @@ public final class ConsolidationBench {
                 List<float[]> vectors;
                 try (OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
                         OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 32, 256)) {
-                    vectors = embedder.embed(texts);
+                    vectors = embedder.embedPassages(texts);
                 }
                 double embedSeconds = (System.nanoTime() - embedStart) / 1e9;
                 System.out.printf("embedded %d synthetic texts in %.1f s (%.0f/s)%n", entries, embedSeconds,
@@ -135,7 +135,7 @@ public final class ConsolidationBench {
             }
 
             // ---- 2. LoCoMo conversation 1, ingested with `none` (one memory per turn), with the speaker's
-            // name in each memory (verbatim-speaker, the default) and without it.
+            // name in each memory (verbatim-speaker) and without it (the default).
             for (boolean named : new boolean[] {false, true}) {
                 locomo(llm, url, dbUser, dbPassword, run + (named ? "-named" : ""), locomo, named);
             }

@@ -1,6 +1,7 @@
 package io.lightmem.bench;
 
 import io.lightmem.config.ExecutionProvider;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
 import io.lightmem.model.remote.ModelServiceClient;
@@ -31,14 +32,14 @@ final class RemoteEmbedBench {
                 ModelServiceClient client = new ModelServiceClient(new ModelServiceClient.Settings(endpoint,
                         Duration.ofSeconds(60), 1, Duration.ofMillis(100), Duration.ofSeconds(1), batchSize),
                         new ModelServiceClient.Expectations(384, false))) {
-            embedder.embed(corpus.subList(0, 64)); // warm-up
-            client.embed(corpus.subList(0, 64));
+            embedder.embedPassages(corpus.subList(0, 64)); // warm-up
+            client.embed(corpus.subList(0, 64), EmbeddingInput.PASSAGE);
             for (int r = 0; r < rounds; r++) {
                 long t0 = System.nanoTime();
-                embedder.embed(corpus);
+                embedder.embedPassages(corpus);
                 local[r] = corpus.size() / ((System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
-                client.embed(corpus);
+                client.embed(corpus, EmbeddingInput.PASSAGE);
                 remote[r] = corpus.size() / ((System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
                 client.countTokens(corpus.subList(0, 16));

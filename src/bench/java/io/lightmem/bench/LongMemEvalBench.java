@@ -32,12 +32,17 @@ final class LongMemEvalBench {
     private final Tokens tokens;
     private final String runId;
     private final boolean sweep;
+    private final Lc4jBaseline baseline;
+    static final String BASELINE = "lc4j-pgvector-baseline";
+    /** Its evidence is an assistant turn: turn recall 0 by construction when only user turns are stored. */
+    static final String ASSISTANT_TYPE = "single-session-assistant";
 
-    LongMemEvalBench(ServiceClient service, Tokens tokens, String runId, boolean sweep) {
+    LongMemEvalBench(ServiceClient service, Tokens tokens, String runId, boolean sweep, Lc4jBaseline baseline) {
         this.service = service;
         this.tokens = tokens;
         this.runId = runId;
         this.sweep = sweep;
+        this.baseline = baseline;
     }
 
     /**
@@ -71,7 +76,8 @@ final class LongMemEvalBench {
     /** Scores one question's ranked results at session and turn level. */
     static void score(LongMemEvalData q, List<Hit> turnHits, RecallMetrics sessions, RecallMetrics turns) {
         List<Hit> sessionHits = turnHits.stream().map(h -> new Hit(
-                h.turnIds().stream().map(LongMemEvalData::sessionOf).collect(Collectors.toSet()), h.tokens())).toList();
+                h.turnIds().stream().map(LongMemEvalData::sessionOf).collect(Collectors.toSet()), h.tokens(), h.textTokens()))
+                .toList();
         sessions.add(q.questionType(), q.answerSessionIds(), sessionHits);
         Set<String> gold = q.answerTurnIds();
         if (!gold.isEmpty()) {
@@ -82,10 +88,15 @@ final class LongMemEvalBench {
     Map<String, Object> run(Path directory, int limit, List<String> strategies, StringBuilder md) throws Exception {
         Map<String, RecallMetrics> sessionLevel = new LinkedHashMap<>();
         Map<String, RecallMetrics> turnLevel = new LinkedHashMap<>();
-        strategies.forEach(s -> {
+        List<String> rows = new ArrayList<>(strategies);
+        if (baseline != null) {
+            rows.add(BASELINE);
+        }
+        rows.forEach(s -> {
             sessionLevel.put(s, new RecallMetrics());
             turnLevel.put(s, new RecallMetrics());
         });
+        String messagesUse = service.config().getOrDefault("lightmem.messages-use", "user_only");
         FusionSweep fusion = new FusionSweep(2);
         List<Path> files = LongMemEvalData.files(directory);
         int abstentions = 0;
@@ -116,13 +127,16 @@ final class LongMemEvalBench {
                 RetrieveResponse found = service.retrieve(userId, q.question(), MAX_K, ServiceClient.strategy(strategy), 0);
                 List<Hit> hits = new ArrayList<>();
                 for (RetrievedMemory m : found.getMemoriesList()) {
-                    hits.add(new Hit(provenance.turns(m), tokens.count(m.getEntry().getFormatted())));
+                    hits.add(tokens.hit(provenance.turns(m), m));
                 }
                 score(q, hits, sessionLevel.get(strategy), turnLevel.get(strategy));
             }
+            if (baseline != null) {
+                score(q, baselineHits(q, messagesUse), sessionLevel.get(BASELINE), turnLevel.get(BASELINE));
+            }
             if (sweep) {
                 fusion.add(service, userId, q.question(),
-                        m -> new Hit(provenance.turns(m), tokens.count(m.getEntry().getFormatted())),
+                        m -> tokens.hit(provenance.turns(m), m),
                         (fused, metrics) -> score(q, fused, metrics.get(0), metrics.get(1)));
             }
             scored++;
@@ -138,8 +152,10 @@ final class LongMemEvalBench {
         json.put("questions_without_has_answer_turns", withoutGoldTurns);
         json.put("ingest", Map.of("messages_sent", messages, "seconds", RecallMetrics.round(ingestSeconds),
                 "messages_per_second", RecallMetrics.round(messages / Math.max(ingestSeconds, 1e-9))));
+        json.put("messages_use", messagesUse);
+        json.put("service_config", service.config());
         Map<String, Object> recall = new LinkedHashMap<>();
-        for (String s : strategies) {
+        for (String s : rows) {
             recall.put(s, Map.of("session", sessionLevel.get(s).toMap(), "turn", turnLevel.get(s).toMap()));
         }
         json.put("recall", recall);
@@ -153,6 +169,35 @@ final class LongMemEvalBench {
             sweepMarkdown(variants, md);
         }
         return json;
+    }
+
+    /**
+     * The naive baseline on one question's haystack: the turns the service stores under
+     * {@code messagesUse} (user turns, or all), embedded by LangChain4j, exact search.
+     */
+    private List<Hit> baselineHits(LongMemEvalData q, String messagesUse) {
+        List<String> texts = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Session s : q.sessions()) {
+            for (Turn t : s.turns()) {
+                boolean stored = switch (messagesUse) {
+                    case "hybrid" -> true;
+                    case "assistant_only" -> t.role().equals("assistant");
+                    default -> !t.role().equals("assistant");
+                };
+                if (stored && !t.content().isBlank()) {
+                    texts.add(t.content());
+                    ids.add(t.id());
+                }
+            }
+        }
+        baseline.add(q.questionId(), texts, ids);
+        List<Hit> hits = new ArrayList<>();
+        for (var match : baseline.search(q.questionId(), q.question(), MAX_K)) {
+            hits.add(new Hit(Set.of(match.embedded().metadata().getString("dia_id")),
+                    tokens.count(match.embedded().text())));
+        }
+        return hits;
     }
 
     private static void sweepMarkdown(Map<FusionSweep.Variant, List<RecallMetrics>> variants, StringBuilder md) {
@@ -183,6 +228,14 @@ final class LongMemEvalBench {
         turns.forEach((name, m) -> md.append(String.format("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
                 name, m.count(all), m.recall(all, 1), m.recall(all, 3), m.recall(all, 5), m.recall(all, 10),
                 m.recall(all, 20), m.recall(all, 50))));
+        md.append(String.format("%nWithout the %s questions (turn recall 0 by construction when only user turns are stored):%n%n",
+                ASSISTANT_TYPE));
+        md.append("| strategy | questions | r@1 | r@3 | r@5 | r@10 | r@20 | r@50 |\n|---|---|---|---|---|---|---|---|\n");
+        turns.forEach((name, m) -> md.append(String.format("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
+                name, m.countWithout(ASSISTANT_TYPE), m.recallWithout(ASSISTANT_TYPE, 1),
+                m.recallWithout(ASSISTANT_TYPE, 3), m.recallWithout(ASSISTANT_TYPE, 5),
+                m.recallWithout(ASSISTANT_TYPE, 10), m.recallWithout(ASSISTANT_TYPE, 20),
+                m.recallWithout(ASSISTANT_TYPE, 50))));
         md.append("\nPer question type: session any@5 / any@20, turn r@5 / r@20:\n\n");
         md.append("| strategy | type | questions | session any@5 | session any@20 | turn r@5 | turn r@20 |\n|---|---|---|---|---|---|---|\n");
         sessions.forEach((name, m) -> m.groups().stream().filter(g -> !g.equals(all)).forEach(g -> {

@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * On-demand benchmarks (BENCHMARKS.md). Commands: locomo, longmemeval, scale, embed, models, all (all = locomo,
+ * On-demand benchmarks (BENCHMARKS.md). Commands: locomo (any LoCoMo-shaped file: --file, --dataset locomo |
+ * realtalk from the file name, --name of the result files, --speaker-sweep replays the speaker boost), latency
+ * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), load, compare (the
+ * table of bench.sh dev from the results in --out), longmemeval, scale, embed, models, all (all = locomo,
  * scale, embed; longmemeval and models run only on request; models needs a running model service at
  * --models=host:port, default 127.0.0.1:9100, and takes --texts, --rounds, --batch). Options (--key=value):
  * target (gRPC of a running LightMem, 127.0.0.1:9000), jdbc-url/jdbc-user/jdbc-password (its
@@ -67,11 +70,13 @@ public final class Bench {
                         : null;
                 StringBuilder md = new StringBuilder();
                 String runId = Long.toString(Instant.now().getEpochSecond(), 36);
+                Path file = Path.of(args.get("file", "../shared/data/locomo/locomo-dev.json"));
+                String dataset = args.get("dataset", LocomoBench.datasetOf(file));
                 Map<String, Object> json = new LocomoBench(service, tokens, baseline, runId,
-                        args.get("fusion-sweep", "true").equals("true")).run(
-                        Path.of(args.get("file", "/work/shared/data/locomo/locomo-dev.json")),
+                        args.get("fusion-sweep", "true").equals("true"), dataset,
+                        args.get("speaker-sweep", "false").equals("true")).run(file,
                         args.list("modes", "turns,observations"), strategies, md);
-                report.write("locomo", withMachine(json, machine), md.toString());
+                report.write(args.get("name", "locomo"), withMachine(json, machine), md.toString());
             }
         }
         if (command.equals("longmemeval")) {
@@ -79,12 +84,30 @@ public final class Bench {
                     Tokens tokens = new Tokens()) {
                 StringBuilder md = new StringBuilder();
                 String runId = Long.toString(Instant.now().getEpochSecond(), 36);
+                Lc4jBaseline baseline = args.get("baseline", "true").equals("true")
+                        ? new Lc4jBaseline(jdbcUrl, jdbcUser, jdbcPassword, "bench_lc4j_longmemeval")
+                        : null;
                 Map<String, Object> json = new LongMemEvalBench(service, tokens, runId,
-                        args.get("fusion-sweep", "true").equals("true")).run(
+                        args.get("fusion-sweep", "true").equals("true"), baseline).run(
                         Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")),
                         args.getInt("limit-questions", Integer.MAX_VALUE), strategies, md);
                 report.write("longmemeval", withMachine(json, machine), md.toString());
             }
+        }
+        if (command.equals("latency")) {
+            try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"))) {
+                StringBuilder md = new StringBuilder();
+                Map<String, Object> json = new LatencyBench(service, database).run(args.getInt("size", 10000),
+                        Path.of(args.get("file", "../shared/data/locomo/locomo-dev.json")), strategies,
+                        args.getInt("requests", 200), md);
+                report.write(args.get("name", "latency"), withMachine(json, machine), md.toString());
+            }
+        }
+        if (command.equals("compare")) {
+            Path out = Path.of(args.get("out", "target/bench"));
+            String md = DevComparison.markdown(out);
+            java.nio.file.Files.writeString(out.resolve("dev.md"), md);
+            System.out.println(md);
         }
         if (command.equals("scale") || command.equals("all")) {
             try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"));
@@ -104,6 +127,16 @@ public final class Bench {
                             .run(options, md);
                     report.write("scale-" + size, withMachine(json, machine), md.toString());
                 }
+            }
+        }
+        if (command.equals("load")) {
+            try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"))) {
+                StringBuilder md = new StringBuilder();
+                Map<String, Object> json = new LoadBench(service, Long.parseLong(args.get("server-pid", "0"))).run(
+                        args.getInt("clients", 8), java.time.Duration.parse(args.get("duration", "PT60S")),
+                        Double.parseDouble(args.get("retrieve-share", "0.8")), args.getInt("users", 16),
+                        args.getInt("memories-per-user", 200), md);
+                report.write(args.get("name", "load"), withMachine(json, machine), md.toString());
             }
         }
         System.exit(0); // gRPC and ONNX Runtime leave non-daemon threads behind

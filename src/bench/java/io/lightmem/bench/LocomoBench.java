@@ -27,7 +27,7 @@ import java.util.Set;
  * with evidence (category 5 excluded) is retrieved with each strategy, top 50, and scored at
  * k = 1 … 50. Mode `turns`: one message per dialogue turn, with its speaker's name (whether the memory
  * begins with it is the service's lightmem.memory-manager.verbatim-speaker; results of a service with it
- * off are labelled `turns-unnamed`); mode `observations`: LoCoMo's observation facts stand in for
+ * on — the name in the text, off by default now — are labelled `turns-named`); mode `observations`: LoCoMo's observation facts stand in for
  * LLM-extracted memories. With a {@link FusionSweep}, each question's embedding and context lists are
  * also fused offline with every variant of its grid. Provenance: AddMemory returns the
  * message-log id of each message, and every memory's `sources` holds its message id, which this
@@ -42,19 +42,82 @@ final class LocomoBench {
     private final Lc4jBaseline baseline;
     private final String runId;
     private final boolean sweep;
+    /** "locomo" or "realtalk": names the scopes and the category labels. */
+    private final String dataset;
+    /** Every question's result per mode/strategy, for reading the misses (locomo.json "questions"). */
+    private final Map<String, List<Map<String, Object>>> perQuestion = new LinkedHashMap<>();
 
-    LocomoBench(ServiceClient service, Tokens tokens, Lc4jBaseline baseline, String runId, boolean sweep) {
+    /** Replays the speaker boost offline (a service with speaker-boost 0); see SpeakerSweep. */
+    private final boolean speakerSweep;
+
+    LocomoBench(ServiceClient service, Tokens tokens, Lc4jBaseline baseline, String runId, boolean sweep,
+            String dataset, boolean speakerSweep) {
+        this.speakerSweep = speakerSweep;
         this.service = service;
         this.tokens = tokens;
         this.baseline = baseline;
         this.runId = runId;
         this.sweep = sweep;
+        this.dataset = dataset;
+    }
+
+    /** The dataset a LoCoMo-shaped file holds, from its name: REALTALK's files say so. */
+    static String datasetOf(Path file) {
+        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).contains("realtalk") ? "realtalk"
+                : "locomo";
+    }
+
+    /**
+     * The category's label in its dataset. LoCoMo's are its paper's; REALTALK's (1–3) are read from its
+     * questions: 1 facts across sessions, 2 dates, 3 inference from what was said.
+     */
+    String category(Qa qa) {
+        String label = switch (dataset) {
+            case "realtalk" -> switch (qa.category()) {
+                case 1 -> "multi-hop";
+                case 2 -> "temporal";
+                case 3 -> "commonsense";
+                default -> "other";
+            };
+            default -> switch (qa.category()) {
+                case 1 -> "multi-hop";
+                case 2 -> "temporal";
+                case 3 -> "open-domain";
+                case 4 -> "single-hop";
+                default -> "other";
+            };
+        };
+        return qa.category() + " " + label;
+    }
+
+    /** One question's outcome: its gold, the turns of the top 20 and the rank of the first gold turn. */
+    private void record(String name, Conversation c, Qa qa, List<Hit> hits) {
+        Integer rank = null;
+        List<List<String>> top = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+            if (rank == null && hits.get(i).turnIds().stream().anyMatch(qa.evidence()::contains)) {
+                rank = i + 1;
+            }
+            if (i < 20) {
+                top.add(List.copyOf(hits.get(i).turnIds()));
+            }
+        }
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("conversation", c.sampleId());
+        q.put("question", qa.question());
+        q.put("category", category(qa));
+        q.put("gold", List.copyOf(qa.evidence()));
+        q.put("top20", top);
+        q.put("first_hit_rank", rank);
+        perQuestion.computeIfAbsent(name, k -> new ArrayList<>()).add(q);
     }
 
     Map<String, Object> run(Path file, List<String> modes, List<String> strategies, StringBuilder md) throws Exception {
         LocomoData data = LocomoData.read(file);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("file", file.toString());
+        json.put("dataset", dataset);
+        json.put("service_config", service.config());
         json.put("conversations", data.conversations().size());
         json.put("malformed_evidence_ids_skipped", data.malformedEvidence());
         json.put("unknown_evidence_ids_skipped", data.missingEvidence());
@@ -64,7 +127,7 @@ final class LocomoBench {
         json.put("verbatim_speaker", named);
         Map<String, Map<FusionSweep.Variant, List<RecallMetrics>>> sweeps = new LinkedHashMap<>();
         for (String requested : modes) {
-            String mode = requested.equals("turns") && !named ? "turns-unnamed" : requested;
+            String mode = requested.equals("turns") && named ? "turns-named" : requested;
             long started = System.nanoTime();
             int messages = 0;
             Map<String, Provenance> provenance = new HashMap<>();
@@ -75,7 +138,7 @@ final class LocomoBench {
                     case "observations" -> ingestObservations(mode, c, ids);
                     default -> throw new IllegalArgumentException("mode must be turns or observations: " + requested
                             + " (the service names speakers itself now; run it with"
-                            + " LIGHTMEM_MEMORY_MANAGER_VERBATIM_SPEAKER=false for unnamed turns)");
+                            + " LIGHTMEM_MEMORY_MANAGER_VERBATIM_SPEAKER=true for turns named in their text)");
                 };
                 provenance.put(c.sampleId(), ids);
             }
@@ -91,9 +154,10 @@ final class LocomoBench {
                                 ServiceClient.strategy(strategy), 0);
                         List<Hit> hits = new ArrayList<>();
                         for (RetrievedMemory m : found.getMemoriesList()) {
-                            hits.add(new Hit(provenance.get(c.sampleId()).turns(m), tokens.count(m.getEntry().getFormatted())));
+                            hits.add(tokens.hit(provenance.get(c.sampleId()).turns(m), m));
                         }
-                        metrics.add(Integer.toString(qa.category()), qa.evidence(), hits);
+                        metrics.add(category(qa), qa.evidence(), hits);
+                        record(mode + "/" + strategy, c, qa, hits);
                     }
                 }
                 results.put(mode + "/" + strategy, metrics);
@@ -106,11 +170,15 @@ final class LocomoBench {
             if (sweep) {
                 sweeps.put(mode, sweep(mode, data, provenance));
             }
+            if (speakerSweep && requested.equals("turns")) {
+                speakerSweep(mode, data, provenance, json, md);
+            }
         }
         json.put("ingest", ingest);
         Map<String, Object> recall = new LinkedHashMap<>();
         results.forEach((name, metrics) -> recall.put(name, metrics.toMap()));
         json.put("recall", recall);
+        json.put("questions", perQuestion);
         markdown(results, md);
         if (sweep) {
             json.put("fusion_sweep", sweepJson(sweeps));
@@ -126,11 +194,48 @@ final class LocomoBench {
             Provenance ids = provenance.get(c.sampleId());
             for (Qa qa : questions(c)) {
                 sweep.add(service, userId(mode, c), qa.question(),
-                        m -> new Hit(ids.turns(m), tokens.count(m.getEntry().getFormatted())),
-                        (fused, metrics) -> metrics.get(0).add(Integer.toString(qa.category()), qa.evidence(), fused));
+                        m -> tokens.hit(ids.turns(m), m),
+                        (fused, metrics) -> metrics.get(0).add(category(qa), qa.evidence(), fused));
             }
         }
         return sweep.run();
+    }
+
+    private void speakerSweep(String mode, LocomoData data, Map<String, Provenance> provenance,
+            Map<String, Object> json, StringBuilder md) {
+        if (Double.parseDouble(service.config().getOrDefault("lightmem.embedding-retriever.speaker-boost", "-1")) != 0) {
+            System.out.println("speaker sweep skipped: it needs a service with LIGHTMEM_EMBEDDING_RETRIEVER_SPEAKER_BOOST=0");
+            return;
+        }
+        SpeakerSweep sweep = new SpeakerSweep();
+        for (Conversation c : data.conversations()) {
+            Provenance ids = provenance.get(c.sampleId());
+            List<String> participants = c.sessions().stream().flatMap(s -> s.turns().stream()).map(Turn::speaker)
+                    .distinct().toList();
+            for (Qa qa : questions(c)) {
+                sweep.add(service, userId(mode, c), participants, qa.question(), qa.evidence(), category(qa),
+                        m -> tokens.hit(ids.turns(m), m));
+            }
+        }
+        Map<Double, Map<String, RecallMetrics>> results = sweep.run();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("questions_naming_a_participant", sweep.namingQuestions());
+        md.append("### Speaker boost replayed (").append(dataset).append(", ").append(sweep.namingQuestions())
+                .append(" questions name a participant): recall_any@1 / @5 / @10 / @20\n\n");
+        md.append("| speaker-boost | embedding | hybrid |\n|---|---|---|\n");
+        results.forEach((boost, byStrategy) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            byStrategy.forEach((strategy, m) -> row.put(strategy, m.toMap().get(RecallMetrics.ALL)));
+            out.put(Double.toString(boost), row);
+            RecallMetrics e = byStrategy.get("embedding");
+            RecallMetrics h = byStrategy.get("hybrid");
+            String g = RecallMetrics.ALL;
+            md.append(String.format("| %.2f | %.3f / %.3f / %.3f / %.3f | %.3f / %.3f / %.3f / %.3f |%n", boost,
+                    e.recallAny(g, 1), e.recallAny(g, 5), e.recallAny(g, 10), e.recallAny(g, 20),
+                    h.recallAny(g, 1), h.recallAny(g, 5), h.recallAny(g, 10), h.recallAny(g, 20)));
+        });
+        md.append('\n');
+        json.put("speaker_sweep", out);
     }
 
     static Map<String, Object> sweepJson(Map<String, Map<FusionSweep.Variant, List<RecallMetrics>>> sweeps) {
@@ -186,7 +291,8 @@ final class LocomoBench {
                     hits.add(new Hit(Set.of(match.embedded().metadata().getString("dia_id")),
                             tokens.count(match.embedded().text())));
                 }
-                metrics.add(Integer.toString(qa.category()), qa.evidence(), hits);
+                metrics.add(category(qa), qa.evidence(), hits);
+                record("turns/lc4j-pgvector-baseline", c, qa, hits);
             }
         }
         System.out.printf("baseline: recall_any@5 %.3f @20 %.3f%n", metrics.recallAny(RecallMetrics.ALL, 5),
@@ -200,7 +306,7 @@ final class LocomoBench {
     }
 
     private String userId(String mode, Conversation c) {
-        return "bench-locomo-" + runId + "-" + mode + "-" + c.sampleId();
+        return "bench-" + dataset + "-" + runId + "-" + mode + "-" + c.sampleId();
     }
 
     private int ingestTurns(String mode, Conversation c, Provenance provenance) {
@@ -239,18 +345,20 @@ final class LocomoBench {
                 .setTimeStamp(time).build();
     }
 
-    private static void markdown(Map<String, RecallMetrics> results, StringBuilder md) {
-        md.append("### LoCoMo evidence recall, all categories (1–4)\n\n");
-        md.append("| mode / strategy | questions | any@1 | any@3 | any@5 | any@10 | any@20 | any@50 | all@5 | all@20 | all@50 | tokens@5 | tokens@20 |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    private void markdown(Map<String, RecallMetrics> results, StringBuilder md) {
+        md.append("### ").append(dataset).append(" evidence recall, all categories\n\n");
+        md.append("tokens = the returned lines as a prompt gets them (`{time} {weekday} {memory}`); text tokens = ")
+                .append("the memory texts alone, as the baseline returns them.\n\n");
+        md.append("| mode / strategy | questions | any@1 | any@3 | any@5 | any@10 | any@20 | any@50 | all@5 | all@20 | all@50 | tokens@5 | tokens@20 | text tokens@5 | text tokens@20 |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         results.forEach((name, m) -> {
             String g = RecallMetrics.ALL;
-            md.append(String.format("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f |%n",
+            md.append(String.format("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f | %.0f |%n",
                     name, m.count(g), m.recallAny(g, 1), m.recallAny(g, 3), m.recallAny(g, 5), m.recallAny(g, 10),
                     m.recallAny(g, 20), m.recallAny(g, 50), m.recallAll(g, 5), m.recallAll(g, 20), m.recallAll(g, 50),
-                    m.meanTokens(g, 5), m.meanTokens(g, 20)));
+                    m.meanTokens(g, 5), m.meanTokens(g, 20), m.meanTextTokens(g, 5), m.meanTextTokens(g, 20)));
         });
-        md.append("\n### Per category (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop)\n\n");
+        md.append("\n### Per category\n\n");
         md.append("| mode / strategy | category | questions | any@5 | any@20 | all@5 | all@20 |\n|---|---|---|---|---|---|---|\n");
         results.forEach((name, m) -> m.groups().stream().filter(g -> !g.equals(RecallMetrics.ALL)).forEach(g ->
                 md.append(String.format("| %s | %s | %d | %.3f | %.3f | %.3f | %.3f |%n", name, g, m.count(g),

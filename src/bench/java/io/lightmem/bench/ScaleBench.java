@@ -4,6 +4,7 @@ import com.pgvector.PGvector;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.Owner;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.EmbeddingInput;
 import io.lightmem.retrieve.VectorSearchRule;
 import io.lightmem.store.MemoryRepository;
 import io.lightmem.store.SqlQuery;
@@ -191,7 +192,7 @@ final class ScaleBench {
                         .setTimeStamp(time.toString()));
             }
             long t0 = System.nanoTime();
-            embedder.embed(texts);
+            embedder.embed(texts, EmbeddingInput.PASSAGE);
             long t1 = System.nanoTime();
             add(request.build(), batch);
             long t2 = System.nanoTime();
@@ -366,7 +367,7 @@ final class ScaleBench {
                 System.arraycopy(turn, 0, merged, all.length, turn.length);
                 nanos.put(name, merged);
                 Map<String, Double> sums = stages.computeIfAbsent(name, n -> new LinkedHashMap<>());
-                for (String stage : List.of("embed", "search", "lexical_search", "fuse", "count_hits", "retrieve")) {
+                for (String stage : List.of("embed", "search", "speaker_match", "lexical_search", "fuse", "retrieve")) {
                     sums.merge(stage, ServerMetrics.delta(before, after, "lightmem_stage_seconds_sum",
                             "stage=\"" + stage + "\""), Double::sum);
                 }
@@ -445,7 +446,7 @@ final class ScaleBench {
     private Map<String, Object> hnswRecall(String userId, int size, List<String> queries, Options options)
             throws SQLException {
         Owner owner = Conversations.owner(userId);
-        List<float[]> vectors = embedder.embed(queries);
+        List<float[]> vectors = embedder.embed(queries, EmbeddingInput.QUERY);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("queries", queries.size());
         try (Connection c = database.get()) {
@@ -608,16 +609,16 @@ final class ScaleBench {
             md.append("\n");
         }
         md.append("\nServer-side breakdown, mean ms per request (stage timers; the lists of `hybrid` overlap when run side by side):\n\n")
-                .append("| target | client total | gRPC server call | service (retrieve) | query embedding | embedding SQL | lexical SQL |"
-                        + " fusion | hit counting | query cache hits | exact / HNSW searches |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("| target | client total | gRPC server call | service (retrieve) | query embedding | embedding SQL | speaker match | lexical SQL |"
+                        + " fusion | query cache hits | exact / HNSW searches |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         latency.forEach((target, value) -> {
             Map<String, Object> r = (Map<String, Object>) value;
             Map<String, Object> b = (Map<String, Object>) r.get("server_mean_ms");
             if (b != null) {
                 md.append("| ").append(target).append(" | ").append(r.get("mean_ms")).append(" | ").append(b.get("grpc_server"))
                         .append(" | ").append(b.get("retrieve")).append(" | ").append(b.get("embed")).append(" | ")
-                        .append(b.get("search")).append(" | ").append(b.get("lexical_search")).append(" | ")
-                        .append(b.get("fuse")).append(" | ").append(b.get("count_hits")).append(" | ")
+                        .append(b.get("search")).append(" | ").append(b.get("speaker_match")).append(" | ")
+                        .append(b.get("lexical_search")).append(" | ").append(b.get("fuse")).append(" | ")
                         .append(b.get("query_cache_hits")).append(" | ").append(b.get("exact_searches")).append(" / ")
                         .append(b.get("hnsw_searches")).append(" |\n");
             }

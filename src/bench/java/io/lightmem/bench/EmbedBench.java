@@ -46,11 +46,11 @@ final class EmbedBench {
             for (int from = 0; from < corpus.size(); from += 32) {
                 batches.add(tokenize(tokenizer, corpus.subList(from, Math.min(corpus.size(), from + 32))));
             }
-            embedder.embed(corpus.subList(0, 64)); // warm-up
+            embedder.embedPassages(corpus.subList(0, 64)); // warm-up
             runBare(session, batches.subList(0, 2));
             for (int r = 0; r < rounds; r++) {
                 long t0 = System.nanoTime();
-                embedder.embed(corpus);
+                embedder.embedPassages(corpus);
                 ours[r] = corpus.size() / ((System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
                 runBare(session, batches);

@@ -20,14 +20,23 @@ final class RecallMetrics {
     static final int[] KS = {1, 3, 5, 10, 20, 50};
     static final String ALL = "all";
 
-    /** One ranked result: the gold ids it covers and its size in tokens. */
-    record Hit(Set<String> turnIds, int tokens) {
+    /**
+     * One ranked result: the gold ids it covers, its size in tokens as a prompt gets it (the service's
+     * formatted line "{time} {weekday} {memory}"), and the tokens of its text alone, which is what a
+     * baseline storing bare texts returns, so the two compare like with like.
+     */
+    record Hit(Set<String> turnIds, int tokens, int textTokens) {
+        /** A result whose text is all a prompt gets (the baseline's). */
+        Hit(Set<String> turnIds, int tokens) {
+            this(turnIds, tokens, tokens);
+        }
     }
 
     private final Map<String, double[]> anySums = new TreeMap<>();
     private final Map<String, double[]> allSums = new TreeMap<>();
     private final Map<String, double[]> fractionSums = new TreeMap<>();
     private final Map<String, double[]> tokenSums = new TreeMap<>();
+    private final Map<String, double[]> textTokenSums = new TreeMap<>();
     private final Map<String, Integer> counts = new TreeMap<>();
 
     void add(String category, Set<String> evidence, List<Hit> ranked) {
@@ -39,18 +48,22 @@ final class RecallMetrics {
             double[] all = allSums.computeIfAbsent(group, g -> new double[KS.length]);
             double[] fraction = fractionSums.computeIfAbsent(group, g -> new double[KS.length]);
             double[] tokens = tokenSums.computeIfAbsent(group, g -> new double[KS.length]);
+            double[] textTokens = textTokenSums.computeIfAbsent(group, g -> new double[KS.length]);
             counts.merge(group, 1, Integer::sum);
             for (int i = 0; i < KS.length; i++) {
                 Set<String> covered = new HashSet<>();
                 int tokenCount = 0;
+                int textTokenCount = 0;
                 for (Hit hit : ranked.subList(0, Math.min(KS[i], ranked.size()))) {
                     covered.addAll(hit.turnIds());
                     tokenCount += hit.tokens();
+                    textTokenCount += hit.textTokens();
                 }
                 any[i] += evidence.stream().anyMatch(covered::contains) ? 1 : 0;
                 all[i] += covered.containsAll(evidence) ? 1 : 0;
                 fraction[i] += evidence.stream().filter(covered::contains).count() / (double) evidence.size();
                 tokens[i] += tokenCount;
+                textTokens[i] += textTokenCount;
             }
         }
     }
@@ -72,8 +85,32 @@ final class RecallMetrics {
         return mean(fractionSums, group, k);
     }
 
+    /** recall@k over every question outside group {@code excluded} (e.g. a type that scores 0 by construction). */
+    double recallWithout(String excluded, int k) {
+        return meanWithout(fractionSums, excluded, k);
+    }
+
+    double recallAnyWithout(String excluded, int k) {
+        return meanWithout(anySums, excluded, k);
+    }
+
+    int countWithout(String excluded) {
+        return count(ALL) - count(excluded);
+    }
+
+    private double meanWithout(Map<String, double[]> sums, String excluded, int k) {
+        int n = countWithout(excluded);
+        double excludedSum = count(excluded) == 0 ? 0 : sums.get(excluded)[index(k)];
+        return n == 0 ? Double.NaN : (sums.get(ALL)[index(k)] - excludedSum) / n;
+    }
+
     double meanTokens(String group, int k) {
         return mean(tokenSums, group, k);
+    }
+
+    /** Mean tokens of the top k's texts alone (without the service's time and weekday prefix). */
+    double meanTextTokens(String group, int k) {
+        return mean(textTokenSums, group, k);
     }
 
     List<String> groups() {
@@ -94,6 +131,7 @@ final class RecallMetrics {
                 g.put("recall_all@" + k, round(recallAll(group, k)));
                 g.put("recall@" + k, round(recall(group, k)));
                 g.put("context_tokens@" + k, round(meanTokens(group, k)));
+                g.put("text_tokens@" + k, round(meanTextTokens(group, k)));
             }
             out.put(group, g);
         }
@@ -101,17 +139,17 @@ final class RecallMetrics {
     }
 
     private double mean(Map<String, double[]> sums, String group, int k) {
-        int index = -1;
+        int n = count(group);
+        return n == 0 ? Double.NaN : sums.get(group)[index(k)] / n;
+    }
+
+    private static int index(int k) {
         for (int i = 0; i < KS.length; i++) {
             if (KS[i] == k) {
-                index = i;
+                return i;
             }
         }
-        if (index < 0) {
-            throw new IllegalArgumentException("k must be one of 1, 3, 5, 10, 20, 50, got " + k);
-        }
-        int n = count(group);
-        return n == 0 ? Double.NaN : sums.get(group)[index] / n;
+        throw new IllegalArgumentException("k must be one of 1, 3, 5, 10, 20, 50, got " + k);
     }
 
     static double round(double x) {

@@ -1,0 +1,86 @@
+package io.lightmem.model;
+
+/**
+ * The built-in embedding models, chosen by {@code lightmem.text-embedder.model}. Each ships as an
+ * ONNX file with its tokenizer inside a LangChain4j jar from Maven Central (nothing is downloaded at
+ * run time), and embeds the way its authors trained it: its own pooling and its own query and
+ * passage prefixes (docs/retrieval.md). All have 384 dimensions, so any of them fits the schema; a
+ * database keeps the vectors of one model only (see {@code EmbeddingModelRecord}).
+ *
+ * <p>Only the description lives here; loading is in-process code (src/inprocess), which the native
+ * build of role api leaves out.
+ */
+public enum EmbeddingModel {
+    /** sentence-transformers/all-MiniLM-L6-v2: 6 layers, mean pooling, symmetric (no prefixes). */
+    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
+            Pooling.MEAN, "", ""),
+    /** BAAI/bge-small-en-v1.5: 12 layers, CLS pooling, an instruction before queries only. */
+    BGE_SMALL_EN_V15("bge-small-en-v15", "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
+            Pooling.CLS, Prefixes.BGE_QUERY, ""),
+    /** The same, int8-quantized. */
+    BGE_SMALL_EN_V15_Q("bge-small-en-v15-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
+            Pooling.CLS, Prefixes.BGE_QUERY, ""),
+    /** intfloat/e5-small-v2: 12 layers, mean pooling, "query: " and "passage: " prefixes. */
+    E5_SMALL_V2("e5-small-v2", "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN, "query: ", "passage: "),
+    /** The same, int8-quantized. */
+    E5_SMALL_V2_Q("e5-small-v2-q", "e5-small-v2-q.onnx", "e5-small-v2-q-tokenizer.json", Pooling.MEAN, "query: ",
+            "passage: ");
+
+    /** How the token vectors of the last layer become one vector. */
+    public enum Pooling {
+        /** Mean over the real (unpadded) tokens. */
+        MEAN,
+        /** The first token's ([CLS]) vector. */
+        CLS
+    }
+
+    private static final class Prefixes {
+        /** BGE v1.5's retrieval instruction for short queries (from its model card). */
+        static final String BGE_QUERY = "Represent this sentence for searching relevant passages: ";
+    }
+
+    private final String configName;
+    private final String modelResource;
+    private final String tokenizerResource;
+    private final Pooling pooling;
+    private final String queryPrefix;
+    private final String passagePrefix;
+
+    EmbeddingModel(String configName, String modelResource, String tokenizerResource, Pooling pooling,
+            String queryPrefix, String passagePrefix) {
+        this.configName = configName;
+        this.modelResource = modelResource;
+        this.tokenizerResource = tokenizerResource;
+        this.pooling = pooling;
+        this.queryPrefix = queryPrefix;
+        this.passagePrefix = passagePrefix;
+    }
+
+    /** The value of {@code lightmem.text-embedder.model}. */
+    public String configName() {
+        return configName;
+    }
+
+    /** The ONNX file, a classpath resource of its jar. */
+    public String modelResource() {
+        return modelResource;
+    }
+
+    public String tokenizerResource() {
+        return tokenizerResource;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    /** The text put before a text embedded as {@code input}. */
+    public String prefix(EmbeddingInput input) {
+        return input == EmbeddingInput.QUERY ? queryPrefix : passagePrefix;
+    }
+
+    @Override
+    public String toString() {
+        return configName;
+    }
+}

@@ -90,9 +90,10 @@ final class ScaleBench {
         if (options.ingestMessages() > 0) {
             json.put("ingest_vs_embedder", ingestVersusEmbedder(options.ingestMessages()));
         }
-        // Questions never repeat across targets and rounds, so the service's cache of query vectors
-        // serves only the "repeated question" target (which asks the same few questions over and over).
-        List<String> questions = new Synthetic(99).distinctQuestions(
+        // Questions never repeat across targets and rounds, nor across the sizes of one run (seeded by the
+        // size), so the service's cache of query vectors serves only the "repeated question" target (which
+        // asks the same few questions over and over).
+        List<String> questions = new Synthetic(99L * size).distinctQuestions(
                 40 + options.requests() * (options.strategies().size() + 1) + options.recallQueries());
         Map<String, Target> targets = new LinkedHashMap<>();
         for (String strategy : options.strategies()) {

@@ -54,7 +54,7 @@ public interface RetrievalConfig {
         /**
          * HNSW search-time candidate list (hnsw.ef_search) of every index search, when set; a request
          * may override it within 1..1000 (pgvector's bound), and it is raised to the request's limit when
-         * smaller. Unset (the default): chosen per request from the scope's size and the limit
+         * smaller. Unset (the default): chosen per request from the limit
          * (VectorSearchRule, BENCHMARKS.md "ef_search and exact search").
          */
         @Min(1)
@@ -64,7 +64,7 @@ public interface RetrievalConfig {
         /**
          * Scopes of at most this many memories are searched exactly (every memory's distance,
          * read through an index on the user) instead of on the HNSW index: exact results, and below this
-         * size no slower than the index (BENCHMARKS.md, "ef_search and exact search").
+         * size about as fast as the index (BENCHMARKS.md, "ef_search and exact search").
          */
         @WithDefault(VectorSearchRule.DEFAULT_EXACT_MAX_MEMORIES)
         @Min(0)

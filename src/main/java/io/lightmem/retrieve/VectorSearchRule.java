@@ -7,15 +7,23 @@ import java.util.OptionalInt;
 
 /**
  * How the nearest memories of a scope are searched (docs/design.md, "Retrieval"): exactly when the
- * scope is small, else on the HNSW index with an ef_search that grows with the scope and the limit.
+ * scope is small, else on the HNSW index with an ef_search that grows with the limit.
  * Decided by the service from the scope's size (the count the BM25 statistics keep), not by the
  * planner's view of the whole table.
  */
 @ApplicationScoped
 public class VectorSearchRule {
 
-    /** Default of lightmem.embedding-retriever.exact-search-max-memories. */
-    static final String DEFAULT_EXACT_MAX_MEMORIES = "5000";
+    /**
+     * Default of lightmem.embedding-retriever.exact-search-max-memories. Exact search cost 1.7–2.9 µs per
+     * memory of the scope (28.8 ms at 10k, 171 ms at 100k) and an index search at ef_search 150 2.4–4.1 ms
+     * in the same runs, so the two meet near 1,000–2,000 memories (BENCHMARKS.md, "ef_search and exact search").
+     */
+    static final String DEFAULT_EXACT_MAX_MEMORIES = "2000";
+    /** The least ef_search of an index search: recall@10 0.991 and 1.000 for the 10k and 100k scopes. */
+    static final int BASE_EF_SEARCH = 150;
+    /** Candidates per requested result beyond BASE_EF_SEARCH / this many results (not measured above limit 10). */
+    static final int EF_PER_RESULT = 3;
 
     private final int exactMaxMemories;
     private final OptionalInt fixedEfSearch;
@@ -49,8 +57,16 @@ public class VectorSearchRule {
         return VectorSearch.hnsw(Math.min(VectorSearch.MAX_EF_SEARCH, Math.max(ef, limit)));
     }
 
-    /** The rule's ef_search for an index search of {@code limit} results in a scope of {@code scopeSize}. */
+    /**
+     * The rule's ef_search for an index search of {@code limit} results in a scope of {@code scopeSize}:
+     * {@value #BASE_EF_SEARCH}, or {@value #EF_PER_RESULT} candidates per result when more. Measured at
+     * limit 10 (BENCHMARKS.md, "ef_search and exact search"): recall@10 against exact search was 0.991 for
+     * a 10k scope beside 100k near-duplicates of its vectors and 1.000 for the 100k scope, against 0.992 and
+     * 1.000 at the former flat 200. The larger scope needed less, not more (0.985 at ef_search 60 against
+     * 0.964): what costs recall is a scope being a small part of the shared index, so the scope's size
+     * alone does not raise ef_search here; {@code scopeSize} is kept for a rule that measures that share.
+     */
     public int efSearch(long scopeSize, int limit) {
-        return Math.min(VectorSearch.MAX_EF_SEARCH, Math.max(limit, 200)); // provisional: measured next
+        return Math.min(VectorSearch.MAX_EF_SEARCH, Math.max(BASE_EF_SEARCH, EF_PER_RESULT * limit));
     }
 }

@@ -49,6 +49,21 @@ class VectorSearchRuleTest {
     }
 
     @Test
+    void theRulesEfSearchIsItsBaseForTenResultsAndGrowsWithTheLimit() {
+        assertThat(rule.efSearch(100_000, 10)).isEqualTo(150);
+        assertThat(rule.efSearch(10_000, 10)).isEqualTo(150);
+        assertThat(rule.efSearch(100_000, 100)).isEqualTo(300);
+    }
+
+    @Test
+    void theDefaultsSearchScopesUpToTwoThousandMemoriesExactly() {
+        VectorSearchRule defaults = VectorSearchRule.withDefaults();
+
+        assertThat(defaults.choose(2000, 10, 0)).isEqualTo(VectorSearch.exact());
+        assertThat(defaults.choose(2001, 10, 0)).isEqualTo(VectorSearch.hnsw(150));
+    }
+
+    @Test
     void boundZeroSearchesEveryNonEmptyScopeOnTheIndex() {
         VectorSearchRule indexOnly = new VectorSearchRule(0, OptionalInt.empty());
 

@@ -150,6 +150,24 @@ class IndexUsageTest {
     }
 
     @Test
+    void theSpeakerLookupProbesTheSpeakerIndexEvenWhenTheScopeHasOneSpeaker() throws SQLException {
+        // Every memory of this scope is the User's, so "lower(speaker_name) = word" looks like it matches
+        // every row, and LIMIT 1 would look cheapest on a sequential scan, which reads the whole table
+        // when the word names nobody. The planner's own choice, nothing disabled.
+        SqlQuery lookup = MemoryRepository.speakersNamedQuery(Conversations.owner(userId), List.of("when", "nobody"));
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement explain = lookup.prepare(connection, "EXPLAIN ");
+                ResultSet rs = explain.executeQuery()) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+
+        assertThat(plan.toString()).contains("memory_entry_user_speaker").doesNotContain("Seq Scan on memory_entry");
+    }
+
+    @Test
     void aRepeatedSpeakerLookupIsPlannedForItsUserEachTime() throws SQLException {
         // No speaker of this scope is called so. A generic plan of this LIMIT 1 probe may scan the whole
         // table (it did beside a 10k scope of one speaker, BENCHMARKS.md "Latency breakdown"); whether

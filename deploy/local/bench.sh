@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]
-#   (options: see io.lightmem.bench.Bench; construction and consolidation take none)
+# Usage: deploy/local/bench.sh [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
+#   (options: see io.lightmem.bench.Bench; construction and consolidation take none, auth "calls rounds"; native: NativeStartBench)
 # `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
 # LangChain4j baseline, then one comparison table (dev.md); the service's settings come from the environment,
@@ -35,6 +35,11 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The service authenticates, as in production: it starts with this bootstrap key, which the client
+# (io.lightmem.bench.ServiceClient) sends; the per-credential rate limit is off, since the benchmarks
+# measure the service, not the limiter (BENCHMARKS.md, Authentication, measures what authenticating costs).
+export LIGHTMEM_KEY=${LIGHTMEM_KEY:-bench-$(head -c 24 /dev/urandom | base64 | tr -d '=+/\n')}
+
 # start_server [NAME=VALUE ...]: the packaged app on the bench ports, with extra environment.
 start_server() {
   bash deploy/local/postgres.sh up
@@ -42,7 +47,8 @@ start_server() {
   mkdir -p "$OUT"
   local log=$OUT/server-$GRPC_PORT-$(date -u +%Y%m%dT%H%M%S).log
   echo "bench.sh: service log $log" >&2
-  env "$@" QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=$HTTP_PORT \
+  env "$@" QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT QUARKUS_HTTP_PORT=$HTTP_PORT LIGHTMEM_AUTH_BOOTSTRAP_KEY=$LIGHTMEM_KEY \
+    LIGHTMEM_AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=0 \
     java -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 600); do
@@ -82,6 +88,16 @@ own_database() {
   )
 }
 
+# native: the api role's native executable against its JVM jar (io.lightmem.bench.NativeStartBench). It
+# builds the executable first with the probe toolchain (deploy/local/native-toolchain.sh; 15-35 min on
+# 2 cores) unless target/*-runner exists and NATIVE_BUILD is not 1. Not part of `all`.
+if [[ $COMMAND == native && -z ${SKIP_BUILD:-} ]] && { [[ ${NATIVE_BUILD:-} == 1 ]] || ! ls target/*-runner >/dev/null 2>&1; }; then
+  # Before the JVM package below: the native build drops the JVM build's classes. With the database
+  # environment, as deploy/local/test.sh builds it (the same build-time configuration).
+  (eval "$(bash deploy/local/postgres.sh env)"
+   "${MVN[@]}" package -Dnative -DskipTests -Dquarkus.native.graalvm-home="$(bash deploy/local/native-toolchain.sh)")
+fi
+
 # SKIP_BUILD=1 reuses target/quarkus-app and the compiled benchmark classes (e.g. a second run in
 # parallel on other ports), so parallel runs never compile into one target/. exec:java compiles nothing.
 [[ -n ${SKIP_BUILD:-} ]] || "${MVN[@]}" -DskipTests package
@@ -110,6 +126,12 @@ case $COMMAND in
   consolidation)
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench "$@"
     ;;
+  auth)
+    own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench "$@"
+    ;;
+  native)
+    own_database lightmem_native_bench io.lightmem.bench.NativeStartBench "$@"
+    ;;
   all)
     served -- embed --rounds=5 "$@"
     served -- locomo "$@"
@@ -119,9 +141,10 @@ case $COMMAND in
     served -- scale --sizes=10000,100000 --fill=replicate "$@"
     own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench
     own_database lightmem_consolidation io.lightmem.bench.ConsolidationBench
+    own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench
     ;;
   *)
-    echo "usage: $0 [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

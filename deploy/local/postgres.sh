@@ -10,6 +10,7 @@
 #   status  print state; exit 0 when running, 3 when stopped.
 #   env     print `export` lines for Quarkus:  eval "$(deploy/local/postgres.sh env)"
 #   psql    open psql as the application user over TCP; extra args go to psql.
+#   home    print the directory that holds the data dir (where run.sh keeps the local admin key).
 #
 # Settings (environment, with defaults):
 #   LIGHTMEM_PG_PORT=54329      LIGHTMEM_PG_DB=lightmem
@@ -398,6 +399,10 @@ cmd_env() {
   printf 'export QUARKUS_DATASOURCE_DEVSERVICES_ENABLED=false\n'
 }
 
+cmd_home() {
+  printf '%s\n' "$BASE"
+}
+
 cmd_psql() {
   [[ -n $MAJOR ]] || die "PostgreSQL is not installed; run: $0 up"
   PGPASSWORD=$APP_PASSWORD exec "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U "$APP_USER" -d "$DB" "$@"
@@ -413,6 +418,7 @@ case $cmd in
   status) cmd_status ;;
   env) cmd_env ;;
   psql) cmd_psql "$@" ;;
+  home) cmd_home ;;
   -h | --help | help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" ;;
-  *) die "unknown command '$cmd' (use: up | fresh | down | status | env | psql [args])" ;;
+  *) die "unknown command '$cmd' (use: up | fresh | down | status | env | psql [args] | home)" ;;
 esac

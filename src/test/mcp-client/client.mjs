@@ -1,17 +1,18 @@
 // Drives the LightMem MCP endpoint with the official MCP TypeScript SDK over streamable HTTP and
 // prints one JSON document of what it saw; io.lightmem.api.mcp.McpSdkTest asserts on it.
-// Usage: node client.mjs <endpoint URL> <user id>
+// Usage: node client.mjs <endpoint URL> <user id> [JSON object of headers every request carries]
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-const [endpoint, userId] = process.argv.slice(2);
+const [endpoint, userId, headers] = process.argv.slice(2);
 if (!endpoint || !userId) {
   console.error('usage: node client.mjs <endpoint URL> <user id>');
   process.exit(2);
 }
 
 const client = new Client({ name: 'lightmem-sdk-test', version: '1.0.0' });
-const transport = new StreamableHTTPClientTransport(new URL(endpoint));
+const transport = new StreamableHTTPClientTransport(new URL(endpoint),
+  { requestInit: { headers: JSON.parse(headers ?? '{}') } });
 const out = {};
 
 // A tool call as the SDK returns it; a JSON-RPC error (or a failed output-schema validation, which

@@ -25,6 +25,12 @@ public enum ErrorKind {
      * away or too slow, the instance is at capacity or shutting down; transient.
      */
     UNAVAILABLE(true, Duration.ofSeconds(1)),
+    /** No credential, or one the service does not accept (unknown, revoked, expired, wrong issuer or audience). */
+    UNAUTHENTICATED(false, null),
+    /** A valid credential outside its rights: a scope it lacks, a user id outside its prefix, another tenant. */
+    PERMISSION_DENIED(false, null),
+    /** The credential used up its request rate; the same request may pass after the retry-after time. */
+    RESOURCE_EXHAUSTED(true, Duration.ofSeconds(1)),
     /** A fault of the server: a bug. */
     INTERNAL(true, null);
 

@@ -7,7 +7,8 @@ package io.lightmem;
  */
 public abstract sealed class LightMemException extends RuntimeException
         permits InvalidArgumentException, NotFoundException, FailedPreconditionException, BusyException,
-        UnavailableException, StorageException {
+        UnavailableException, StorageException, UnauthenticatedException, PermissionDeniedException,
+        RateLimitedException {
 
     LightMemException(String message, Throwable cause) {
         super(message, cause);

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.OnnxEmbedder;
 import io.lightmem.model.OnnxSessions;
+import io.lightmem.testing.Credentials;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
 import io.lightmem.v1.AddMemoryRequest;
@@ -57,6 +57,10 @@ import java.util.concurrent.TimeUnit;
 public final class ConsolidationBench {
 
     private static final int GRPC_PORT = 19_377;
+
+    /** The bootstrap key of the services it starts (authentication is on, as in production). */
+
+    private static final String KEY = "consolidation-bench-" + java.util.UUID.randomUUID();
     private static final String[] NAMES = {"Alice", "Bob", "Caroline", "Melanie", "Dan", "Eve", "Farid", "Grace",
         "Hiro", "Ines", "Jon", "Kemal", "Lena", "Marco", "Nia", "Oscar", "Priya", "Quinn", "Rosa", "Sam"};
     private static final String[] DOING = {"went hiking", "adopted a cat", "started a pottery class",
@@ -114,7 +118,7 @@ public final class ConsolidationBench {
                     "-Dlightmem.memory-manager.configs.api-key=bench",
                     "-Dlightmem.memory-manager.configs.base-url=" + llm.baseUrl(),
                     "-Dlightmem.memory-manager.configs.model=scripted"), "app-llm");
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+            ManagedChannel channel = Credentials.channel(GRPC_PORT, KEY);
             try {
                 MemoryServiceBlockingStub memory = awaitReady(MemoryServiceGrpc.newBlockingStub(channel));
                 for (int attempt = 1; attempt <= 2; attempt++) {
@@ -147,7 +151,7 @@ public final class ConsolidationBench {
         String locomoUser = "bench-locomo-" + run;
         Process none = start(List.of("-Dlightmem.memory-manager.model-name=none", "-Dlightmem.messages-use=hybrid",
                 "-Dlightmem.memory-manager.verbatim-speaker=" + named), "app-none");
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+        ManagedChannel channel = Credentials.channel(GRPC_PORT, KEY);
         int turns;
         try {
             turns = ingest(awaitReady(MemoryServiceGrpc.newBlockingStub(channel)), locomoUser, locomo);
@@ -160,7 +164,7 @@ public final class ConsolidationBench {
                 "-Dlightmem.memory-manager.configs.api-key=bench",
                 "-Dlightmem.memory-manager.configs.base-url=" + llm.baseUrl(),
                 "-Dlightmem.memory-manager.configs.model=scripted"), "app-llm2");
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+        channel = Credentials.channel(GRPC_PORT, KEY);
         try {
             MemoryServiceBlockingStub memory = awaitReady(MemoryServiceGrpc.newBlockingStub(channel));
             ConstructUpdateQueueResponse built = memory.constructUpdateQueue(ConstructUpdateQueueRequest
@@ -381,7 +385,8 @@ public final class ConsolidationBench {
     private static Process start(List<String> properties, String name) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.grpc.server.port=" + GRPC_PORT, "-Dquarkus.http.port=0",
-                "-Dquarkus.log.level=WARN"));
+                "-Dquarkus.log.level=WARN", "-Dlightmem.auth.bootstrap-key=" + KEY,
+                "-Dlightmem.auth.rate-limit.requests-per-second=0"));
         command.addAll(properties);
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/bench-" + name + ".log");

@@ -1,7 +1,6 @@
 package io.lightmem.bench;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.TinyTokenClassifier;
@@ -60,7 +59,7 @@ public final class ConstructionBench {
                     long tokens = 0;
                     int turns = 0;
                     for (LocomoData.Conversation conversation : conversations) {
-                        OperationUsage usage = ingest(service.grpcPort(), conversation);
+                        OperationUsage usage = ingest(service, conversation);
                         System.out.printf("| %s | %s | %d | %d | %d |%n", setup.getKey(), conversation.sampleId(),
                                 conversation.turnCount(), usage.getCalls(), usage.getPromptTokens());
                         calls += usage.getCalls();
@@ -94,9 +93,9 @@ public final class ConstructionBench {
                 "lightmem.pre-compressor.rate", "0.7");
     }
 
-    private static OperationUsage ingest(int grpcPort, LocomoData.Conversation conversation) {
+    private static OperationUsage ingest(PackagedService service, LocomoData.Conversation conversation) {
         String userId = "bench-" + conversation.sampleId() + "-" + UUID.randomUUID();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannel channel = service.channel();
         try {
             MemoryServiceBlockingStub memory = MemoryServiceGrpc.newBlockingStub(channel);
             List<LocomoData.Session> sessions = conversation.sessions();

@@ -30,7 +30,8 @@ final class RemoteEmbedBench {
         try (OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
                 OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 32, 256);
                 ModelServiceClient client = new ModelServiceClient(new ModelServiceClient.Settings(endpoint,
-                        Duration.ofSeconds(60), 1, Duration.ofMillis(100), Duration.ofSeconds(1), batchSize),
+                        Duration.ofSeconds(60), 1, Duration.ofMillis(100), Duration.ofSeconds(1), batchSize,
+                        System.getenv("LIGHTMEM_MODELS_API_KEY")),
                         new ModelServiceClient.Expectations(384, false))) {
             embedder.embedPassages(corpus.subList(0, 64)); // warm-up
             client.embed(corpus.subList(0, 64), EmbeddingInput.PASSAGE);

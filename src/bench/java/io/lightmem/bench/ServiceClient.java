@@ -1,6 +1,8 @@
 package io.lightmem.bench;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.NettyChannelBuilder;
 import io.lightmem.v1.AddMemoryRequest;
 import io.lightmem.v1.AddMemoryResponse;
@@ -21,8 +23,16 @@ final class ServiceClient implements AutoCloseable {
 
     ServiceClient(String target) {
         String[] hostPort = target.split(":");
-        this.channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
+                .usePlaintext().maxInboundMessageSize(64 * 1024 * 1024);
+        // The key deploy/local/bench.sh starts the service with (authentication is on, as in production).
+        String key = System.getenv("LIGHTMEM_KEY");
+        if (key != null && !key.isBlank()) {
+            Metadata authorization = new Metadata();
+            authorization.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(authorization));
+        }
+        this.channel = builder.build();
         this.stub = MemoryServiceGrpc.newBlockingStub(channel);
     }
 

@@ -91,7 +91,7 @@ final class SpeakerSweep {
         for (RetrievedMemory m : found) {
             hits.putIfAbsent(m.getEntry().getId(), hit.apply(m));
             MemoryEntry entry = new MemoryEntry(UUID.fromString(m.getEntry().getId()), "", m.getEntry().getMemory(),
-                    null, null, Instant.EPOCH, "", null, m.getEntry().getSpeakerName(), null, null, List.of(), List.of(),
+                    null, null, Instant.EPOCH.atOffset(java.time.ZoneOffset.UTC), "", null, m.getEntry().getSpeakerName(), null, null, List.of(), List.of(),
                     null, 0, List.of(), Instant.EPOCH, Instant.EPOCH);
             out.add(new ScoredMemory(entry, m.getScore()));
         }

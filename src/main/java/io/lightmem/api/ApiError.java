@@ -3,17 +3,21 @@ package io.lightmem.api;
 import io.lightmem.ErrorKind;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.LightMemException;
+import io.lightmem.RateLimitedException;
 import io.lightmem.StorageException;
+import io.lightmem.config.Urls;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * A failure as a caller sees it: its kind, a message safe to show, and the offending field for
- * invalid arguments. The one place that decides which exception is which kind.
+ * A failure as a caller sees it: its kind, a message safe to show, the offending field for invalid
+ * arguments, and for a rate limit when to retry. The one place that decides which exception is which kind.
  *
  * @param field the request field at fault, or null
+ * @param retryAfter how long the caller should wait before retrying: the kind's own time
+ *     ({@link ErrorKind#retryAfter()}) unless the failure knows better (a rate limit); null when not transient
  */
-public record ApiError(ErrorKind kind, String message, String field) {
+public record ApiError(ErrorKind kind, String message, String field, java.time.Duration retryAfter) {
 
     private static final Logger LOG = Logger.getLogger(ApiError.class);
 
@@ -21,11 +25,15 @@ public record ApiError(ErrorKind kind, String message, String field) {
         if (kind == null || message == null) {
             throw new IllegalArgumentException("kind and message are required");
         }
+        // Messages quote failures of clients (the LLM's, the database's), which may name URLs with secrets.
+        message = Urls.withoutUserInfo(message);
+        if (retryAfter == null) {
+            retryAfter = kind.retryAfter();
+        }
     }
 
-    /** How long the caller should wait before retrying: set for transient failures only. */
-    public java.time.Duration retryAfter() {
-        return kind.retryAfter();
+    public ApiError(ErrorKind kind, String message, String field) {
+        this(kind, message, field, null);
     }
 
     /** {@link #retryAfter()} in whole seconds, at least 1, for Retry-After headers; null when not transient. */
@@ -60,6 +68,8 @@ public record ApiError(ErrorKind kind, String message, String field) {
             case BUSY -> new ApiError(ErrorKind.BUSY, known instanceof StorageException
                     ? "busy with concurrent changes of the same memories, retry later: " + known.getMessage()
                     : known.getMessage(), null);
+            case RESOURCE_EXHAUSTED -> new ApiError(ErrorKind.RESOURCE_EXHAUSTED, known.getMessage(), null,
+                    ((RateLimitedException) known).retryAfter());
             default -> new ApiError(known.kind(), known.getMessage(), null);
         };
     }

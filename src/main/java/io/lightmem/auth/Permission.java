@@ -1,6 +1,9 @@
 package io.lightmem.auth;
 
-/** What a call does to a user's memories; a credential carries the permissions it grants as scopes. */
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What a call does; a credential carries the permissions it grants as scopes. */
 public enum Permission {
     /** Retrieve, get, list, history, usage. */
     MEMORIES_READ("memories:read"),
@@ -8,8 +11,12 @@ public enum Permission {
     MEMORIES_WRITE("memories:write"),
     /** Delete memories, erase a user. */
     MEMORIES_ERASE("memories:erase"),
-    /** Build update queues and take consolidation decisions (which rewrite and delete memories). */
-    CONSOLIDATE("consolidate");
+    /** Build update queues and take consolidation decisions (which rewrite and delete memories); RunConsolidation. */
+    CONSOLIDATE("consolidate"),
+    /** API keys, the audit log and erasing a whole tenant (AdminService). */
+    ADMIN("admin"),
+    /** lightmem.v1.ModelService: what an api instance asks of a model service. */
+    MODELS("models");
 
     private final String scope;
 
@@ -20,5 +27,9 @@ public enum Permission {
     /** The scope name a credential grants this permission with. */
     public String scope() {
         return scope;
+    }
+
+    public static Optional<Permission> ofScope(String scope) {
+        return Arrays.stream(values()).filter(permission -> permission.scope.equals(scope)).findFirst();
     }
 }

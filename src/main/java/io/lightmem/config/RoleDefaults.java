@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Settings that follow from {@code lightmem.role}, so that one variable, LIGHTMEM_ROLE=models, is
- * enough to run a model service without a database: no scheduled consolidation (the schema
- * migration and the readiness check skip the database in that role themselves). The datasource itself stays active but is never
+ * enough to run a model service without a database: no scheduled consolidation, no database
+ * password (the schema migration and the readiness check skip the database in that role themselves). The datasource itself stays active but is never
  * used, so it never connects: deactivating it ({@code quarkus.datasource.active=false}) would fail
  * the start, since the repositories inject it directly.
  */
@@ -21,19 +21,21 @@ public class RoleDefaults implements ConfigSourceInterceptor {
             // Consolidation needs the database: a schedule in a ConfigMap shared by all roles stays
             // with the api instances.
             "lightmem.consolidation.schedule.every", "off",
-            "lightmem.consolidation.schedule.cron", "off");
+            "lightmem.consolidation.schedule.cron", "off",
+            // The datasource is configured but never connects; production requires a password otherwise.
+            "quarkus.datasource.password", "unused-without-a-database");
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
-        ConfigValue value = context.proceed(name);
         String forced = MODELS_ROLE.get(name);
         if (forced == null) {
-            return value;
+            return context.proceed(name);
         }
         ConfigValue role = context.proceed("lightmem.role");
         if (role == null || !RoleConfig.InstanceRole.models.name().equals(role.getValue())) {
-            return value;
+            return context.proceed(name);
         }
+        // Not even read: the configured value may be an expression that cannot be expanded without a database.
         return ConfigValue.builder()
                 .withName(name)
                 .withValue(forced)

@@ -50,16 +50,18 @@ public class ConsolidationScheduler {
     @Scheduled(identity = "lightmem-consolidation-cron", cron = "${lightmem.consolidation.schedule.cron:off}",
             concurrentExecution = ConcurrentExecution.SKIP)
     void tick() {
-        runPass();
+        runPass(null);
     }
 
     /**
      * One pass over the users due, longest waiting first, at most max-users-per-run of them: the work of
      * a scheduled tick, also triggered from outside (the RunConsolidation function, e.g. by a Knative
      * PingSource).
+     *
+     * @param tenantId only this tenant's users; null for every tenant's (the in-process schedule)
      */
-    public Pass runPass() {
-        List<Owner> due = usersDue(maxUsers);
+    public Pass runPass(String tenantId) {
+        List<Owner> due = usersDue(tenantId, maxUsers);
         int done = 0;
         int busy = 0;
         int failed = 0;
@@ -81,10 +83,10 @@ public class ConsolidationScheduler {
         return new Pass(done, busy, failed, due.size() == maxUsers);
     }
 
-    /** Users whose entries changed since their last consolidation, longest waiting first. */
-    List<Owner> usersDue(int limit) {
+    /** Users (of a tenant, or of all for null) whose entries changed since their last consolidation, longest waiting first. */
+    List<Owner> usersDue(String tenantId, int limit) {
         // Without an LLM only the queues are built, so "consolidated" means the last construct run.
-        return runs.usersToConsolidate(consolidator.canDecide() ? "update" : "construct", limit);
+        return runs.usersToConsolidate(consolidator.canDecide() ? "update" : "construct", tenantId, limit);
     }
 
     /** One user's scheduled work: rebuild the queues, then decide (when an LLM is configured). */

@@ -2,6 +2,7 @@ package io.lightmem.consolidate;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.config.Urls;
 import io.lightmem.llm.LlmClient;
 import io.lightmem.llm.Prompts;
 import io.lightmem.memory.MemoriesStored;
@@ -61,6 +62,11 @@ public class Consolidator {
      */
     public record UpdateRun(long runId, int targets, int alreadyDecided, List<Outcome> decisions, int skipped,
             int llmCalls, int remaining, String abortedReason) {
+
+        public UpdateRun {
+            // The reason quotes failures of the LLM client, which may name its URL.
+            abortedReason = Urls.withoutUserInfo(abortedReason);
+        }
     }
 
     private final ConsolidationRepository repository;

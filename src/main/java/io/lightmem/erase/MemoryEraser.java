@@ -6,6 +6,7 @@ import io.lightmem.memory.Owner;
 import io.lightmem.store.ErasureRepository;
 import io.lightmem.store.UserLock;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -28,12 +29,14 @@ public class MemoryEraser {
 
     private final ErasureRepository erasure;
     private final UserLock userLock;
+    private final Event<Erasure> erasures;
     /** Memories one DeleteMemories names at most (as many as a page of ListMemories holds). */
     static final int MAX_MEMORY_IDS = 1000;
 
-    public MemoryEraser(ErasureRepository erasure, UserLock userLock) {
+    public MemoryEraser(ErasureRepository erasure, UserLock userLock, Event<Erasure> erasures) {
         this.erasure = erasure;
         this.userLock = userLock;
+        this.erasures = erasures;
     }
 
     /** Exactly one of {@code memoryIds} (non-empty) and {@code everything} must be given. */
@@ -51,12 +54,18 @@ public class MemoryEraser {
         for (int i = 0; i < memoryIds.size(); i++) {
             ids.add(MemoryIds.parse("memory_ids[" + i + "]", memoryIds.get(i)));
         }
+        Erased erased = everything ? eraseUser(owner)
+                : userLock.underLocks(EnumSet.allOf(UserLock.Namespace.class), owner, LOCK_TIMEOUT,
+                        () -> new Erased(erasure.deleteMemories(owner, ids), 0));
+        erasures.fire(new Erasure(owner, everything, erased.memories(), erased.messages()));
+        return erased;
+    }
+
+    /** Erases everything of the user, under the user's locks; fires no event (the caller accounts for it). */
+    Erased eraseUser(Owner owner) {
         return userLock.underLocks(EnumSet.allOf(UserLock.Namespace.class), owner, LOCK_TIMEOUT, () -> {
-            if (everything) {
-                int[] erased = erasure.eraseUser(owner);
-                return new Erased(erased[0], erased[1]);
-            }
-            return new Erased(erasure.deleteMemories(owner, ids), 0);
+            int[] erased = erasure.eraseUser(owner);
+            return new Erased(erased[0], erased[1]);
         });
     }
 }

@@ -2,9 +2,8 @@ package io.lightmem.extract;
 
 import io.lightmem.memory.MessagesUse;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * What memories are made of, and when (docs/design.md, "Short-term buffer and extraction"); the LLM itself is {@code
@@ -19,12 +18,12 @@ public interface ExtractionConfig {
 
     /**
      * Token budget of the short-term buffer: buffered topic segments are extracted in one LLM call
-     * when the next segment would pass it (tokens of the roles messages-use selects).
+     * when the next segment would pass it (tokens of the roles messages-use selects). Tokens, or a
+     * fraction as LightMem writes it (see {@link ExtractThreshold}).
      */
     @WithDefault("512")
-    @Min(16)
-    @Max(100_000)
-    int extractThreshold();
+    @WithConverter(ExtractThreshold.ConfigConverter.class)
+    ExtractThreshold extractThreshold();
 
     /** Ask the LLM for category, subcategory, keywords and entities of every memory. */
     @WithDefault("false")

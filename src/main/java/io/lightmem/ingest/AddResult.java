@@ -1,5 +1,6 @@
 package io.lightmem.ingest;
 
+import io.lightmem.config.Urls;
 import io.lightmem.memory.MemoryEntry;
 import java.util.List;
 
@@ -15,4 +16,9 @@ import java.util.List;
  */
 public record AddResult(List<Long> messageIds, boolean repeatedRequest, List<MemoryEntry> stored, int llmCalls, int pendingMessages,
         String deferredReason) {
+
+    public AddResult {
+        // The reason quotes failures of the LLM client, which may name its URL.
+        deferredReason = Urls.withoutUserInfo(deferredReason);
+    }
 }

@@ -73,7 +73,7 @@ public class BufferProcessor {
         this.spans = spans;
         this.messagesUse = extraction.messagesUse();
         this.bufferLen = segmentation.topicSegmenter().bufferLen();
-        this.extractThreshold = extraction.extractThreshold();
+        this.extractThreshold = extraction.extractThreshold().tokens();
         this.maxBatchMessages = memoryManager.maxBatchMessages();
     }
 

@@ -3,6 +3,7 @@ package io.lightmem.ingest;
 import io.lightmem.StorageException;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
+import io.lightmem.config.TimeZoneConfig;
 import io.lightmem.memory.NewMessage;
 import io.lightmem.memory.NormalizedMessage;
 import io.lightmem.memory.Owner;
@@ -14,6 +15,7 @@ import io.lightmem.store.MessageLogRepository;
 import io.lightmem.store.RequestKey;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,9 +34,11 @@ public class MemoryIngestor {
     private final BufferProcessor processor;
     private final ServiceMetrics metrics;
     private final Spans spans;
+    private final ZoneId defaultZone;
 
     public MemoryIngestor(MessageLogRepository messageLog, TokenCounter tokenCounter, Compressor compressor,
-            BufferProcessor processor, ServiceMetrics metrics, Spans spans) {
+            BufferProcessor processor, ServiceMetrics metrics, Spans spans, TimeZoneConfig timeZone) {
+        this.defaultZone = timeZone.defaultTimeZone();
         this.messageLog = messageLog;
         this.tokenCounter = tokenCounter;
         this.compressor = compressor;
@@ -58,7 +62,7 @@ public class MemoryIngestor {
             boolean forceExtract) {
         return metrics.timeAdd(() -> spans.run("add", Attributes.builder()
                 .put("lightmem.messages", messages == null ? 0 : messages.size()).build(), () -> {
-                    List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages);
+                    List<NormalizedMessage> normalized = MessageNormalizer.normalize(messages, defaultZone);
                     RequestKey request = RequestIds.key(requestId, normalized);
                     // A retry is recognized before the models are asked to compress and count again.
                     Optional<Acceptance> earlier = request == null ? Optional.empty()

@@ -5,15 +5,16 @@ import io.lightmem.memory.InputText;
 import io.lightmem.memory.NormalizedMessage;
 import io.lightmem.memory.SessionTimes;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Validates messages and gives them their final times (docs/design.md, "Messages and normalization"): messages that
- * share one session
- * time are spread {@link #SAME_TIME_STEP} apart so their order survives in storage.
+ * Validates messages and gives them their final times (docs/design.md, "Messages and normalization"):
+ * messages that share one session time are spread {@link #SAME_TIME_STEP} apart so their order survives
+ * in storage. Each keeps the offset its caller gave; one written without a zone is in {@code defaultZone}.
  */
 public final class MessageNormalizer {
 
@@ -34,7 +35,7 @@ public final class MessageNormalizer {
     private MessageNormalizer() {
     }
 
-    public static List<NormalizedMessage> normalize(List<MessageInput> messages) {
+    public static List<NormalizedMessage> normalize(List<MessageInput> messages, ZoneId defaultZone) {
         if (messages == null || messages.isEmpty()) {
             throw new InvalidArgumentException("messages", "at least one message is required");
         }
@@ -49,8 +50,8 @@ public final class MessageNormalizer {
                     + "; send the conversation in several calls");
         }
         List<NormalizedMessage> normalized = new ArrayList<>(messages.size());
-        Instant previousSessionTime = null;
-        Instant previousTime = null;
+        OffsetDateTime previousSessionTime = null;
+        OffsetDateTime previousTime = null;
         for (int i = 0; i < messages.size(); i++) {
             MessageInput message = messages.get(i);
             String field = "messages[" + i + "]";
@@ -61,14 +62,17 @@ public final class MessageNormalizer {
             if (InputText.blank(content)) {
                 throw new InvalidArgumentException(field + ".content", "must not be blank");
             }
-            SessionTimes.Parsed parsed = SessionTimes.require(field + ".time_stamp", message.timeStamp());
+            SessionTimes.Parsed parsed = SessionTimes.require(field + ".time_stamp", message.timeStamp(), defaultZone);
             InputText.check(field + ".speaker_id", message.speakerId(), InputText.MAX_NAME_CHARS);
             InputText.check(field + ".speaker_name", message.speakerName(), InputText.MAX_NAME_CHARS);
             parsed.statedWeekday().filter(day -> !WEEKDAYS.contains(day)).ifPresent(day -> {
                 throw new InvalidArgumentException(field + ".time_stamp", "unknown weekday '" + day + "'");
             });
-            Instant sessionTime = parsed.instant();
-            Instant time = sessionTime.equals(previousSessionTime) ? previousTime.plus(SAME_TIME_STEP) : sessionTime;
+            OffsetDateTime sessionTime = parsed.time();
+            // The same instant in another offset is the same session time; each message keeps its own offset.
+            OffsetDateTime time = previousSessionTime != null && sessionTime.isEqual(previousSessionTime)
+                    ? previousTime.plus(SAME_TIME_STEP).withOffsetSameInstant(sessionTime.getOffset())
+                    : sessionTime;
             String weekday = parsed.statedWeekday().orElseGet(() -> SessionTimes.weekday(sessionTime));
             normalized.add(new NormalizedMessage(message.role(), content.strip(), time, weekday,
                     blankToNull(message.speakerId()), speakerName(message)));

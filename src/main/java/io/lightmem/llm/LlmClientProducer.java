@@ -1,6 +1,7 @@
 package io.lightmem.llm;
 
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.lightmem.config.Urls;
 import io.lightmem.llm.MemoryManagerConfig.Backend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -30,7 +31,8 @@ public class LlmClientProducer {
         MemoryManagerConfig.Configs configs = manager.configs();
         String apiKey = configs.apiKey().filter(k -> !k.isBlank()).orElse(null);
         if (apiKey == null && backend.needsApiKey()) {
-            throw new IllegalStateException("lightmem.memory-manager.configs.api-key is required for the " + backend
+            throw new IllegalStateException("lightmem.memory-manager.configs.api-key (or " + backend.name()
+                    .toUpperCase(java.util.Locale.ROOT) + "_API_KEY) is required for the " + backend
                     + " memory manager (or set lightmem.memory-manager.model-name=none to run without an LLM)");
         }
         String baseUrl = configs.baseUrl().orElse(backend.defaultBaseUrl());
@@ -47,7 +49,7 @@ public class LlmClientProducer {
         if (configs.jsonResponseFormat()) {
             chat.responseFormat("json_object");
         }
-        LOG.infof("memory manager: %s, model %s at %s", backend, model, baseUrl);
+        LOG.infof("memory manager: %s, model %s at %s", backend, model, Urls.withoutUserInfo(baseUrl));
         return new LlmClient(backend.name(), model, chat.build(), usage, manager.maxRetries());
     }
 }

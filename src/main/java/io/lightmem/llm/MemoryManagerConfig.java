@@ -36,6 +36,14 @@ public interface MemoryManagerConfig {
     @WithDefault("false")
     boolean verbatimSpeaker();
 
+    /**
+     * Take the API key, base URL and backend from the environment variables a LightMem user has
+     * (OPENAI_API_KEY, OPENAI_BASE_URL, DEEPSEEK_API_KEY, …) when they are not configured here
+     * (io.lightmem.config.LlmEnvironment).
+     */
+    @WithDefault("true")
+    boolean readEnvironment();
+
     /** Messages of one user taken into one extraction call at most. */
     @WithDefault("200")
     @Min(1)

@@ -1,6 +1,6 @@
 package io.lightmem.memory;
 
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,10 +11,10 @@ import java.util.List;
  * @param tokens tokens of the text extraction reads
  * @param compressedContent the pre-compressed content, or null
  */
-public record LoggedMessage(long id, Role role, String content, Instant timeStamp, String weekday,
+public record LoggedMessage(long id, Role role, String content, OffsetDateTime timeStamp, String weekday,
         String speakerId, String speakerName, long segmentId, int tokens, String compressedContent) {
 
-    public LoggedMessage(long id, Role role, String content, Instant timeStamp, String weekday, String speakerId,
+    public LoggedMessage(long id, Role role, String content, OffsetDateTime timeStamp, String weekday, String speakerId,
             String speakerName, long segmentId, int tokens) {
         this(id, role, content, timeStamp, weekday, speakerId, speakerName, segmentId, tokens, null);
     }

@@ -1,17 +1,18 @@
 package io.lightmem.memory;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A stored memory (docs/design.md, "Storage"), without its vector. */
+/** A stored memory (docs/design.md, "Storage"), without its vector; its time keeps the offset the caller gave. */
 public record MemoryEntry(
         UUID id,
         String userId,
         String memory,
         String originalMemory,
         String compressedMemory,
-        Instant timeStamp,
+        OffsetDateTime timeStamp,
         String weekday,
         String speakerId,
         String speakerName,
@@ -32,7 +33,8 @@ public record MemoryEntry(
     }
 
     /**
-     * The retrieval line (docs/design.md, "Retrieval"): "2024-01-15T10:30:00.000 Mon User's favorite color is blue."
+     * The retrieval line (docs/design.md, "Retrieval"): "2024-01-15T10:30:00.000 Mon User's favorite color
+     * is blue.", the time and weekday in the offset the message was given in.
      */
     public String formatted() {
         return SessionTimes.format(timeStamp) + " " + weekday + " " + memory;

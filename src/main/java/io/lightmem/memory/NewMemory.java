@@ -1,6 +1,6 @@
 package io.lightmem.memory;
 
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /** A memory about to be stored: what extraction produced, before it has an id and a vector. */
@@ -8,7 +8,7 @@ public record NewMemory(
         String memory,
         String originalMemory,
         String compressedMemory,
-        Instant timeStamp,
+        OffsetDateTime timeStamp,
         String weekday,
         String speakerId,
         String speakerName,

@@ -1,8 +1,8 @@
 package io.lightmem.memory;
 
-import java.time.Instant;
+import java.time.OffsetDateTime;
 
-/** A validated message with its final, strictly ordered time. */
-public record NormalizedMessage(Role role, String content, Instant timeStamp, String weekday,
+/** A validated message with its final, strictly ordered time, in the offset its caller gave. */
+public record NormalizedMessage(Role role, String content, OffsetDateTime timeStamp, String weekday,
         String speakerId, String speakerName) {
 }

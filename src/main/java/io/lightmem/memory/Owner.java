@@ -17,10 +17,15 @@ public record Owner(String tenantId, String userId) {
 
     public Owner {
         Objects.requireNonNull(userId, "userId");
-        if (tenantId == null || !TENANT.matcher(tenantId).matches()) {
+        if (!isTenantId(tenantId)) {
             throw new IllegalArgumentException("a tenant id is 1 to 64 characters of [A-Za-z0-9._:@-], got '"
                     + tenantId + "'");
         }
+    }
+
+    /** Whether the text has the form of a tenant id. */
+    public static boolean isTenantId(String tenantId) {
+        return tenantId != null && TENANT.matcher(tenantId).matches();
     }
 
     @Override

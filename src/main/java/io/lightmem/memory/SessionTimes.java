@@ -1,14 +1,19 @@
 package io.lightmem.memory;
 
 import io.lightmem.InvalidArgumentException;
+import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.TextStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,8 +21,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The two time formats LightMem accepts, and the one it prints. Times without a zone are UTC;
- * memories are printed in UTC.
+ * The time formats LightMem accepts, and the one it prints (docs/design.md, "Messages and normalization"). A time keeps the
+ * offset the caller gave: "2024-01-15T01:30:00+09:00" is printed as 2024-01-15T01:30:00.000 Mon,
+ * the speaker's Monday, though it is Sunday in UTC. A time without a zone is taken in the
+ * deployment's default zone (lightmem.default-time-zone); a date alone is the start of that day.
  */
 public final class SessionTimes {
 
@@ -31,28 +38,35 @@ public final class SessionTimes {
     /** The longest time text read: "2024-01-15T10:30:00.123456789+05:30" is 35 characters. */
     public static final int MAX_TEXT_CHARS = 64;
 
-    private static final DateTimeFormatter PRINTED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
-            .withZone(ZoneOffset.UTC);
+    /** "2024-01-15 10:30:00": ISO-8601 with a space for the 'T', as Python's isoformat(' ') writes it. */
+    private static final Pattern SPACE_SEPARATED = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:.*)");
+
+    private static final DateTimeFormatter PRINTED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
 
     private SessionTimes() {
     }
 
-    /** A parsed time with the weekday the caller wrote, if any. */
-    public record Parsed(Instant instant, Optional<String> statedWeekday) {
+    /** A parsed time, in the offset the caller gave (or the default zone's), with the weekday the caller wrote, if any. */
+    public record Parsed(OffsetDateTime time, Optional<String> statedWeekday) {
+
+        public Instant instant() {
+            return time.toInstant();
+        }
     }
 
     /**
-     * Parses either accepted form.
+     * Parses any accepted form.
      *
-     * @throws InvalidArgumentException naming {@code field} when the text is neither, or out of range
+     * @param defaultZone the zone of a time or date written without one
+     * @throws InvalidArgumentException naming {@code field} when the text is none of them, or out of range
      */
-    public static Parsed require(String field, String text) {
+    public static Parsed require(String field, String text, ZoneId defaultZone) {
         if (text == null || text.isBlank()) {
             throw new InvalidArgumentException(field, "required");
         }
         InputText.check(field, text, MAX_TEXT_CHARS);
-        Parsed parsed = parse(text).orElseThrow(() -> new InvalidArgumentException(field, "'" + text
-                + "' is neither ISO-8601 (2024-01-15T10:30:00) nor the session form (2023/05/20 (Sat) 00:44)"));
+        Parsed parsed = parse(text, defaultZone).orElseThrow(() -> new InvalidArgumentException(field, "'" + text
+                + "' is neither ISO-8601 (2024-01-15T10:30:00, 2024-01-15) nor the session form (2023/05/20 (Sat) 00:44)"));
         requireInRange(field, parsed.instant());
         return parsed;
     }
@@ -65,8 +79,12 @@ public final class SessionTimes {
         return instant;
     }
 
-    /** Parses either accepted form; empty when the text is neither (the range is not checked). */
-    public static Optional<Parsed> parse(String text) {
+    /**
+     * Parses any accepted form; empty when the text is none of them (the range is not checked).
+     *
+     * @param defaultZone the zone of a time or date written without one
+     */
+    public static Optional<Parsed> parse(String text, ZoneId defaultZone) {
         String value = text.strip();
         Matcher session = SESSION_FORM.matcher(value);
         if (session.matches()) {
@@ -75,32 +93,59 @@ public final class SessionTimes {
                         Integer.parseInt(session.group(2)), Integer.parseInt(session.group(3)),
                         Integer.parseInt(session.group(5)), Integer.parseInt(session.group(6)),
                         session.group(7) == null ? 0 : Integer.parseInt(session.group(7)));
-                return Optional.of(new Parsed(local.toInstant(ZoneOffset.UTC),
+                return Optional.of(new Parsed(inZone(local, defaultZone),
                         Optional.ofNullable(session.group(4)).map(SessionTimes::canonicalWeekday)));
             } catch (java.time.DateTimeException e) {
                 return Optional.empty();
             }
         }
+        Matcher spaced = SPACE_SEPARATED.matcher(value);
+        String iso = spaced.matches() ? spaced.group(1) + "T" + spaced.group(2) : value;
+        return dateTime(iso, defaultZone).or(() -> date(iso, defaultZone)).map(time -> new Parsed(time, Optional.empty()));
+    }
+
+    private static Optional<OffsetDateTime> dateTime(String value, ZoneId defaultZone) {
         try {
             TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(value, ZonedDateTime::from,
                     LocalDateTime::from);
-            Instant instant = parsed instanceof ZonedDateTime zoned
-                    ? zoned.toInstant()
-                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-            return Optional.of(new Parsed(instant, Optional.empty()));
+            return Optional.of(parsed instanceof ZonedDateTime zoned
+                    ? zoned.toOffsetDateTime()
+                    : inZone((LocalDateTime) parsed, defaultZone));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
     }
 
-    /** "2024-01-15T10:30:00.000", UTC. */
-    public static String format(Instant instant) {
-        return PRINTED.format(instant);
+    /** "2024-01-15" (or "2024-01-15+09:00"): the start of that day. */
+    private static Optional<OffsetDateTime> date(String value, ZoneId defaultZone) {
+        try {
+            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE.parse(value);
+            LocalDate day = LocalDate.from(parsed);
+            return Optional.of(parsed.isSupported(ChronoField.OFFSET_SECONDS)
+                    ? day.atStartOfDay().atOffset(ZoneOffset.from(parsed))
+                    : day.atStartOfDay(defaultZone).toOffsetDateTime());
+        } catch (java.time.DateTimeException e) {
+            return Optional.empty();
+        }
     }
 
-    /** "Mon" … "Sun" of the instant's UTC date. */
-    public static String weekday(Instant instant) {
-        return shortName(instant.atZone(ZoneOffset.UTC).getDayOfWeek());
+    private static OffsetDateTime inZone(LocalDateTime local, ZoneId zone) {
+        return local.atZone(zone).toOffsetDateTime();
+    }
+
+    /** "2024-01-15T10:30:00.000": the local time in the time's own offset, as the speaker saw the clock. */
+    public static String format(OffsetDateTime time) {
+        return PRINTED.format(time);
+    }
+
+    /** "Mon" … "Sun" of the time's local date. */
+    public static String weekday(OffsetDateTime time) {
+        return shortName(time.getDayOfWeek());
+    }
+
+    /** Now in {@code zone}, as a time stamp is kept. */
+    public static OffsetDateTime now(Clock clock, ZoneId zone) {
+        return clock.instant().atZone(zone).toOffsetDateTime();
     }
 
     private static String shortName(DayOfWeek day) {

@@ -30,6 +30,16 @@ public class ServiceMetrics {
                 .publishPercentileHistogram().register(registry).record(retrieve);
     }
 
+    /**
+     * One authentication: which kind of credential (bootstrap, api_key, token, none, unknown; never the
+     * credential), whether it was accepted, and how long checking it took.
+     */
+    public void authentication(String credential, boolean accepted, long nanos) {
+        Timer.builder("lightmem.authentication").description("Time to check a request's credential")
+                .tag("credential", credential).tag("outcome", accepted ? "accepted" : "refused")
+                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     /** One LLM call and the tokens it used. */
     public void llmCall(String operation, int promptTokens, int completionTokens) {
         Counter.builder("lightmem.llm.calls").description("LLM calls").tag("operation", operation)

@@ -27,9 +27,11 @@ public class MemoryLookup {
     }
 
     private final MemoryRepository memories;
+    private final int maxResponseBytes;
 
-    public MemoryLookup(MemoryRepository memories) {
+    public MemoryLookup(MemoryRepository memories, RetrievalConfig config) {
         this.memories = memories;
+        this.maxResponseBytes = config.retrieve().maxResponseBytes();
     }
 
     public MemoryEntry get(Owner owner, String memoryId) {
@@ -55,16 +57,18 @@ public class MemoryLookup {
         // One row more than asked tells whether another page follows.
         List<MemoryEntry> rows = memories.page(owner, after == null ? null : after.id(),
                 after == null ? 0 : after.time(), size + 1);
-        if (rows.size() <= size) {
+        // A page of large memories ends early, within lightmem.retrieve.max-response-bytes; its token continues.
+        List<MemoryEntry> page = ResponseBudget.within(rows.subList(0, Math.min(size, rows.size())), maxResponseBytes,
+                ResponseBudget::bytes);
+        if (page.size() == rows.size()) {
             return new Page(rows, null);
         }
-        List<MemoryEntry> page = rows.subList(0, size);
-        MemoryEntry last = page.get(size - 1);
+        MemoryEntry last = page.get(page.size() - 1);
         return new Page(page, new Position(epochSeconds(last), last.id()).encode());
     }
 
     private static double epochSeconds(MemoryEntry entry) {
-        return entry.timeStamp().getEpochSecond() + entry.timeStamp().getNano() / 1e9;
+        return entry.timeStamp().toEpochSecond() + entry.timeStamp().getNano() / 1e9;
     }
 
     /** Where a page ended: the last entry's id and (approximate) time, opaque to callers. */

@@ -35,8 +35,12 @@ public class MemorySearch {
         this.limits = config.retrieve();
     }
 
-    /** What a search returned, and which strategy served it. */
-    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories) {
+    /**
+     * What a search returned, and which strategy served it.
+     *
+     * @param truncated fewer memories than found, to keep the answer within lightmem.retrieve.max-response-bytes
+     */
+    public record Result(RetrievalStrategy strategy, List<ScoredMemory> memories, boolean truncated) {
     }
 
     /**
@@ -73,10 +77,19 @@ public class MemorySearch {
                 filter, efSearch);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
-                () -> new Result(retriever.strategy(), hits.count(owner, () -> {
-                    List<ScoredMemory> found = retriever.retrieve(request);
-                    spans.annotate("lightmem.results", found.size());
-                    return found;
-                }))));
+                () -> {
+                    boolean[] truncated = {false};
+                    // Only what the caller gets counts as a hit.
+                    List<ScoredMemory> answered = hits.count(owner, () -> {
+                        List<ScoredMemory> found = retriever.retrieve(request);
+                        // The formatted line travels twice: in the entry and in the answer's list of lines.
+                        List<ScoredMemory> within = ResponseBudget.within(found, limits.maxResponseBytes(),
+                                scored -> ResponseBudget.bytes(scored.entry()) + scored.entry().formatted().length());
+                        truncated[0] = within.size() < found.size();
+                        spans.annotate("lightmem.results", within.size());
+                        return within;
+                    });
+                    return new Result(retriever.strategy(), answered, truncated[0]);
+                }));
     }
 }

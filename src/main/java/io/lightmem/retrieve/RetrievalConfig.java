@@ -151,5 +151,14 @@ public interface RetrievalConfig {
         @Min(1)
         @Max(1000)
         int maxLimit();
+
+        /**
+         * Size of a Retrieve answer or ListMemories page at most, in UTF-8 bytes of its texts (ResponseBudget):
+         * a Retrieve past it answers fewer memories (truncated), a page ends early (its token continues).
+         * Default 3 MiB, below the 4 MiB default gRPC clients accept.
+         */
+        @WithDefault("3145728")
+        @Min(65536)
+        int maxResponseBytes();
     }
 }

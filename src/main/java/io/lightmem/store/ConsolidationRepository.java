@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.lightmem.StorageException;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.Owner;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
@@ -15,8 +16,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** Consolidation bookkeeping: runs (consolidation_run) and the decisions they took (consolidation_decision). */
+/**
+ * Consolidation bookkeeping: runs (consolidation_run) and the decisions they took (consolidation_decision).
+ * UUID[] is registered for reflection: the PostgreSQL driver creates the array a uuid[] column is read
+ * into reflectively, which a native image refuses for an unregistered array class.
+ */
 @ApplicationScoped
+@RegisterForReflection(targets = UUID[].class)
 public class ConsolidationRepository {
 
     /**
@@ -92,12 +98,14 @@ public class ConsolidationRepository {
      * Users with entries created or changed since the start of their last finished run of
      * {@code kind} (or never consolidated), those waiting longest first: the scheduler's work list.
      */
-    public List<Owner> usersToConsolidate(String kind, int limit) {
+    /** @param tenantId only users of this tenant; null for every tenant */
+    public List<Owner> usersToConsolidate(String kind, String tenantId, int limit) {
         // One pass over memory_entry_user_updated (tenant_id, user_id, updated_at) for the latest
         // change per user; consolidation_run_user for the last finished run per user.
         String sql = """
                 SELECT u.tenant_id, u.user_id
                 FROM (SELECT tenant_id, user_id, max(updated_at) AS changed FROM memory_entry
+                      WHERE ?::text IS NULL OR tenant_id = ?
                       GROUP BY tenant_id, user_id) u
                 LEFT JOIN LATERAL (
                     SELECT max(r.started_at) AS last_run FROM consolidation_run r
@@ -108,8 +116,10 @@ public class ConsolidationRepository {
                 LIMIT ?""";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, kind);
-            query.setInt(2, limit);
+            query.setString(1, tenantId);
+            query.setString(2, tenantId);
+            query.setString(3, kind);
+            query.setInt(4, limit);
             List<Owner> users = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

@@ -72,6 +72,39 @@ public class ErasureRepository {
         }
     }
 
+    /**
+     * Some users of a tenant that still have rows, at most {@code limit}. Served by the (tenant_id,
+     * user_id, ...) indexes of most tables; message_log and add_request are scanned for the tenant, which
+     * an administrator's rare erasure can afford.
+     */
+    public List<String> usersOf(String tenantId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT user_id FROM (");
+        for (int i = 0; i < USER_TABLES.size(); i++) {
+            // Table names come from the constant list above, never from input.
+            sql.append(i == 0 ? "" : " UNION ").append("(SELECT user_id FROM ").append(USER_TABLES.get(i))
+                    .append(" WHERE tenant_id = ? GROUP BY user_id LIMIT ?)");
+        }
+        sql.append(") users LIMIT ?");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql.toString())) {
+            int index = 1;
+            for (int i = 0; i < USER_TABLES.size(); i++) {
+                query.setString(index++, tenantId);
+                query.setInt(index++, limit);
+            }
+            query.setInt(index, limit);
+            List<String> users = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    users.add(rs.getString(1));
+                }
+            }
+            return users;
+        } catch (SQLException e) {
+            throw new StorageException("cannot list the tenant's users", e);
+        }
+    }
+
     private static int execute(Connection connection, String sql, Owner owner, Object[] ids) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             Jdbc.setOwner(statement, 1, owner);

@@ -28,7 +28,13 @@ public class HistoryRepository {
     private static final String RESTORED_COLUMNS = """
             time_stamp, float_time_stamp, weekday, category, subcategory, memory_class, memory, original_memory,
             compressed_memory, topic_id, topic_summary, speaker_id, speaker_name, hit_time, consolidated,
-            keywords, entities, source, created_at, updated_at""";
+            keywords, entities, source, created_at, updated_at, utc_offset""";
+
+    /**
+     * {@link #RESTORED_COLUMNS} as read from a snapshot; a snapshot taken before V12 has no utc_offset,
+     * and its time was UTC.
+     */
+    private static final String RESTORED_VALUES = RESTORED_COLUMNS.replace("utc_offset", "COALESCE(utc_offset, 0)");
 
     private final AgroalDataSource dataSource;
 
@@ -113,7 +119,7 @@ public class HistoryRepository {
 
     /** Puts back the row an update replaced, every column and the vector; in the caller's transaction. */
     public boolean restoreUpdated(Owner owner, long changeId) {
-        String sql = "UPDATE memory_entry m SET (" + RESTORED_COLUMNS + ") = (SELECT " + RESTORED_COLUMNS
+        String sql = "UPDATE memory_entry m SET (" + RESTORED_COLUMNS + ") = (SELECT " + RESTORED_VALUES
                 + " FROM jsonb_populate_record(NULL::memory_entry, h.old_entry)), embedding = h.old_embedding"
                 + " FROM memory_history h WHERE h.tenant_id = ? AND h.user_id = ? AND h.change_id = ?"
                 + " AND m.tenant_id = h.tenant_id AND m.user_id = h.user_id AND m.id = h.memory_id";
@@ -124,7 +130,7 @@ public class HistoryRepository {
     public boolean restoreDeleted(Owner owner, long changeId) {
         // Named columns: generated ones (memory_tsv) are computed again, never written.
         String sql = "INSERT INTO memory_entry (id, tenant_id, user_id, embedding, " + RESTORED_COLUMNS + ")"
-                + " SELECT h.memory_id, h.tenant_id, h.user_id, h.old_embedding, " + RESTORED_COLUMNS
+                + " SELECT h.memory_id, h.tenant_id, h.user_id, h.old_embedding, " + RESTORED_VALUES
                 + " FROM memory_history h, jsonb_populate_record(NULL::memory_entry, h.old_entry)"
                 + " WHERE h.tenant_id = ? AND h.user_id = ? AND h.change_id = ?";
         return execute(sql, owner, changeId) == 1;

@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /** Small conversions shared by the repositories. */
@@ -49,6 +51,23 @@ final class Jdbc {
 
     static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** A time_stamp column with its utc_offset column (seconds east of UTC): the time as its caller gave it. */
+    static OffsetDateTime offsetTime(Timestamp timestamp, int utcOffsetSeconds) {
+        return timestamp.toInstant().atOffset(ZoneOffset.ofTotalSeconds(utcOffsetSeconds));
+    }
+
+    static int utcOffsetSeconds(OffsetDateTime time) {
+        return time.getOffset().getTotalSeconds();
+    }
+
+    static double epochSeconds(OffsetDateTime time) {
+        return epochSeconds(time.toInstant());
+    }
+
+    static Timestamp timestamp(OffsetDateTime time) {
+        return Timestamp.from(time.toInstant());
     }
 
     static double epochSeconds(Instant instant) {

@@ -27,12 +27,12 @@ public class MemoryRepository {
 
     static final String COLUMNS = """
             id, user_id, memory, original_memory, compressed_memory, time_stamp, weekday, speaker_id, speaker_name,
-            category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at""";
+            category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at, utc_offset""";
     /** {@link #COLUMNS} of the row alias m. */
     static final String M_COLUMNS = """
             m.id, m.user_id, m.memory, m.original_memory, m.compressed_memory, m.time_stamp, m.weekday,
             m.speaker_id, m.speaker_name, m.category, m.subcategory, m.keywords, m.entities, m.topic_id, m.hit_time,
-            m.source, m.created_at, m.updated_at""";
+            m.source, m.created_at, m.updated_at, m.utc_offset""";
 
     private final AgroalDataSource dataSource;
 
@@ -45,8 +45,8 @@ public class MemoryRepository {
     public List<MemoryEntry> insert(Owner owner, List<NewMemory> memories, List<float[]> vectors) {
         String sql = "INSERT INTO memory_entry (id, tenant_id, user_id, memory, original_memory, time_stamp, float_time_stamp,"
                 + " weekday, speaker_id, speaker_name, topic_id, source, category, subcategory, keywords, entities,"
-                + " embedding, compressed_memory)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS;
+                + " embedding, compressed_memory, utc_offset)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING " + COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             PGvector.addVectorType(connection);
@@ -71,6 +71,7 @@ public class MemoryRepository {
                 insert.setString(16, Jdbc.jsonArray(memory.metadata().entities()));
                 insert.setObject(17, new PGvector(vectors.get(i)));
                 insert.setString(18, memory.compressedMemory());
+                insert.setInt(19, Jdbc.utcOffsetSeconds(memory.timeStamp()));
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     stored.add(entry(rs));
@@ -381,7 +382,7 @@ public class MemoryRepository {
                 rs.getString("memory"),
                 rs.getString("original_memory"),
                 rs.getString("compressed_memory"),
-                Jdbc.instant(rs.getTimestamp("time_stamp")),
+                Jdbc.offsetTime(rs.getTimestamp("time_stamp"), rs.getInt("utc_offset")),
                 rs.getString("weekday"),
                 rs.getString("speaker_id"),
                 rs.getString("speaker_name"),

@@ -39,8 +39,8 @@ public class MessageLogRepository {
     public Acceptance append(Owner owner, RequestKey request, List<NewMessage> messages, boolean asSegment) {
         String sql = """
                 INSERT INTO message_log (tenant_id, user_id, role, content, time_stamp, weekday, speaker_id, speaker_name,
-                                         tokens, compressed_content)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
+                                         tokens, compressed_content, utc_offset)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""";
         try (Connection connection = dataSource.getConnection()) {
             // Claimed first: a concurrent twin waits on the primary key here until this commits, then
             // finds the row and writes nothing.
@@ -60,6 +60,7 @@ public class MessageLogRepository {
                     insert.setString(8, message.speakerName());
                     insert.setInt(9, accepted.tokens());
                     insert.setString(10, accepted.compressedContent());
+                    insert.setInt(11, Jdbc.utcOffsetSeconds(message.timeStamp()));
                     try (ResultSet rs = insert.executeQuery()) {
                         rs.next();
                         ids.add(rs.getLong(1));
@@ -161,7 +162,7 @@ public class MessageLogRepository {
     private List<LoggedMessage> pending(Owner owner, String segmentCondition, int limit) {
         String sql = """
                 SELECT id, role, content, time_stamp, weekday, speaker_id, speaker_name, segment_id, tokens,
-                       compressed_content
+                       compressed_content, utc_offset
                 FROM message_log WHERE tenant_id = ? AND user_id = ? AND status = 'pending' AND %s ORDER BY id LIMIT ?"""
                 .formatted(segmentCondition);
         try (Connection connection = dataSource.getConnection();
@@ -172,7 +173,7 @@ public class MessageLogRepository {
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     messages.add(new LoggedMessage(rs.getLong(1), Role.valueOf(rs.getString(2)), rs.getString(3),
-                            Jdbc.instant(rs.getTimestamp(4)), rs.getString(5), rs.getString(6), rs.getString(7),
+                            Jdbc.offsetTime(rs.getTimestamp(4), rs.getInt(11)), rs.getString(5), rs.getString(6), rs.getString(7),
                             rs.getLong(8), rs.getInt(9), rs.getString(10)));
                 }
             }

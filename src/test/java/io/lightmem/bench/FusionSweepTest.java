@@ -61,6 +61,6 @@ class FusionSweepTest {
     private static List<ScoredMemory> scored(List<String> ids) {
         Instant t = Instant.parse("2024-01-15T10:30:00Z");
         return ids.stream().map(id -> new ScoredMemory(new MemoryEntry(UUID.nameUUIDFromBytes(id.getBytes()), "u", id, id,
-                null, t, "Mon", null, "User", null, null, List.of(), List.of(), null, 0, List.of(), t, t), 0.5)).toList();
+                null, t.atOffset(java.time.ZoneOffset.UTC), "Mon", null, "User", null, null, List.of(), List.of(), null, 0, List.of(), t, t), 0.5)).toList();
     }
 }

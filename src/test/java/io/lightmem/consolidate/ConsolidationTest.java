@@ -1,5 +1,9 @@
 package io.lightmem.consolidate;
 
+import static io.lightmem.testing.ConsolidationScript.DELETE;
+import static io.lightmem.testing.ConsolidationScript.IGNORE;
+import static io.lightmem.testing.ConsolidationScript.decisions;
+import static io.lightmem.testing.ConsolidationScript.update;
 import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.user;
@@ -13,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lightmem.testing.ConsolidationScript;
 import io.lightmem.testing.LlmProfile;
 import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
@@ -319,31 +324,8 @@ class ConsolidationTest {
 
     // ---- helpers
 
-    private static final Reply IGNORE = answer("{\"action\": \"ignore\", \"new_memory\": \"\"}");
-    private static final Reply DELETE = answer("{\"action\": \"delete\", \"new_memory\": \"\"}");
-
-    private static Reply update(String merged) {
-        return answer("{\"action\": \"update\", \"new_memory\": \"" + merged + "\"}");
-    }
-
-    /** Answers consolidation calls by the target line of their prompt; anything else gets the fallback. */
-    private static Function<JsonNode, Reply> decisions(Function<String, Reply> byTarget) {
-        return request -> {
-            if (!isConsolidation(request)) {
-                return null;
-            }
-            String prompt = ScriptedLlmServer.lastUserMessage(request);
-            String target = prompt.substring(0, prompt.indexOf("Newer memories"));
-            return byTarget.apply(target);
-        };
-    }
-
-    private static boolean isConsolidation(JsonNode request) {
-        return ScriptedLlmServer.systemMessage(request).contains("Decide what should happen to the target");
-    }
-
     private List<JsonNode> consolidationRequests() {
-        return llm.requests().stream().filter(ConsolidationTest::isConsolidation).toList();
+        return llm.requests().stream().filter(ConsolidationScript::isConsolidation).toList();
     }
 
     /** Stores one memory through AddMemory (the scripted extraction returns it as the fact); returns its id. */
@@ -403,10 +385,8 @@ class ConsolidationTest {
 
     /** The whole stored row, vector included (as text), or null when absent. */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> row(String id) throws Exception {
-        List<String> rows = Rows.strings(dataSource, "SELECT to_jsonb(m) - 'embedding' || jsonb_build_object('embedding', embedding::text)"
-                + " FROM memory_entry m WHERE id = ?::uuid", id);
-        return rows.isEmpty() ? null : JSON.readValue(rows.get(0), Map.class);
+    private Map<String, Object> row(String id) {
+        return Rows.memory(dataSource, id);
     }
 
     @Inject

@@ -111,14 +111,14 @@ class UpdateQueueTest {
     @Test
     void theSchedulerPicksUsersWhoseEntriesChangedSinceTheirLastRun() {
         String userId = storeTwelveFactsAtDistinctTimes();
-        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(Conversations.owner(userId));
+        assertThat(scheduler.usersDue(null, Integer.MAX_VALUE)).contains(Conversations.owner(userId));
 
         scheduler.consolidate(Conversations.owner(userId)); // what a tick does per user (without an LLM: the queues only)
 
         assertThat(count("SELECT count(*) FROM update_queue WHERE user_id = ?", userId)).isEqualTo(65); // keep-top-n 10: 0 + 1 + … + 9 + 10 + 10
-        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).doesNotContain(Conversations.owner(userId));
+        assertThat(scheduler.usersDue(null, Integer.MAX_VALUE)).doesNotContain(Conversations.owner(userId));
         memory.addMemory(add(userId, user("I started learning Portuguese.", "2024-02-01T09:00:00")));
-        assertThat(scheduler.usersDue(Integer.MAX_VALUE)).contains(Conversations.owner(userId));
+        assertThat(scheduler.usersDue(null, Integer.MAX_VALUE)).contains(Conversations.owner(userId));
     }
 
     @Test

@@ -153,15 +153,20 @@ class KnativeManifestTest {
     }
 
     @Test
-    void theExampleSecretHasExactlyTheKeysTheOperatorCreates() {
+    void theExampleSecretsHaveExactlyTheKeysTheOperatorCreates() throws IOException {
         Map<String, Set<String>> documented = OperatorSecrets.documented().stream()
                 .filter(OperatorSecrets.Entry::operatorCreates)
                 .collect(Collectors.groupingBy(OperatorSecrets.Entry::secret,
                         Collectors.mapping(OperatorSecrets.Entry::key, Collectors.toSet())));
-        Path example = Deployment.KNATIVE.resolve("examples/lightmem-llm.secret.example.yaml");
-        Secret secret = (Secret) new TypedManifests().parse(new KustomizeRenderer().documents(example)).get(0);
+        Map<String, Set<String>> examples = new java.util.TreeMap<>();
+        try (var files = Files.list(Deployment.KNATIVE.resolve("examples"))) {
+            for (Path example : files.filter(f -> f.toString().endsWith(".secret.example.yaml")).toList()) {
+                Secret secret = (Secret) new TypedManifests().parse(new KustomizeRenderer().documents(example)).get(0);
+                examples.put(secret.getMetadata().getName(), secret.getStringData().keySet());
+            }
+        }
 
-        assertThat(Map.of(secret.getMetadata().getName(), secret.getStringData().keySet())).isEqualTo(documented);
+        assertThat(examples).isEqualTo(documented);
     }
 
     @ParameterizedTest
@@ -294,6 +299,27 @@ class KnativeManifestTest {
         assertThat(ManifestChecks.eventRouting(d.reparsed(), rpcNames())).containsExactly(
                 "lightmem-retrieve: filters on type io.lightmem.v1.Retrieve.response, which is no LightMem operation",
                 "no Trigger for [io.lightmem.v1.Retrieve]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyServiceAuthenticatesAndEventsArriveWithTokensForTheHttpFront(String overlay) {
+        assertThat(ManifestChecks.authentication(Deployment.render(overlay))).isEmpty();
+    }
+
+    @Test
+    void aTriggerWithoutTheAudienceOrAModelKeyMismatchIsCaught() {
+        Deployment d = Deployment.render("dev");
+        ((ObjectNode) d.resources().stream().filter(r -> r.name().equals("lightmem-retrieve")).findFirst().orElseThrow()
+                .node().path("spec").path("subscriber")).remove("audience");
+        ((ObjectNode) d.resources().stream().filter(r -> r.name().equals("lightmem-grpc")).findFirst().orElseThrow()
+                .node().at("/spec/template/spec/containers/0/env").get(4).at("/valueFrom/secretKeyRef"))
+                .put("key", "bootstrap-key");
+
+        assertThat(ManifestChecks.authentication(d.reparsed())).containsExactly(
+                "lightmem-grpc: sends the model service lightmem-auth/bootstrap-key (LIGHTMEM_MODELS_API_KEY), but it"
+                        + " accepts lightmem-auth/models-key",
+                "lightmem-retrieve: delivers with tokens for audience null, but lightmem-http verifies lightmem-http");
     }
 
     @ParameterizedTest

@@ -376,6 +376,62 @@ final class ManifestChecks {
         return violations;
     }
 
+    /**
+     * Authentication stays on everywhere; the api services hold the bootstrap key and send the model
+     * service the key it accepts as its own; event delivery presents tokens for the audience
+     * lightmem-http verifies.
+     */
+    static List<String> authentication(Deployment d) {
+        List<String> violations = new ArrayList<>();
+        for (Service s : d.services()) {
+            String name = s.getMetadata().getName();
+            if ("false".equalsIgnoreCase(d.environment(container(s)).get("LIGHTMEM_AUTH_ENABLED"))) {
+                violations.add(name + ": turns authentication off");
+            }
+        }
+        String modelsKey = secretOf(d.service(MODELS), "LIGHTMEM_AUTH_BOOTSTRAP_KEY");
+        if (modelsKey == null) {
+            violations.add(MODELS + ": no bootstrap key from a Secret (LIGHTMEM_AUTH_BOOTSTRAP_KEY): it would accept nobody");
+        }
+        for (String api : API_SERVICES) {
+            Service service = d.service(api);
+            if (secretOf(service, "LIGHTMEM_AUTH_BOOTSTRAP_KEY") == null) {
+                violations.add(api + ": no bootstrap key from a Secret (LIGHTMEM_AUTH_BOOTSTRAP_KEY)");
+            }
+            String sent = secretOf(service, "LIGHTMEM_MODELS_API_KEY");
+            if (sent == null || !sent.equals(modelsKey)) {
+                violations.add(api + ": sends the model service " + sent + " (LIGHTMEM_MODELS_API_KEY), but it accepts "
+                        + modelsKey);
+            }
+        }
+        Map<String, String> http = d.environment(container(d.service(HTTP_FRONT)));
+        if (!"true".equals(http.get("LIGHTMEM_AUTH_KNATIVE_ENABLED"))) {
+            violations.add(HTTP_FRONT + ": does not take Knative's delivery tokens (LIGHTMEM_AUTH_KNATIVE_ENABLED): every"
+                    + " event would be refused");
+        }
+        String audience = http.get("QUARKUS_OIDC_KNATIVE_TOKEN_AUDIENCE");
+        for (String setting : List.of("QUARKUS_OIDC_KNATIVE_AUTH_SERVER_URL", "QUARKUS_OIDC_KNATIVE_TOKEN_AUDIENCE")) {
+            if (http.get(setting) == null || http.get(setting).isBlank()) {
+                violations.add(HTTP_FRONT + ": " + setting + " is not set");
+            }
+        }
+        for (Trigger t : d.triggers()) {
+            String requested = t.getSpec().getSubscriber().getAudience();
+            if (requested == null || !requested.equals(audience)) {
+                violations.add(t.getMetadata().getName() + ": delivers with tokens for audience " + requested + ", but "
+                        + HTTP_FRONT + " verifies " + audience);
+            }
+        }
+        return violations;
+    }
+
+    /** secret/key a variable of the service's container comes from; null when not from a Secret. */
+    private static String secretOf(Service service, String variable) {
+        return container(service).getEnv().stream().filter(v -> v.getName().equals(variable))
+                .map(v -> v.getValueFrom() == null ? null : v.getValueFrom().getSecretKeyRef())
+                .filter(Objects::nonNull).map(ref -> ref.getName() + "/" + ref.getKey()).findFirst().orElse(null);
+    }
+
     private static final Pattern TYPE_IN_EXPRESSION = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern CRON = Pattern.compile("^(\\S+\\s+){4}\\S+$");
 

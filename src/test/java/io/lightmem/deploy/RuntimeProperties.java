@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * run-time config roots (listed in each extension's {@code META-INF/quarkus-config-roots.list}).
  * Build-time properties are left out on purpose: set in a ConfigMap they would have no effect.
  */
-final class RuntimeProperties {
+public final class RuntimeProperties {
 
     /** The mapping method behind each lightmem property (for its type and constraints). */
     private final Map<String, java.lang.reflect.Method> lightmemMethods = new LinkedHashMap<>();
@@ -40,7 +40,7 @@ final class RuntimeProperties {
     /** Property name patterns ({@code *} = a map key) by the environment variable regex they answer to. */
     private final Map<Pattern, String> withKeys = new LinkedHashMap<>();
 
-    static RuntimeProperties load() {
+    public static RuntimeProperties load() {
         RuntimeProperties properties = new RuntimeProperties();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         for (Class<?> mapping : lightmemMappings(loader)) {
@@ -62,7 +62,7 @@ final class RuntimeProperties {
                 .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
-    Set<String> names() {
+    public Set<String> names() {
         Set<String> names = new TreeSet<>(exact.values());
         names.addAll(withKeys.values());
         return Collections.unmodifiableSet(names);

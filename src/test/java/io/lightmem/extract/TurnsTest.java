@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lightmem.memory.LoggedMessage;
 import io.lightmem.memory.MessagesUse;
 import io.lightmem.memory.Role;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class TurnsTest {
                     message(5, 5, Role.user, "u3"), message(6, 5, Role.assistant, "a3"))));
 
     private static LoggedMessage message(long id, long segment, Role role, String content) {
-        return new LoggedMessage(id, role, content, Instant.parse("2024-01-15T10:30:00Z").plusSeconds(id), "Mon",
+        return new LoggedMessage(id, role, content, OffsetDateTime.parse("2024-01-15T10:30:00Z").plusSeconds(id), "Mon",
                 null, role == Role.user ? "User" : "Assistant", segment, 3);
     }
 
@@ -50,7 +50,7 @@ class TurnsTest {
     @Test
     void thePromptReadsTheCompressedTextAndTheTurnKeepsBoth() {
         LoggedMessage compressed = new LoggedMessage(1, Role.user, "Alice moved to Lisbon last March.",
-                Instant.parse("2024-03-01T10:00:00Z"), "Fri", null, "Alice", 1, 3, "Alice Lisbon March.");
+                OffsetDateTime.parse("2024-03-01T10:00:00Z"), "Fri", null, "Alice", 1, 3, "Alice Lisbon March.");
         List<Turns.Turn> turns = Turns.selected(List.of(new Segment(1, List.of(compressed))), MessagesUse.user_only);
 
         assertThat(LlmMemoryManager.promptLines(turns))

@@ -7,7 +7,7 @@ import io.lightmem.memory.MessagesUse;
 import io.lightmem.memory.NewMemory;
 import io.lightmem.memory.Role;
 import io.lightmem.testing.Conversations;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class VerbatimMemoryManagerTest {
 
     private static LoggedMessage said(long id, Role role, String speaker, String content) {
-        return new LoggedMessage(id, role, content, Instant.parse("2023-05-08T13:56:00Z").plusSeconds(id), "Mon",
+        return new LoggedMessage(id, role, content, OffsetDateTime.parse("2023-05-08T13:56:00Z").plusSeconds(id), "Mon",
                 null, speaker, 1, 5);
     }
 

@@ -8,7 +8,6 @@ import static io.lightmem.testing.Probes.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.lightmem.testing.FaultyProxy;
 import io.lightmem.testing.FaultyProxy.Network;
@@ -64,7 +63,7 @@ class DatabaseFaultsIT {
                 "quarkus.datasource.jdbc.foreground-validation-interval", "1S",
                 "quarkus.datasource.jdbc.background-validation-interval", "2S",
                 "quarkus.datasource.jdbc.validation-query-timeout", "1S"), "database-faults-it");
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build();
+        channel = service.channel();
         memory().addMemory(add(userId, user("I keep two beehives on the roof.", "2024-05-01T08:00:00"),
                 user("My brother Tomas repairs old radios.", "2024-05-02T08:00:00")));
     }

@@ -5,9 +5,9 @@ import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lightmem.testing.Credentials;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.TestDatabase;
 import io.lightmem.v1.AddMemoryRequest;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,10 +46,12 @@ class KillDuringAddIT {
         List<String> users = List.of(newUser(), newUser());
         int grpcPort = PackagedService.freePort();
         int httpPort = PackagedService.freePort();
+        // The same ports and key after the restart, so the clients' channel reaches the new process.
+        String key = "kill-during-add-" + UUID.randomUUID();
         Map<String, String> ports = Map.of("quarkus.grpc.server.port", Integer.toString(grpcPort),
-                "quarkus.http.port", Integer.toString(httpPort));
+                "quarkus.http.port", Integer.toString(httpPort), "lightmem.auth.bootstrap-key", key);
         AtomicReference<PackagedService> service = new AtomicReference<>(PackagedService.start(ports, "kill-during-add-it"));
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannel channel = Credentials.channel(grpcPort, key);
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicInteger retried = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmServer;
@@ -159,7 +158,7 @@ class KillDuringConsolidationIT {
     }
 
     private MemoryServiceBlockingStub memory() {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build();
+        ManagedChannel channel = service.channel();
         channels.add(channel);
         return MemoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
     }

@@ -5,7 +5,6 @@ import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -39,8 +38,7 @@ class PoolExhaustionIT {
         // A pool of 4 connections; an add holds its user's lock on one while it writes on another.
         try (PackagedService service = PackagedService.start(Map.of("quarkus.datasource.jdbc.max-size", "4"),
                 "pool-exhaustion-it")) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext()
-                    .build();
+            ManagedChannel channel = service.channel();
             ExecutorService clients = Executors.newFixedThreadPool(CALLS);
             try {
                 List<AddMemoryRequest> adds = new ArrayList<>();

@@ -8,7 +8,6 @@ import static io.lightmem.testing.Probes.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.lightmem.testing.FaultyProxy;
 import io.lightmem.testing.FaultyProxy.Network;
@@ -41,8 +40,7 @@ class StartWithoutDatabaseIT {
             proxy.set(Network.REFUSE);
             PackagedService service = PackagedService.launch(Map.of("quarkus.datasource.jdbc.url",
                     TestDatabase.urlThrough(proxy.port(), "currentSchema=" + schema + ",public")), "start-without-db-it");
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext()
-                    .build();
+            ManagedChannel channel = service.channel();
             try {
                 MemoryServiceBlockingStub memory = MemoryServiceGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(20, TimeUnit.SECONDS);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.testing.ScriptedLlmServer.Reply;
@@ -69,7 +68,7 @@ class RestartIT {
 
     /** A channel to the running service, closed after the test. */
     private ManagedChannel channel() {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannel channel = service.channel();
         channels.add(channel);
         return channel;
     }
@@ -138,7 +137,7 @@ class RestartIT {
 
     /** Adds the turns one call each; returns the pending message count after the last. */
     private int addTurns(String userId, int from, int to) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannel channel = service.channel();
         try {
             MemoryServiceBlockingStub memory = MemoryServiceGrpc.newBlockingStub(channel);
             int pending = 0;

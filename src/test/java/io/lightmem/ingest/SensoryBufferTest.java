@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lightmem.memory.LoggedMessage;
 import io.lightmem.memory.Role;
 import io.lightmem.segment.TopicSegmenter;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SensoryBufferTest {
+
+    private static final OffsetDateTime EPOCH = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     /** Six turns (user + assistant), 10 user tokens each. */
     private static final List<LoggedMessage> SIX_TURNS = turns(10, 10, 10, 10, 10, 10);
@@ -19,8 +22,8 @@ class SensoryBufferTest {
         List<LoggedMessage> messages = new ArrayList<>();
         for (int tokens : userTokens) {
             long id = messages.size() + 1;
-            messages.add(new LoggedMessage(id, Role.user, "u" + id, Instant.EPOCH, "Thu", null, "User", 0, tokens));
-            messages.add(new LoggedMessage(id + 1, Role.assistant, "a" + (id + 1), Instant.EPOCH, "Thu", null,
+            messages.add(new LoggedMessage(id, Role.user, "u" + id, EPOCH, "Thu", null, "User", 0, tokens));
+            messages.add(new LoggedMessage(id + 1, Role.assistant, "a" + (id + 1), EPOCH, "Thu", null,
                     "Assistant", 0, 50));
         }
         return messages;

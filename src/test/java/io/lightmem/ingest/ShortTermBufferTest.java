@@ -6,14 +6,14 @@ import io.lightmem.extract.Segment;
 import io.lightmem.memory.LoggedMessage;
 import io.lightmem.memory.MessagesUse;
 import io.lightmem.memory.Role;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ShortTermBufferTest {
 
     private static LoggedMessage message(long id, long segment, Role role, int tokens) {
-        return new LoggedMessage(id, role, "m" + id, Instant.EPOCH.plusSeconds(id), "Thu", null, role.name(), segment,
+        return new LoggedMessage(id, role, "m" + id, OffsetDateTime.parse("1970-01-01T00:00:00Z").plusSeconds(id), "Thu", null, role.name(), segment,
                 tokens);
     }
 

@@ -56,7 +56,7 @@ class ShortTermBufferingTest {
     /** A user message of about 40 % of the budget. */
     private String aboutTwoFifthsOfTheBudget(String topic) {
         StringBuilder text = new StringBuilder("I want to tell you about " + topic + ".");
-        while (tokens.countTokens(text.toString()) < config.extractThreshold() * 2 / 5) {
+        while (tokens.countTokens(text.toString()) < config.extractThreshold().tokens() * 2 / 5) {
             text.append(" It matters a lot to me.");
         }
         return text.toString();

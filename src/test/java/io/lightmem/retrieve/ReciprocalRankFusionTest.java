@@ -52,7 +52,7 @@ class ReciprocalRankFusionTest {
 
     private static MemoryEntry entry(String memory) {
         Instant t = Instant.parse("2024-01-15T10:30:00Z");
-        return new MemoryEntry(UUID.randomUUID(), "u", memory, memory, null, t, "Mon", null, "User", null, null,
+        return new MemoryEntry(UUID.randomUUID(), "u", memory, memory, null, t.atOffset(java.time.ZoneOffset.UTC), "Mon", null, "User", null, null,
                 List.of(), List.of(), null, 0, List.of(), t, t);
     }
 }

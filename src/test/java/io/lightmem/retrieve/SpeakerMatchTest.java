@@ -61,7 +61,7 @@ class SpeakerMatchTest {
     }
 
     private static ScoredMemory scored(String speaker, double cosine) {
-        MemoryEntry entry = new MemoryEntry(UUID.randomUUID(), "u", "text", "text", null, Instant.EPOCH, "Thu", null,
+        MemoryEntry entry = new MemoryEntry(UUID.randomUUID(), "u", "text", "text", null, Instant.EPOCH.atOffset(java.time.ZoneOffset.UTC), "Thu", null,
                 speaker, null, null, List.of(), List.of(), null, 0, List.of(), Instant.EPOCH, Instant.EPOCH);
         return new ScoredMemory(entry, cosine);
     }

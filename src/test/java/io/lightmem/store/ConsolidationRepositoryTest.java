@@ -94,13 +94,14 @@ class ConsolidationRepositoryTest {
         // The consolidated user changes again after the run; the other's run is newer than its change.
         store(memories, consolidated, "I grow potatoes now.", "2024-04-01T10:00:00Z", 10);
 
-        List<Owner> due = consolidation.usersToConsolidate("update", 1_000_000).stream()
-                .filter(user -> user.tenantId().equals(owner.tenantId())).toList();
+        List<Owner> due = consolidation.usersToConsolidate("update", owner.tenantId(), 1_000_000);
 
         // Never (successfully) consolidated users first, by id; then by how long they have waited.
         assertThat(due).containsExactly(neverA, neverB, failedOnly, consolidated);
         // A run of another kind does not count.
-        assertThat(consolidation.usersToConsolidate("construct", 1_000_000)).contains(upToDate);
+        assertThat(consolidation.usersToConsolidate("construct", null, 1_000_000)).contains(upToDate);
+        // Another tenant's pass (RunConsolidation of its credential) sees none of them.
+        assertThat(consolidation.usersToConsolidate("update", "another-" + UUID.randomUUID(), 1_000_000)).isEmpty();
     }
 
     /** Three entries a month apart; the newest two are near the oldest, the middle one nearer. */

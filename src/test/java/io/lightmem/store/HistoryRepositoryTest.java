@@ -16,7 +16,7 @@ import io.lightmem.memory.NewMemory;
 import io.lightmem.memory.Owner;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class HistoryRepositoryTest {
     /** A memory with every optional column set, retrieved once (hit_time 1). */
     private MemoryEntry aMemoryWithEverySet() {
         NewMemory memory = new NewMemory("User works as a nurse at Boston General.", "I work as a nurse at Boston General.",
-                "nurse Boston General", Instant.parse("2024-02-01T09:00:00.250Z"), "Thu", "u-1", "Ana", 42L,
+                "nurse Boston General", OffsetDateTime.parse("2024-02-01T18:00:00.250+09:00"), "Thu", "u-1", "Ana", 42L,
                 List.of("17", "18"), new MemoryMetadata("work", "job", List.of("nurse"), List.of("Boston General")));
         MemoryEntry stored = memories.insert(owner, List.of(memory), List.of(at(30))).get(0);
         memories.addHits(List.of(new MemoryRef(owner, stored.id())), List.of(1));

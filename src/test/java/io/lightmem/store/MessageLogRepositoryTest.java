@@ -18,7 +18,7 @@ import io.lightmem.testing.Rows;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class MessageLogRepositoryTest {
     private final Owner owner = freshOwner();
 
     private static NewMessage message(String content, String isoTime) {
-        return new NewMessage(new NormalizedMessage(Role.user, content, Instant.parse(isoTime), "Mon", null, "User"),
+        return new NewMessage(new NormalizedMessage(Role.user, content, OffsetDateTime.parse(isoTime), "Mon", null, "User"),
                 null, 7);
     }
 
@@ -59,7 +59,7 @@ class MessageLogRepositoryTest {
     @Test
     void appendedMessagesGetIncreasingIdsInRequestOrderAndComeBackAsTheyWereWritten() {
         NewMessage compressed = new NewMessage(new NormalizedMessage(Role.assistant, "Happy to help with the garden!",
-                Instant.parse("2024-03-01T10:00:01.500Z"), "Fri", "bot-1", "Gardener"), "help garden", 3);
+                OffsetDateTime.parse("2024-03-01T19:00:01.500+09:00"), "Fri", "bot-1", "Gardener"), "help garden", 3);
 
         Acceptance accepted = log.append(owner, null, List.of(message("I grow tomatoes.", "2024-03-01T10:00:00Z"),
                 compressed), true);
@@ -69,7 +69,8 @@ class MessageLogRepositoryTest {
         assertThat(accepted.messageIds()).hasSize(2).isSorted();
         LoggedMessage reply = log.segmented(owner, 10).get(1);
         assertThat(reply).isEqualTo(new LoggedMessage(accepted.messageIds().get(1), Role.assistant,
-                "Happy to help with the garden!", Instant.parse("2024-03-01T10:00:01.500Z"), "Fri", "bot-1", "Gardener",
+                "Happy to help with the garden!", OffsetDateTime.parse("2024-03-01T19:00:01.500+09:00"), "Fri", "bot-1",
+                "Gardener",
                 accepted.messageIds().get(0), 3, "help garden"));
         assertThat(reply.extractionText()).isEqualTo("help garden");
     }
@@ -77,7 +78,7 @@ class MessageLogRepositoryTest {
     @Test
     void anAppendIsAllOrNothing() {
         NewMessage unnamed = new NewMessage(new NormalizedMessage(Role.user, "Who am I?",
-                Instant.parse("2024-03-01T10:00:01Z"), "Fri", null, null), null, 3);
+                OffsetDateTime.parse("2024-03-01T10:00:01Z"), "Fri", null, null), null, 3);
 
         assertThatThrownBy(() -> log.append(owner, request("req-1", "two"),
                 List.of(message("I grow tomatoes.", "2024-03-01T10:00:00Z"), unnamed), false))

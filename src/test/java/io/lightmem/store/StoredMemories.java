@@ -5,8 +5,7 @@ import io.lightmem.memory.MemoryMetadata;
 import io.lightmem.memory.NewMemory;
 import io.lightmem.memory.Owner;
 import io.lightmem.testing.Conversations;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.OffsetDateTime;
 import java.time.format.TextStyle;
 import java.util.List;
 import java.util.Locale;
@@ -43,8 +42,8 @@ final class StoredMemories {
     }
 
     static MemoryEntry store(MemoryRepository memories, Owner owner, String text, String isoTime, double degrees) {
-        Instant time = Instant.parse(isoTime);
-        String weekday = time.atZone(ZoneOffset.UTC).getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
+        OffsetDateTime time = OffsetDateTime.parse(isoTime);
+        String weekday = time.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
         NewMemory memory = new NewMemory(text, text, null, time, weekday, null, "User", null, List.of(),
                 MemoryMetadata.NONE);
         return memories.insert(owner, List.of(memory), List.of(at(degrees))).get(0);

@@ -125,7 +125,7 @@ class UpdateQueueRepositoryTest {
         stored.add(store(memories, owner, "User walks to work.", "2024-03-02T10:00:00Z", 80));
         store(memories, sameUserElsewhere(owner), "Not this owner's.", "2024-03-02T10:00:00Z", 80);
         List<EntryKey> expected = stored.stream()
-                .map(entry -> new EntryKey(entry.id(), entry.timeStamp().getEpochSecond()))
+                .map(entry -> new EntryKey(entry.id(), entry.timeStamp().toEpochSecond()))
                 .sorted(Comparator.comparingDouble(EntryKey::floatTimeStamp).thenComparing(key -> key.id().toString()))
                 .toList();
 

@@ -25,15 +25,22 @@ public final class McpHttpClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI endpoint;
     private final AtomicLong ids = new AtomicLong();
+    private final Map<String, String> headers;
     private String sessionId;
 
-    private McpHttpClient(URI endpoint) {
+    private McpHttpClient(URI endpoint, Map<String, String> headers) {
         this.endpoint = endpoint;
+        this.headers = headers;
     }
 
-    /** Connects: initialize, then the initialized notification. */
+    /** Connects with the test run's credentials ({@link ServiceClients#credentials()}): initialize, then initialized. */
     public static McpHttpClient connect(URI endpoint) {
-        McpHttpClient client = new McpHttpClient(endpoint);
+        return connect(endpoint, ServiceClients.credentials());
+    }
+
+    /** Connects sending these headers (e.g. Authorization) with every request. */
+    public static McpHttpClient connect(URI endpoint, Map<String, String> headers) {
+        McpHttpClient client = new McpHttpClient(endpoint, headers);
         ObjectNode params = JSON.createObjectNode().put("protocolVersion", PROTOCOL_VERSION);
         params.putObject("capabilities");
         params.putObject("clientInfo").put("name", "lightmem-java-test").put("version", "1");
@@ -51,6 +58,9 @@ public final class McpHttpClient {
         ObjectNode message = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
         message.set("params", params);
         HttpResponse<String> response = post(message);
+        if (response.statusCode() >= 400) {
+            throw new Refused(response);
+        }
         if (sessionId == null) {
             sessionId = response.headers().firstValue("Mcp-Session-Id").orElse(null);
         }
@@ -85,10 +95,55 @@ public final class McpHttpClient {
         return sessionId;
     }
 
+    /** The same session, with other headers from now on (e.g. another credential, or none). */
+    public McpHttpClient as(Map<String, String> otherHeaders) {
+        McpHttpClient other = new McpHttpClient(endpoint, otherHeaders);
+        other.sessionId = sessionId;
+        other.ids.set(ids.get() + 1000);
+        return other;
+    }
+
+    /** Ends the session (DELETE with its id); the HTTP status. */
+    public int close() {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60)).DELETE()
+                .header("Mcp-Session-Id", sessionId);
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (IOException e) {
+            throw new AssertionError("DELETE " + endpoint + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** An HTTP refusal of a request (4xx/5xx), with the response to look at. */
+    public static final class Refused extends RuntimeException {
+        private final transient HttpResponse<String> response;
+
+        Refused(HttpResponse<String> response) {
+            super("HTTP " + response.statusCode() + ": " + response.body());
+            this.response = response;
+        }
+
+        public int status() {
+            return response.statusCode();
+        }
+
+        public String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        public String body() {
+            return response.body();
+        }
+    }
+
     private void notify(String method) {
         HttpResponse<String> response = post(JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method));
         if (response.statusCode() / 100 != 2) {
-            throw new AssertionError(method + " got HTTP " + response.statusCode() + ": " + response.body());
+            throw new Refused(response);
         }
     }
 
@@ -98,6 +153,7 @@ public final class McpHttpClient {
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(message.toString()));
+        headers.forEach(request::header);
         if (sessionId != null) {
             request.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", PROTOCOL_VERSION);
         }

@@ -16,7 +16,9 @@ import java.util.Map;
  * <li>a generated attention encoder for the topic segmenter, knowing the topics {@link #COOKING} and
  * {@link #CARS} (topic segmentation of added messages stays off);</li>
  * <li>traces exported to a loopback OTLP collector ({@link OtlpReceiver}, injected into the test);</li>
- * <li>a consolidation lock wait of 1 s, so a call finding the user locked is told so quickly.</li>
+ * <li>a consolidation lock wait of 1 s, so a call finding the user locked is told so quickly;</li>
+ * <li>the default time zone Asia/Tokyo, so times written without a zone are Tokyo's (their printed
+ * lines are the same as in UTC: a time is printed in the zone it was taken in).</li>
  * </ul>
  * The memory manager is the default {@code none}; the models are written before the application starts.
  */
@@ -49,7 +51,8 @@ public class OptionalPartsProfile implements QuarkusTestProfile {
                     "lightmem.pre-compressor.rate", "0.5",
                     "lightmem.topic-segmenter.model-path", encoder.model().toString(),
                     "lightmem.topic-segmenter.tokenizer-path", encoder.tokenizer().toString(),
-                    "lightmem.consolidation.lock-timeout", "1s");
+                    "lightmem.consolidation.lock-timeout", "1s",
+                    "lightmem.default-time-zone", "Asia/Tokyo");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

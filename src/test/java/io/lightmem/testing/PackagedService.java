@@ -1,5 +1,6 @@
 package io.lightmem.testing;
 
+import io.grpc.ManagedChannel;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -10,11 +11,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged service (target/quarkus-app) started as its own process on free ports, as an
- * operator starts it. The database comes from the QUARKUS_DATASOURCE_* environment it inherits.
+ * operator starts it: production profile, so authentication is on, with a bootstrap key of its own
+ * ({@link #apiKey()}) unless the properties set one. The database comes from the QUARKUS_DATASOURCE_*
+ * environment it inherits.
  */
 public final class PackagedService implements AutoCloseable {
 
@@ -22,12 +26,14 @@ public final class PackagedService implements AutoCloseable {
     private final int grpcPort;
     private final int httpPort;
     private final File log;
+    private final String apiKey;
 
-    private PackagedService(Process process, int grpcPort, int httpPort, File log) {
+    private PackagedService(Process process, int grpcPort, int httpPort, File log, String apiKey) {
         this.process = process;
         this.log = log;
         this.grpcPort = grpcPort;
         this.httpPort = httpPort;
+        this.apiKey = apiKey;
     }
 
     /** Where the service's log goes. */
@@ -40,7 +46,13 @@ public final class PackagedService implements AutoCloseable {
      * free ones unless the properties set quarkus.grpc.server.port / quarkus.http.port.
      */
     public static PackagedService start(Map<String, String> properties, String logName) throws Exception {
-        return start(properties, logName, "/q/health/ready");
+        return start(properties, Map.of(), logName, "/q/health/ready");
+    }
+
+    /** As {@link #start(Map, String)}, with these environment variables added to the inherited ones. */
+    public static PackagedService start(Map<String, String> properties, Map<String, String> environment, String logName)
+            throws Exception {
+        return start(properties, environment, logName, "/q/health/ready");
     }
 
     /**
@@ -48,25 +60,31 @@ public final class PackagedService implements AutoCloseable {
      * on is away and it is expected to stay unready.
      */
     public static PackagedService launch(Map<String, String> properties, String logName) throws Exception {
-        return start(properties, logName, "/q/health/live");
+        return start(properties, Map.of(), logName, "/q/health/live");
     }
 
-    private static PackagedService start(Map<String, String> properties, String logName, String until)
+    private static PackagedService start(Map<String, String> properties, Map<String, String> environment,
+            String logName, String until)
             throws Exception {
         int grpcPort = properties.containsKey("quarkus.grpc.server.port")
                 ? Integer.parseInt(properties.get("quarkus.grpc.server.port")) : freePort();
         int httpPort = properties.containsKey("quarkus.http.port")
                 ? Integer.parseInt(properties.get("quarkus.http.port")) : freePort();
+        String apiKey = properties.getOrDefault("lightmem.auth.bootstrap-key", "packaged-service-" + UUID.randomUUID());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + httpPort));
+                "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + httpPort,
+                "-Dlightmem.auth.bootstrap-key=" + apiKey));
         properties.forEach((key, value) -> {
-            if (!key.equals("quarkus.grpc.server.port") && !key.equals("quarkus.http.port")) {
+            if (!key.equals("quarkus.grpc.server.port") && !key.equals("quarkus.http.port")
+                    && !key.equals("lightmem.auth.bootstrap-key")) {
                 command.add("-D" + key + "=" + value);
             }
         });
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/" + logName + "-" + System.nanoTime() + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!answers200(httpPort, until)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -75,7 +93,30 @@ public final class PackagedService implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        return new PackagedService(process, grpcPort, httpPort, log);
+        return new PackagedService(process, grpcPort, httpPort, log, apiKey);
+    }
+
+    /** Its bootstrap key: an administrator of every tenant (and, in role models, the key api instances present). */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** A plaintext channel to its gRPC port that presents the bootstrap key with every call. */
+    public ManagedChannel channel() {
+        return Credentials.channel(grpcPort, apiKey);
+    }
+
+    /**
+     * An instance in role models serving ModelService on this gRPC port. It needs no database: the only
+     * one configured refuses every connection. {@code key} is its bootstrap key, which api instances
+     * present (lightmem.models.api-key).
+     */
+    public static PackagedService startModels(int grpcPort, String key, String logName) throws Exception {
+        return start(Map.of(
+                "lightmem.role", "models",
+                "lightmem.auth.bootstrap-key", key,
+                "quarkus.grpc.server.port", Integer.toString(grpcPort),
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none"), logName);
     }
 
     public int grpcPort() {

@@ -27,6 +27,11 @@ public class ScriptedLlmResource implements QuarkusTestResourceLifecycleManager 
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return properties(server);
+    }
+
+    /** The configuration that points the service at the server. */
+    protected Map<String, String> properties(ScriptedLlmServer server) {
         return Map.of(
                 "lightmem.memory-manager.model-name", "openai",
                 "lightmem.memory-manager.configs.api-key", "sk-test-secret",

@@ -42,6 +42,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final HttpServer server;
     private final Deque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile Reply fallback = Reply.answer("{\"data\": []}");
     private volatile Function<JsonNode, Reply> responder;
     private volatile CountDownLatch firstRequest = new CountDownLatch(1);
@@ -77,6 +78,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     public void reset() {
         script.clear();
         requests.clear();
+        authorizations.clear();
         firstRequest = new CountDownLatch(1);
         fallback = Reply.answer("{\"data\": []}");
         responder = null;
@@ -84,6 +86,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     public List<JsonNode> requests() {
         return new ArrayList<>(requests);
+    }
+
+    /** The Authorization header of each recorded request, in order ("" when absent). */
+    public List<String> authorizations() {
+        return new ArrayList<>(authorizations);
     }
 
     /**
@@ -94,6 +101,24 @@ public final class ScriptedLlmServer implements AutoCloseable {
         if (!firstRequest.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("no request reached the scripted LLM within " + timeout);
         }
+    }
+
+    /**
+     * A responder ({@link #respond}) for consolidation decisions: the target whose text contains
+     * {@code targetFact} is updated to {@code merged}, every other target is kept; other requests are
+     * left to the script.
+     */
+    public static Function<JsonNode, Reply> mergingInto(String targetFact, String merged) {
+        return request -> {
+            if (!systemMessage(request).contains("Decide what should happen to the target")) {
+                return null;
+            }
+            String prompt = lastUserMessage(request);
+            String target = prompt.substring(0, prompt.indexOf("Newer memories"));
+            return Reply.answer(target.contains(targetFact)
+                    ? "{\"action\": \"update\", \"new_memory\": \"" + merged + "\"}"
+                    : "{\"action\": \"ignore\", \"new_memory\": \"\"}");
+        };
     }
 
     /** The text of the system message of a recorded request, or "" without one. */
@@ -120,6 +145,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private void chat(HttpExchange exchange) throws IOException {
         try (exchange) {
             JsonNode request = JSON.readTree(exchange.getRequestBody());
+            authorizations.add(java.util.Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Authorization"), ""));
             requests.add(request);
             firstRequest.countDown();
             Reply reply = script.poll();

@@ -14,12 +14,12 @@ import java.util.List;
  *
  * @param missing required attributes the event lacks (empty for a well-formed event)
  */
-record CloudEventInfo(boolean structured, String id, String source, String type, String specVersion,
+public record CloudEventInfo(boolean structured, String id, String source, String type, String specVersion,
         String contentType, boolean hasData, List<String> missing) {
 
     static final String STRUCTURED_MEDIA_TYPE = "application/cloudevents+json";
 
-    static boolean isCloudEvent(HttpServerRequest request) {
+    public static boolean isCloudEvent(HttpServerRequest request) {
         String contentType = request.getHeader("Content-Type");
         return request.headers().contains("ce-id")
                 || contentType != null && contentType.startsWith(STRUCTURED_MEDIA_TYPE);

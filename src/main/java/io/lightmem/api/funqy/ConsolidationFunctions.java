@@ -10,6 +10,7 @@ import io.lightmem.api.funqy.Messages.RunConsolidationRequest;
 import io.lightmem.api.funqy.Messages.RunConsolidationResponse;
 import io.lightmem.api.funqy.Messages.UndoChangeRequest;
 import io.lightmem.api.funqy.Messages.UndoChangeResponse;
+import io.lightmem.auth.Caller;
 import io.lightmem.auth.Callers;
 import io.lightmem.auth.Permission;
 import io.lightmem.consolidate.ConsolidationScheduler;
@@ -69,10 +70,12 @@ public class ConsolidationFunctions {
      * One pass of the scheduled consolidation over the users due (what a tick of
      * lightmem.consolidation.schedule.* does), for a Knative PingSource or any other outside timer.
      * The request is the empty object {} (a PingSource needs contentType application/json and data {}).
+     * Needs the consolidate scope; works on the caller's tenant, or on every tenant for the bootstrap key.
      */
     @Funq("RunConsolidation")
     public RunConsolidationResponse runConsolidation(RunConsolidationRequest request) {
-        ConsolidationScheduler.Pass pass = scheduler.runPass();
+        Caller caller = callers.require(Permission.CONSOLIDATE);
+        ConsolidationScheduler.Pass pass = scheduler.runPass(caller.allTenants() ? null : caller.tenantId());
         return new RunConsolidationResponse(pass.consolidated(), pass.busy(), pass.failed(), pass.moreDue());
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lightmem.ErrorKind;
 import io.lightmem.LightMemException;
 import io.lightmem.api.ApiError;
+import io.lightmem.api.BearerChallenge;
 import io.lightmem.api.funqy.FunctionCatalog.Function;
 import io.lightmem.store.SchemaMigration;
 import io.quarkus.funqy.runtime.ApplicationException;
@@ -31,8 +32,9 @@ import org.jboss.logging.Logger;
  * <li>CloudEvents: an {@value #ERROR_EVENT_TYPE} event carrying the problem, in the request's content
  * mode. Its HTTP status follows the Knative data-plane contract: only a 200 response's event is routed
  * on as a reply and only some statuses are retried, so a failure that retrying cannot fix answers 200
- * (the error event is the reply), an event that cannot be read 400 (not retried), and a failure that
- * may pass (busy, unavailable, internal) its own 429/503/500, which the broker retries with backoff.</li>
+ * (the error event is the reply), an event that cannot be read 400 (not retried), a refused credential
+ * 401/403 (not retried, not routed on), and a failure that may pass (busy, rate limited, unavailable,
+ * internal) its own 429/503/500, which the broker retries with backoff.</li>
  * </ul>
  */
 @Singleton
@@ -48,12 +50,15 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
 
     private final FunctionCatalog catalog;
     private final SchemaMigration schema;
+    private final BearerChallenge challenge;
     private final ObjectMapper json;
     /** Configured as Funqy configures its own copy, so a body fails here exactly as it failed there. */
     private final ObjectMapper funqyReader;
 
-    public FunctionFailureHandler(FunctionCatalog catalog, ObjectMapper json, SchemaMigration schema) {
+    public FunctionFailureHandler(FunctionCatalog catalog, BearerChallenge challenge, ObjectMapper json,
+            SchemaMigration schema) {
         this.catalog = catalog;
+        this.challenge = challenge;
         this.schema = schema;
         this.json = json;
         this.funqyReader = json.copy()
@@ -88,6 +93,7 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         Long retryAfter = null;
         if (failure != null) {
             ApiError error = ApiError.of(unwrap(failure));
+            challenge.addHeaders(context, error);
             problem = Problems.of(error, operation);
             retryAfter = error.retryAfterSeconds();
         } else {
@@ -149,7 +155,11 @@ public class FunctionFailureHandler implements Handler<RoutingContext> {
         }
         Problem problem = Problems.of(error, function.map(Function::name).orElse(null))
                 .withEvent(event.id(), event.source(), event.type());
-        int status = error.kind().retryable() ? problem.status() : unreadable ? 400 : 200;
+        // A refused credential is no reply to route on: 401/403 go back to the sender (Knative does not
+        // retry them, and hands the event to the dead-letter sink).
+        boolean refused = error.kind() == ErrorKind.UNAUTHENTICATED || error.kind() == ErrorKind.PERMISSION_DENIED;
+        int status = error.kind().retryable() || refused ? problem.status() : unreadable ? 400 : 200;
+        challenge.addHeaders(context, error);
         LOG.debugf("event %s (%s): %d %s", event.id(), event.type(), status, problem.detail());
 
         String source = function.map(Function::responseSource).orElse(SERVICE_SOURCE);

@@ -130,6 +130,11 @@ public class FunctionRoutes {
     }
 
     private void answer(RoutingContext context, Problem problem) {
+        answer(context, problem, json);
+    }
+
+    /** Ends the request with the problem as its body and status; shared with the other plain routes. */
+    static void answer(RoutingContext context, Problem problem, ObjectMapper json) {
         try {
             context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(Buffer.buffer(json.writeValueAsBytes(problem)));

@@ -10,6 +10,7 @@ import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.Role;
 import io.lightmem.memory.SessionTimes;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -84,26 +85,29 @@ final class JsonMapping {
         return upper.startsWith(prefix) ? upper.substring(prefix.length()) : upper;
     }
 
-    static MemoryFilter filter(Messages.RetrieveFilter filter) {
+    /** Times without a zone are in {@code defaultZone}, as message times are. */
+    static MemoryFilter filter(Messages.RetrieveFilter filter, ZoneId defaultZone) {
         if (filter == null) {
             return new MemoryFilter(null, null, null, null);
         }
-        return new MemoryFilter(instant(filter.timeFrom(), "filter.time_from"), instant(filter.timeTo(), "filter.time_to"),
+        return new MemoryFilter(instant(filter.timeFrom(), "filter.time_from", defaultZone),
+                instant(filter.timeTo(), "filter.time_to", defaultZone),
                 emptyToNull(filter.speakerName()), emptyToNull(filter.category()));
     }
 
-    private static Instant instant(String value, String field) {
+    private static Instant instant(String value, String field, ZoneId defaultZone) {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        return SessionTimes.require(field, value).instant();
+        return SessionTimes.require(field, value, defaultZone).instant();
     }
 
     static Messages.MemoryEntry entry(io.lightmem.memory.MemoryEntry entry) {
         return new Messages.MemoryEntry(entry.id().toString(), entry.userId(), entry.memory(), entry.originalMemory(),
-                entry.timeStamp(), entry.weekday(), entry.speakerId(), entry.speakerName(), entry.category(),
+                entry.timeStamp().toInstant(), entry.weekday(), entry.speakerId(), entry.speakerName(),
+                entry.category(),
                 entry.subcategory(), entry.hitTime(), entry.formatted(), entry.sources(), entry.keywords(),
-                entry.entities(), entry.compressedMemory());
+                entry.entities(), entry.compressedMemory(), duration(entry.timeStamp().getOffset().getTotalSeconds()));
     }
 
     static List<Messages.MemoryEntry> entries(List<io.lightmem.memory.MemoryEntry> entries) {
@@ -128,6 +132,11 @@ final class JsonMapping {
 
     private static String action(Decision.Action action) {
         return "CONSOLIDATION_ACTION_" + action.name().toUpperCase(Locale.ROOT);
+    }
+
+    /** A google.protobuf.Duration in the proto JSON mapping: "32400s". */
+    private static String duration(long seconds) {
+        return seconds + "s";
     }
 
     private static String emptyToNull(String s) {

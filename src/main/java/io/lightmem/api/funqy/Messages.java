@@ -48,10 +48,13 @@ public final class Messages {
     public record MemoryEntry(String id, String userId, String memory, String originalMemory, Instant timeStamp,
             String weekday, String speakerId, String speakerName, String category, String subcategory, int hitTime,
             String formatted, List<String> sources, List<String> keywords, List<String> entities,
-            String compressedMemory) {
+            String compressedMemory, String utcOffset) {
     }
 
-    /** time_from / time_to: ISO-8601, as message time stamps ("2024-01-15T10:30:00Z"; no zone means UTC). */
+    /**
+     * time_from / time_to: ISO-8601, as message time stamps ("2024-01-15T10:30:00Z"; without a zone, in
+     * lightmem.default-time-zone).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RetrieveFilter(String timeFrom, String timeTo, String speakerName, String category) {
     }
@@ -66,7 +69,8 @@ public final class Messages {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record RetrieveResponse(List<RetrievedMemory> memories, List<String> formatted, String strategy) {
+    public record RetrieveResponse(List<RetrievedMemory> memories, List<String> formatted, String strategy,
+            boolean truncated) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -118,7 +122,8 @@ public final class Messages {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ShowInstanceResponse(Map<String, String> config, String version, String memoryManager) {
+    public record ShowInstanceResponse(Map<String, String> config, String version, String memoryManager,
+            Map<String, String> configSources) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -182,5 +187,61 @@ public final class Messages {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RunConsolidationResponse(int consolidated, int busy, int failed, boolean moreDue) {
+    }
+
+    // ---- AdminService (proto/lightmem/v1/admin_service.proto)
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ApiKey(String keyId, String tenantId, String name, List<String> scopes, String userIdPrefix,
+            Instant createdAt, String createdBy, Instant lastUsedAt, Instant revokedAt) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record CreateApiKeyRequest(String name, List<String> scopes, String userIdPrefix, String tenantId) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record CreateApiKeyResponse(String key, String keyId, ApiKey apiKey) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ListApiKeysRequest(String tenantId, boolean includeRevoked) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ListApiKeysResponse(List<ApiKey> apiKeys) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RevokeApiKeyRequest(String keyId) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RevokeApiKeyResponse(ApiKey apiKey) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record EraseTenantRequest(String tenantId) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record EraseTenantResponse(int users, int deletedMemories, int deletedMessages) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ListAuditLogRequest(String tenantId, int pageSize, String pageToken) {
+    }
+
+    /** details: the action's counts and names, as an object (gRPC carries it as details_json). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AuditLogEntry(long id, Instant at, String tenantId, String actor, String action, String target,
+            Map<String, Object> details) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ListAuditLogResponse(List<AuditLogEntry> entries, String nextPageToken) {
     }
 }

@@ -7,7 +7,7 @@ import io.lightmem.api.ApiError;
  * The problem bodies of the functions. Types are URNs (urn:lightmem:problem:...), stable identifiers
  * documented in the README, not pages to fetch.
  */
-final class Problems {
+public final class Problems {
 
     private static final String TYPE_PREFIX = "urn:lightmem:problem:";
 
@@ -15,7 +15,7 @@ final class Problems {
     }
 
     /** The HTTP status of a kind of failure; the README's error table documents the choice. */
-    static int status(ErrorKind kind) {
+    public static int status(ErrorKind kind) {
         return switch (kind) {
             case INVALID_ARGUMENT -> 400;
             case NOT_FOUND -> 404;
@@ -25,11 +25,14 @@ final class Problems {
             // 429 rather than 409: clients and Knative retry 429 with backoff, and this is worth retrying.
             case BUSY -> 429;
             case UNAVAILABLE -> 503;
+            case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
+            case RESOURCE_EXHAUSTED -> 429;
             case INTERNAL -> 500;
         };
     }
 
-    static Problem of(ApiError error, String operation) {
+    public static Problem of(ApiError error, String operation) {
         return new Problem(TYPE_PREFIX + error.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), title(error.kind()),
                 status(error.kind()), error.message(), operation, error.field(), error.kind().name(), null, null, null);
     }
@@ -45,7 +48,7 @@ final class Problems {
                 method + " is not supported; functions are called with POST", operation, null, null, null, null, null);
     }
 
-    static Problem unsupportedMediaType(String contentType, String operation) {
+    public static Problem unsupportedMediaType(String contentType, String operation) {
         return new Problem(TYPE_PREFIX + "unsupported-media-type", "Unsupported media type", 415,
                 "Content-Type must be application/json (or a CloudEvent: application/cloudevents+json, or "
                         + "binary mode with ce-* headers), got " + (contentType == null ? "none" : "'" + contentType + "'"),
@@ -65,6 +68,9 @@ final class Problems {
             case FAILED_PRECONDITION -> "Failed precondition";
             case BUSY -> "Busy, retry later";
             case UNAVAILABLE -> "Unavailable, retry later";
+            case UNAUTHENTICATED -> "Unauthenticated";
+            case PERMISSION_DENIED -> "Permission denied";
+            case RESOURCE_EXHAUSTED -> "Rate limit exceeded, retry later";
             case INTERNAL -> "Internal error";
         };
     }

@@ -9,6 +9,7 @@ import io.lightmem.api.funqy.Messages.RetrieveResponse;
 import io.lightmem.api.funqy.Messages.RetrievedMemory;
 import io.lightmem.auth.Callers;
 import io.lightmem.auth.Permission;
+import io.lightmem.config.TimeZoneConfig;
 import io.lightmem.retrieve.MemoryLookup;
 import io.lightmem.retrieve.MemorySearch;
 import io.quarkus.funqy.Funq;
@@ -22,8 +23,10 @@ public class RetrievalFunctions {
     private final MemorySearch search;
     private final MemoryLookup lookup;
     private final Callers callers;
+    private final TimeZoneConfig timeZone;
 
-    public RetrievalFunctions(MemorySearch search, MemoryLookup lookup, Callers callers) {
+    public RetrievalFunctions(MemorySearch search, MemoryLookup lookup, Callers callers, TimeZoneConfig timeZone) {
+        this.timeZone = timeZone;
         this.callers = callers;
         this.search = search;
         this.lookup = lookup;
@@ -32,13 +35,14 @@ public class RetrievalFunctions {
     @Funq("Retrieve")
     public RetrieveResponse retrieve(RetrieveRequest request) {
         JsonMapping.required(request, "Retrieve");
-        MemorySearch.Result found = search.retrieve(callers.owner(request.userId(), Permission.MEMORIES_READ), request.query(), request.limit(),
-                JsonMapping.filter(request.filter()), JsonMapping.strategy(request.strategy()), request.efSearch());
+        MemorySearch.Result found = search.retrieve(callers.owner(request.userId(), Permission.MEMORIES_READ),
+                request.query(), request.limit(), JsonMapping.filter(request.filter(), timeZone.defaultTimeZone()),
+                JsonMapping.strategy(request.strategy()), request.efSearch());
         List<RetrievedMemory> memories = found.memories().stream()
                 .map(scored -> new RetrievedMemory(JsonMapping.entry(scored.entry()), scored.similarity()))
                 .toList();
         List<String> formatted = found.memories().stream().map(scored -> scored.entry().formatted()).toList();
-        return new RetrieveResponse(memories, formatted, JsonMapping.strategy(found.strategy()));
+        return new RetrieveResponse(memories, formatted, JsonMapping.strategy(found.strategy()), found.truncated());
     }
 
     @Funq("GetMemory")

@@ -14,6 +14,8 @@ final class GrpcErrors {
      */
     static final Metadata.Key<String> RETRY_PUSHBACK_MS = Metadata.Key.of("grpc-retry-pushback-ms",
             Metadata.ASCII_STRING_MARSHALLER);
+    /** The same wait in seconds, as HTTP's Retry-After says it. */
+    static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
 
     private GrpcErrors() {
     }
@@ -23,6 +25,7 @@ final class GrpcErrors {
         Metadata trailers = new Metadata();
         if (after != null) {
             trailers.put(RETRY_PUSHBACK_MS, Long.toString(after.toMillis()));
+            trailers.put(RETRY_AFTER, Long.toString(Math.max(1, (after.toMillis() + 999) / 1000)));
         }
         return trailers;
     }
@@ -32,14 +35,25 @@ final class GrpcErrors {
             return status; // already a status, e.g. from a gRPC dependency
         }
         ApiError error = ApiError.of(failure);
+        return status(error).asRuntimeException(trailers(error));
+    }
+
+    static Status status(ApiError error) {
         Status status = switch (error.kind()) {
             case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.NOT_FOUND;
             case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
             case BUSY -> Status.ABORTED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case INTERNAL -> Status.INTERNAL;
         };
-        return status.withDescription(error.message()).asRuntimeException(retryHint(error.retryAfter()));
+        return status.withDescription(error.message());
+    }
+
+    static Metadata trailers(ApiError error) {
+        return retryHint(error.retryAfter());
     }
 }

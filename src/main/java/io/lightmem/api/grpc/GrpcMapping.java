@@ -1,5 +1,6 @@
 package io.lightmem.api.grpc;
 
+import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.consolidate.Consolidator;
@@ -71,7 +72,8 @@ final class GrpcMapping {
                 .setId(entry.id().toString())
                 .setUserId(entry.userId())
                 .setMemory(entry.memory())
-                .setTimeStamp(timestamp(entry.timeStamp()))
+                .setTimeStamp(timestamp(entry.timeStamp().toInstant()))
+                .setUtcOffset(Duration.newBuilder().setSeconds(entry.timeStamp().getOffset().getTotalSeconds()))
                 .setWeekday(entry.weekday())
                 .setHitTime(entry.hitTime())
                 .setFormatted(entry.formatted())

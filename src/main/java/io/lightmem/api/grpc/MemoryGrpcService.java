@@ -50,8 +50,7 @@ import io.lightmem.v1.UndoChangeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,7 +71,6 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
     private final MemoryLookup lookup;
     private final MemoryEraser eraser;
     private final Admission admission;
-    private final Clock clock;
     private final Callers callers;
 
     public MemoryGrpcService(Admission admission, MemoryIngestor ingestor, MemorySearch search, InstanceInfo instance,
@@ -89,7 +87,6 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
         this.lookup = lookup;
         this.eraser = eraser;
         this.admission = admission;
-        this.clock = Clock.systemUTC();
     }
 
     /** Requests whose strings are not valid UTF-8 are refused naming the field ({@link Utf8Requests}). */
@@ -153,7 +150,8 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
             MemorySearch.Result found = search.retrieve(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getQuery(), request.getLimit(),
                     GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
-                    .setStrategy(GrpcMapping.strategy(found.strategy()));
+                    .setStrategy(GrpcMapping.strategy(found.strategy()))
+                    .setTruncated(found.truncated());
             for (ScoredMemory scored : found.memories()) {
                 response.addMemories(RetrievedMemory.newBuilder()
                         .setEntry(GrpcMapping.entry(scored.entry()))
@@ -238,22 +236,27 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
     @Override
     public Uni<GetTimestampResponse> getTimestamp(GetTimestampRequest request) {
         return call(() -> {
-            Instant now = clock.instant();
+            callers.current();
+            OffsetDateTime now = instance.now();
             return GetTimestampResponse.newBuilder()
                     .setTimeStamp(SessionTimes.format(now))
                     .setWeekday(SessionTimes.weekday(now))
-                    .setEpochSeconds(now.getEpochSecond() + now.getNano() / 1e9)
+                    .setEpochSeconds(now.toEpochSecond() + now.getNano() / 1e9)
                     .build();
         });
     }
 
     @Override
     public Uni<ShowInstanceResponse> showInstance(ShowInstanceRequest request) {
-        return call(() -> ShowInstanceResponse.newBuilder()
-                .putAllConfig(instance.effectiveConfig())
-                .setVersion(instance.version())
-                .setMemoryManager(instance.memoryManager())
-                .build());
+        return call(() -> {
+            callers.current();
+            return ShowInstanceResponse.newBuilder()
+                    .putAllConfig(instance.effectiveConfig())
+                    .putAllConfigSources(instance.configSources())
+                    .setVersion(instance.version())
+                    .setMemoryManager(instance.memoryManager())
+                    .build();
+        });
     }
 
     /** Runs the work on this worker thread once admitted (load shedding); failures become statuses. */

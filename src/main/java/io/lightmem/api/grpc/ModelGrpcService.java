@@ -2,6 +2,8 @@ package io.lightmem.api.grpc;
 
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.InvalidArgumentException;
+import io.lightmem.auth.Callers;
+import io.lightmem.auth.Permission;
 import io.lightmem.compress.Compression;
 import io.lightmem.compress.Compressor;
 import io.lightmem.config.RoleConfig;
@@ -46,10 +48,12 @@ public class ModelGrpcService implements ModelService {
     /** Looked up per call: the gRPC server creates this service on an event loop, where loading models would block it. */
     private final Instance<Models> modelsOfThisInstance;
     private final String role;
+    private final Callers callers;
 
-    public ModelGrpcService(Instance<Models> models, RoleConfig config) {
+    public ModelGrpcService(Instance<Models> models, RoleConfig config, Callers callers) {
         this.modelsOfThisInstance = models;
         this.role = config.role().name();
+        this.callers = callers;
     }
 
     @Override
@@ -163,7 +167,11 @@ public class ModelGrpcService implements ModelService {
         return texts;
     }
 
-    private static <T> Uni<T> call(Supplier<T> work) {
-        return Uni.createFrom().item(work).onFailure().transform(GrpcErrors::toStatus);
+    /** Every call needs the models scope: what api instances present (their lightmem.models.api-key). */
+    private <T> Uni<T> call(Supplier<T> work) {
+        return Uni.createFrom().item(() -> {
+            callers.require(Permission.MODELS);
+            return work.get();
+        }).onFailure().transform(GrpcErrors::toStatus);
     }
 }

@@ -4,11 +4,11 @@ import io.lightmem.api.Admission;
 import io.lightmem.api.InstanceInfo;
 import io.lightmem.auth.Callers;
 import io.lightmem.auth.Permission;
+import io.lightmem.config.TimeZoneConfig;
 import io.lightmem.consolidate.OfflineConsolidation;
 import io.lightmem.ingest.MemoryIngestor;
 import io.lightmem.ingest.MessageInput;
 import io.lightmem.memory.Role;
-import io.lightmem.memory.SessionTimes;
 import io.lightmem.retrieve.MemorySearch;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.Tool;
@@ -17,7 +17,7 @@ import io.quarkiverse.mcp.server.Tool.OutputSchema;
 import io.quarkiverse.mcp.server.ToolArg;
 import io.quarkiverse.mcp.server.ToolResponse;
 import jakarta.inject.Singleton;
-import java.time.Clock;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,18 +57,18 @@ public class MemoryTools {
     private final OfflineConsolidation consolidation;
     private final InstanceInfo instance;
     private final Admission admission;
-    private final Clock clock;
     private final Callers callers;
+    private final ZoneId defaultZone;
 
     public MemoryTools(Admission admission, MemoryIngestor ingestor, MemorySearch search,
-            OfflineConsolidation consolidation, InstanceInfo instance, Callers callers) {
+            OfflineConsolidation consolidation, InstanceInfo instance, Callers callers, TimeZoneConfig timeZone) {
+        this.defaultZone = timeZone.defaultTimeZone();
         this.callers = callers;
         this.ingestor = ingestor;
         this.search = search;
         this.consolidation = consolidation;
         this.instance = instance;
         this.admission = admission;
-        this.clock = Clock.systemUTC();
     }
 
     @Tool(name = "add_memory", title = "Remember a conversation turn", description = """
@@ -90,10 +90,12 @@ public class MemoryTools {
                     + " at most 131,072 characters.") String userInput,
             @ToolArg(name = "assistant_reply", description = "What the assistant replied in this turn. Non-blank,"
                     + " at most 131,072 characters.") String assistantReply,
-            @ToolArg(name = "timestamp", required = false, description = "When the turn happened. ISO-8601, e.g."
-                    + " 2024-01-15T10:30:00 or 2024-01-15T10:30:00.000+02:00 (without a zone the time is UTC),"
-                    + " or the session form 2023/05/20 (Sat) 00:44. Relative dates in the turn (\"yesterday\")"
-                    + " are understood against it. Omit it for the server's current time.") String timestamp,
+            @ToolArg(name = "timestamp", required = false, description = "When the turn happened, in the user's"
+                    + " own time zone: ISO-8601, e.g. 2024-01-15T10:30:00+02:00 (the memory keeps that offset and"
+                    + " its weekday; without a zone the instance's default time zone, UTC unless configured), a date"
+                    + " alone (2024-01-15), or the session form 2023/05/20 (Sat) 00:44. Relative dates in the turn"
+                    + " (\"yesterday\") are understood against it. Omit it for the server's current time.")
+            String timestamp,
             @ToolArg(name = "force_segment", required = false, description = "true closes the current topic:"
                     + " everything waiting for topic segmentation is segmented now. Only matters when the"
                     + " instance segments by topic. Default false.") Boolean forceSegment,
@@ -105,7 +107,7 @@ public class MemoryTools {
                     + " twice. 1 to 128 visible ASCII characters. Omit it and every call saves the turn.")
             String requestId) {
         return call(ADD_ARGUMENTS, () -> {
-            String time = timestamp == null || timestamp.isBlank() ? SessionTimes.format(clock.instant()) : timestamp;
+            String time = timestamp == null || timestamp.isBlank() ? instance.now().toString() : timestamp;
             List<MessageInput> turn = List.of(
                     new MessageInput(Role.user, userInput, time, null, null),
                     new MessageInput(Role.assistant, assistantReply, time, null, null));
@@ -118,8 +120,8 @@ public class MemoryTools {
             first. Call it before answering whenever earlier conversations may matter: the user's \
             preferences, facts about them or people they know, past events, plans. Returns one line per \
             memory, '{time_stamp} {weekday} {memory}', e.g. '2024-01-15T10:30:00.000 Mon User's favorite \
-            color is blue.' (times are UTC; use them to resolve "last week" and to prefer newer facts), \
-            or 'No memories found.'""",
+            color is blue.' (times are the speaker's local times, as given when the turn was added; use them \
+            to resolve "last week" and to prefer newer facts), or 'No memories found.'""",
             // Retrieval changes nothing but the memories' hit counters.
             annotations = @Annotations(readOnlyHint = true, destructiveHint = false, idempotentHint = true,
                     openWorldHint = false),
@@ -133,7 +135,7 @@ public class MemoryTools {
             @ToolArg(name = "filters", required = false, description = "Optional restrictions: time_from,"
                     + " time_to, speaker_name, category. Omit for none.") RetrieveFilters filters) {
         return call(RETRIEVE_ARGUMENTS, () -> ToolResults.retrieved(search.retrieve(callers.owner(userId, Permission.MEMORIES_READ), query,
-                Objects.requireNonNullElse(limit, 0), RetrieveFilters.toFilter(filters), null, 0)), ToolResults::text);
+                Objects.requireNonNullElse(limit, 0), RetrieveFilters.toFilter(filters, defaultZone), null, 0)), ToolResults::text);
     }
 
     @Tool(name = "offline_update", title = "Consolidate memories", description = """
@@ -164,27 +166,33 @@ public class MemoryTools {
     }
 
     @Tool(name = "get_timestamp", title = "Current time", description = """
-            Returns the server's current time as memories carry it (UTC), e.g. \
-            '2024-01-15T10:30:00.000 Mon'. Use it for the timestamp of add_memory, or to tell how long \
-            ago a retrieved memory happened.""",
+            Returns the server's current time as memories carry it, in the instance's default time zone \
+            (UTC unless configured), e.g. '2024-01-15T10:30:00.000 Mon (UTC)'. Use it for the timestamp of \
+            add_memory, or to tell how long ago a retrieved memory happened.""",
             annotations = @Annotations(readOnlyHint = true, destructiveHint = false, idempotentHint = false,
                     openWorldHint = false),
             outputSchema = @OutputSchema(from = ToolResults.Now.class))
     public ToolResponse getTimestamp() {
-        return call(Map.of(), () -> ToolResults.now(clock.instant()), ToolResults::text);
+        return call(Map.of(), () -> {
+            callers.current();
+            return ToolResults.now(instance.now());
+        }, ToolResults::text);
     }
 
     @Tool(name = "show_lightmem_instance", title = "Show the memory service's configuration", description = """
             Shows how this memory service is set up: its version, the memory manager (the LLM backend, \
-            or 'none' for storing messages verbatim) and every effective lightmem.* option, secrets \
-            masked. Use it to explain or troubleshoot behaviour, e.g. whether offline_update can run \
+            or 'none' for storing messages verbatim) and the effective lightmem.* options that hold no \
+            secret. Use it to explain or troubleshoot behaviour, e.g. whether offline_update can run \
             or which retrieval strategy answers.""",
             annotations = @Annotations(readOnlyHint = true, destructiveHint = false, idempotentHint = true,
                     openWorldHint = false),
             outputSchema = @OutputSchema(from = ToolResults.Instance.class))
     public ToolResponse showLightmemInstance() {
-        return call(Map.of(), () -> new ToolResults.Instance(instance.version(), instance.memoryManager(),
-                instance.effectiveConfig()), ToolResults::text);
+        return call(Map.of(), () -> {
+            callers.current();
+            return new ToolResults.Instance(instance.version(), instance.memoryManager(), instance.effectiveConfig(),
+                    instance.configSources());
+        }, ToolResults::text);
     }
 
     /** Runs the work; a success carries the text for the model and the structured result for programs. */

@@ -10,6 +10,7 @@ import io.lightmem.memory.InputText;
 import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.SessionTimes;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +24,8 @@ public class RetrieveFilters {
 
     @JsonProperty("time_from")
     @JsonPropertyDescription("Only memories at or after this time: ISO-8601 (2024-01-15T10:30:00, zone optional,"
-            + " UTC without one) or the session form 2023/05/20 (Sat) 00:44.")
+            + " the instance's default time zone without one; a date alone, 2024-01-15, is the start of that day)"
+            + " or the session form 2023/05/20 (Sat) 00:44.")
     private String timeFrom;
 
     @JsonProperty("time_to")
@@ -49,8 +51,8 @@ public class RetrieveFilters {
         unknownKeys.add(key);
     }
 
-    /** The service's filter; absent or blank fields do not restrict. */
-    static MemoryFilter toFilter(RetrieveFilters filters) {
+    /** The service's filter; absent or blank fields do not restrict; times without a zone are in {@code defaultZone}. */
+    static MemoryFilter toFilter(RetrieveFilters filters, ZoneId defaultZone) {
         if (filters == null) {
             return MemoryFilter.NONE;
         }
@@ -58,15 +60,16 @@ public class RetrieveFilters {
             throw new InvalidArgumentException("filters", "unknown key " + String.join(", ", filters.unknownKeys)
                     + "; the filters are time_from, time_to, speaker_name and category");
         }
-        return new MemoryFilter(time("filters.time_from", filters.timeFrom), time("filters.time_to", filters.timeTo),
+        return new MemoryFilter(time("filters.time_from", filters.timeFrom, defaultZone),
+                time("filters.time_to", filters.timeTo, defaultZone),
                 blankToNull(filters.speakerName), blankToNull(filters.category));
     }
 
-    private static Instant time(String field, String value) {
+    private static Instant time(String field, String value, ZoneId defaultZone) {
         if (blankToNull(value) == null) {
             return null;
         }
-        return SessionTimes.require(field, value).instant();
+        return SessionTimes.require(field, value, defaultZone).instant();
     }
 
     private static String blankToNull(String s) {

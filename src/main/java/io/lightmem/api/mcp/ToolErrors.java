@@ -30,6 +30,10 @@ final class ToolErrors {
             case BUSY -> "Busy, retry in " + error.retryAfterSeconds() + " s: " + error.message();
             case UNAVAILABLE -> Character.toUpperCase(error.message().charAt(0)) + error.message().substring(1)
                     + " (retry in " + error.retryAfterSeconds() + " s)";
+            case UNAUTHENTICATED -> "Not authenticated: " + error.message();
+            case PERMISSION_DENIED -> "Permission denied: " + error.message() + ". Nothing was changed.";
+            case RESOURCE_EXHAUSTED -> "Rate limit exceeded, retry in " + error.retryAfterSeconds() + " s: "
+                    + error.message();
             case INTERNAL -> "Internal error: " + error.message();
         });
     }

@@ -10,7 +10,8 @@ import io.lightmem.ingest.AddResult;
 import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.SessionTimes;
 import io.lightmem.retrieve.MemorySearch;
-import java.time.Instant;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,7 +19,11 @@ import java.util.stream.Collectors;
 /**
  * What the tools return: a structured result (its record is the tool's output schema) and a text an
  * agent reads as it is. Field names are snake_case, as in the gRPC API; absent values are left out.
+ * The records are registered for reflection (nested ones included): the MCP server serializes a
+ * {@code ToolResponse}'s structured content, typed Object, with Jackson, and a native image without
+ * their accessors wrote every structured result as {}.
  */
+@RegisterForReflection
 public final class ToolResults {
 
     private ToolResults() {
@@ -29,8 +34,10 @@ public final class ToolResults {
     public record Memory(
             @JsonPropertyDescription("UUID of the memory.") String id,
             @JsonPropertyDescription("The remembered fact (or, without an LLM, the message itself).") String memory,
-            @JsonPropertyDescription("When it was said, UTC, e.g. 2024-01-15T10:30:00.000.") String timeStamp,
-            @JsonPropertyDescription("Mon ... Sun.") String weekday,
+            @JsonPropertyDescription("When it was said, local time of the speaker (in utc_offset), e.g."
+                    + " 2024-01-15T10:30:00.000.") String timeStamp,
+            @JsonPropertyDescription("Mon ... Sun, of that local time.") String weekday,
+            @JsonPropertyDescription("The offset from UTC of time_stamp, e.g. +09:00, or Z for UTC.") String utcOffset,
             @JsonPropertyDescription("The line '{time_stamp} {weekday} {memory}', ready for a prompt.") String formatted,
             @JsonPropertyDescription("Who said it (User, Assistant, or the name given).") String speakerName,
             @JsonPropertyDescription("Category, when metadata generation is on.") String category,
@@ -41,7 +48,7 @@ public final class ToolResults {
 
         static Memory of(MemoryEntry entry, Double score) {
             return new Memory(entry.id().toString(), entry.memory(), SessionTimes.format(entry.timeStamp()),
-                    entry.weekday(), entry.formatted(), entry.speakerName(), entry.category(), entry.subcategory(),
+                    entry.weekday(), entry.timeStamp().getOffset().getId(), entry.formatted(), entry.speakerName(), entry.category(), entry.subcategory(),
                     entry.hitTime(), score);
         }
     }
@@ -62,7 +69,9 @@ public final class ToolResults {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Retrieved(
             @JsonPropertyDescription("The ranking strategy used: embedding, context or hybrid.") String strategy,
-            @JsonPropertyDescription("Best first.") List<Memory> memories) {
+            @JsonPropertyDescription("Best first.") List<Memory> memories,
+            @JsonPropertyDescription("True when fewer memories than found are returned, to keep the answer under"
+                    + " the service's size limit; ask for a lower limit.") boolean truncated) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -105,8 +114,10 @@ public final class ToolResults {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Now(
-            @JsonPropertyDescription("Now, UTC, as memories carry it: 2024-01-15T10:30:00.000.") String timeStamp,
+            @JsonPropertyDescription("Now as memories carry it, in the instance's default time zone:"
+                    + " 2024-01-15T10:30:00.000.") String timeStamp,
             @JsonPropertyDescription("Mon ... Sun.") String weekday,
+            @JsonPropertyDescription("The offset from UTC of time_stamp, e.g. +09:00, or Z for UTC.") String utcOffset,
             @JsonPropertyDescription("Now as seconds since 1970-01-01T00:00:00Z.") double epochSeconds) {
     }
 
@@ -114,7 +125,10 @@ public final class ToolResults {
     public record Instance(
             @JsonPropertyDescription("Service version.") String version,
             @JsonPropertyDescription("The memory manager: none, openai, deepseek, vllm or ollama.") String memoryManager,
-            @JsonPropertyDescription("Effective lightmem.* options; secrets shown as ****.") Map<String, String> config) {
+            @JsonPropertyDescription("Effective lightmem.* options; secrets shown as ****.") Map<String, String> config,
+            @JsonPropertyDescription("For options not set as lightmem.* properties, where they come from: an"
+                    + " environment variable (OPENAI_API_KEY) or a key of the LightMem configuration file.")
+            Map<String, String> configSources) {
     }
 
     static Added added(AddResult result) {
@@ -152,7 +166,7 @@ public final class ToolResults {
 
     static Retrieved retrieved(MemorySearch.Result result) {
         return new Retrieved(result.strategy().name(),
-                result.memories().stream().map(s -> Memory.of(s.entry(), s.similarity())).toList());
+                result.memories().stream().map(s -> Memory.of(s.entry(), s.similarity())).toList(), result.truncated());
     }
 
     /** One formatted line per memory, as LightMem's retrieve returns them. */
@@ -198,13 +212,14 @@ public final class ToolResults {
         return text.toString();
     }
 
-    static Now now(Instant now) {
-        return new Now(SessionTimes.format(now), SessionTimes.weekday(now),
-                now.getEpochSecond() + now.getNano() / 1e9);
+    static Now now(OffsetDateTime now) {
+        return new Now(SessionTimes.format(now), SessionTimes.weekday(now), now.getOffset().getId(),
+                now.toEpochSecond() + now.getNano() / 1e9);
     }
 
     static String text(Now now) {
-        return now.timeStamp() + " " + now.weekday() + " (UTC)";
+        return now.timeStamp() + " " + now.weekday() + " (" + ("Z".equals(now.utcOffset()) ? "UTC" : "UTC" + now.utcOffset())
+                + ")";
     }
 
     static String text(Instance instance) {

@@ -2,9 +2,11 @@ package io.lightmem.model.remote;
 
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.lightmem.FailedPreconditionException;
 import io.lightmem.UnavailableException;
 import io.lightmem.v1.ModelServiceGrpc;
@@ -43,7 +45,14 @@ final class ModelServiceCalls implements AutoCloseable {
                 .maxInboundMessageSize(MAX_ANSWER_BYTES)
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
-        this.stub = ModelServiceGrpc.newBlockingStub(channel);
+        ModelServiceBlockingStub plain = ModelServiceGrpc.newBlockingStub(channel);
+        if (settings.apiKey() == null) {
+            this.stub = plain;
+        } else {
+            Metadata credential = new Metadata();
+            credential.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + settings.apiKey());
+            this.stub = plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credential));
+        }
     }
 
     String endpoint() {
@@ -133,6 +142,10 @@ final class ModelServiceCalls implements AutoCloseable {
                     + method + " (" + detail + "): lightmem.models.endpoint must name an instance in role models or all");
             case FAILED_PRECONDITION -> new FailedPreconditionException("the model service at " + endpoint() + " cannot "
                     + method + ": " + status.getDescription());
+            // A deployment fault, not the caller's: this instance cannot use its model service until its key is fixed.
+            case UNAUTHENTICATED, PERMISSION_DENIED -> new UnavailableException("the model service at " + endpoint()
+                    + " refused this instance's credential (" + detail + "): set lightmem.models.api-key"
+                    + " (LIGHTMEM_MODELS_API_KEY) to the model service's lightmem.auth.bootstrap-key", e);
             default -> new IllegalStateException("the model service at " + endpoint() + " failed " + method + ": "
                     + detail, e);
         };

@@ -29,9 +29,13 @@ public final class ModelServiceClient implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelServiceClient.class);
 
-    /** How to reach the service and how hard to try. */
+    /**
+     * How to reach the service and how hard to try.
+     *
+     * @param apiKey sent as {@code authorization: Bearer <key>} with every call; null sends none
+     */
     public record Settings(String endpoint, Duration deadline, int maxAttempts, Duration initialBackoff,
-            Duration maxBackoff, int batchSize) {
+            Duration maxBackoff, int batchSize, String apiKey) {
 
         public Settings {
             Endpoints.check(endpoint);
@@ -49,7 +53,7 @@ public final class ModelServiceClient implements AutoCloseable {
                     "lightmem.role=api needs lightmem.models.endpoint (LIGHTMEM_MODELS_ENDPOINT): host:port of an "
                             + "instance in role models (or all) that serves lightmem.v1.ModelService"));
             return new Settings(endpoint.strip(), config.deadline(), config.maxAttempts(), config.initialBackoff(),
-                    config.maxBackoff(), config.batchSize());
+                    config.maxBackoff(), config.batchSize(), config.apiKey().filter(key -> !key.isBlank()).orElse(null));
         }
     }
 

@@ -14,6 +14,20 @@ public interface ModelServiceConfig {
     /** {@code host:port} of the model service (plaintext gRPC, h2c); required in role api. */
     Optional<String> endpoint();
 
+    /**
+     * The credential this instance presents to the model service (env LIGHTMEM_MODELS_API_KEY): the
+     * model service's bootstrap key. Required in role api when the model service authenticates.
+     */
+    Optional<String> apiKey();
+
+    /**
+     * Role all: also serve lightmem.v1.ModelService to other instances on the gRPC port. Role models
+     * always serves it, role api never; off by default so the public port of an all-in-one instance
+     * offers the memory API only.
+     */
+    @WithDefault("false")
+    boolean serve();
+
     /** Deadline of one call (one attempt); a retry gets a new one. */
     @WithDefault("10s")
     Duration deadline();

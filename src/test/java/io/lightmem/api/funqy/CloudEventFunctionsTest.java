@@ -5,17 +5,17 @@ import static io.lightmem.testing.Conversations.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.lightmem.api.funqy.CloudEventsClient.Mode;
 import io.lightmem.api.funqy.CloudEventsClient.Reply;
 import io.lightmem.testing.Rows;
+import io.lightmem.testing.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,8 +32,7 @@ class CloudEventFunctionsTest {
     @TestHTTPResource("/")
     URI root;
 
-    @Inject
-    AgroalDataSource dataSource;
+    final DataSource dataSource = TestDatabase.dataSource();
 
     CloudEventsClient events;
 

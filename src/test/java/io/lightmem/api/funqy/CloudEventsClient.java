@@ -6,6 +6,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
+import io.lightmem.testing.ServiceClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -80,6 +81,7 @@ final class CloudEventsClient {
     }
 
     private Reply post(HttpRequest.Builder request, byte[] body) {
+        ServiceClients.credentials().forEach(request::header);
         request.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lightmem.testing.AuthProfile;
 import io.lightmem.testing.Conversations;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,11 +23,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's curl examples, parsed as a shell would pass them to curl and sent to the service, give
- * what the README says; its function table lists every function with the event types it is mapped to.
+ * The README's curl examples, parsed as a shell would pass them to curl and sent to the service as it
+ * runs in production (authentication on; $LIGHTMEM_KEY is the bootstrap key), give what the README
+ * says; its function table lists every function with the event types it is mapped to.
  */
 @QuarkusTest
+@TestProfile(AuthProfile.class)
 class FunctionsReadmeTest {
+
+    private static final String KEY_HEADER = "-H \"Authorization: Bearer $LIGHTMEM_KEY\"";
 
     private static final Pattern URL = Pattern.compile("localhost:8080(/\\w*)");
     private static final Pattern HEADER = Pattern.compile("-H '([^':]+): ([^']*)'");
@@ -62,7 +68,7 @@ class FunctionsReadmeTest {
     @Test
     void theTableListsEveryFunctionWithItsEventTypes() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        assertThat(catalog.all()).hasSize(14);
+        assertThat(catalog.all()).hasSize(19);
         for (FunctionCatalog.Function function : catalog.all()) {
             assertThat(readme).contains("`" + function.name() + "`");
             assertThat(function.trigger()).isEqualTo("io.lightmem.v1." + function.name());
@@ -98,6 +104,8 @@ class FunctionsReadmeTest {
         while (header.find()) {
             request.header(header.group(1), header.group(2));
         }
+        assertThat(command).as("the example carries the key").contains(KEY_HEADER);
+        request.header("Authorization", "Bearer " + AuthProfile.BOOTSTRAP_KEY);
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -36,16 +36,7 @@ class HttpConsolidationFunctionsTest {
         String coffee = remember(userId, "User likes coffee.", "2024-01-10T08:00:00");
         remember(userId, "User prefers cappuccino in the morning.", "2024-02-10T08:00:00");
         String merged = "User likes coffee, especially cappuccino in the morning.";
-        llm.respond(request -> {
-            if (!ScriptedLlmServer.systemMessage(request).contains("Decide what should happen to the target")) {
-                return null;
-            }
-            String prompt = ScriptedLlmServer.lastUserMessage(request);
-            String target = prompt.substring(0, prompt.indexOf("Newer memories"));
-            return answer(target.contains("User likes coffee.")
-                    ? "{\"action\": \"update\", \"new_memory\": \"" + merged + "\"}"
-                    : "{\"action\": \"ignore\", \"new_memory\": \"\"}");
-        });
+        llm.respond(ScriptedLlmServer.mergingInto("User likes coffee.", merged));
 
         call("ConstructUpdateQueue", "{\"user_id\": \"%s\"}".formatted(userId)).statusCode(200);
         JsonPath run = call("OfflineUpdate", "{\"user_id\": \"%s\", \"score_threshold\": 0.4}".formatted(userId))

@@ -10,14 +10,14 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.agroal.api.AgroalDataSource;
 import io.lightmem.testing.Rows;
+import io.lightmem.testing.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.ValidatableResponse;
-import jakarta.inject.Inject;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +27,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HttpFunctionsTest {
 
-    @Inject
-    AgroalDataSource dataSource;
+    final DataSource dataSource = TestDatabase.dataSource();
 
     @Test
     void addedMessagesAreRetrievedWithTheirTimesAndFormattedLines() {

@@ -5,7 +5,6 @@ import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.testing.PackagedService;
@@ -51,7 +50,7 @@ class GracefulShutdownIT {
                 "lightmem.memory-manager.model-name", "openai",
                 "lightmem.memory-manager.configs.api-key", "sk-test",
                 "lightmem.memory-manager.configs.base-url", llm.baseUrl()), "graceful-shutdown-it");
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build();
+        channel = service.channel();
     }
 
     @AfterEach
@@ -93,6 +92,7 @@ class GracefulShutdownIT {
         });
         HttpRequest add = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/AddMemory"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + service.apiKey())
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"user_id": "%s", "force_extract": true, "messages": [
                           {"role": "user", "content": "I play the oboe.", "time_stamp": "2024-06-01T09:00:00"}]}"""
@@ -180,6 +180,7 @@ class GracefulShutdownIT {
     private HttpRequest addRequest(String userId, boolean forceExtract) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/AddMemory"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + service.apiKey())
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"user_id": "%s", "force_extract": %s, "messages": [
                           {"role": "user", "content": "I sail on weekends.", "time_stamp": "2024-06-01T09:00:00"}]}"""

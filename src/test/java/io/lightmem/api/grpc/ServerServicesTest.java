@@ -1,22 +1,22 @@
 package io.lightmem.api.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import grpc.health.v1.HealthGrpc;
-import java.util.Iterator;
-import io.grpc.StatusRuntimeException;
-import io.grpc.Status;
-import io.grpc.Context;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import io.lightmem.testing.ServiceClients;
 import io.lightmem.v1.GetTimestampRequest;
 import io.lightmem.v1.GetTimestampResponse;
 import io.lightmem.v1.MemoryServiceGrpc;
@@ -24,10 +24,10 @@ import io.lightmem.v1.ShowInstanceRequest;
 import io.lightmem.v1.ShowInstanceResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,14 +36,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ServerServicesTest {
 
-    @ConfigProperty(name = "quarkus.grpc.server.test-port")
-    int port;
-
     ManagedChannel channel;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = ServiceClients.channel();
     }
 
     @AfterEach
@@ -80,7 +77,8 @@ class ServerServicesTest {
     }
 
     @Test
-    void reflectionListsTheMemoryService() throws Exception {
+    void reflectionIsOffUnlessEnabled() throws Exception {
+        // It lists the public port's services; GrpcAuthenticationTest enables it and needs a credential.
         CompletableFuture<List<String>> services = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
                 .serverReflectionInfo(new StreamObserver<>() {
@@ -102,7 +100,9 @@ class ServerServicesTest {
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         requests.onCompleted();
 
-        assertThat(services.get(10, TimeUnit.SECONDS)).contains("lightmem.v1.MemoryService", "grpc.health.v1.Health");
+        assertThatThrownBy(() -> services.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StatusRuntimeException.class)
+                .cause().extracting(failure -> ((StatusRuntimeException) failure).getStatus().getCode())
+                .isEqualTo(Status.Code.UNIMPLEMENTED);
     }
 
     @Test

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.lightmem.memory.SessionTimes;
 import io.lightmem.testing.NodeScripts;
 import io.lightmem.testing.Rows;
+import io.lightmem.testing.ServiceClients;
+import io.lightmem.testing.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +41,7 @@ class McpSdkTest {
     @TestHTTPResource("/mcp")
     URI endpoint;
 
-    @Inject
-    AgroalDataSource dataSource;
+    final DataSource dataSource = TestDatabase.dataSource();
 
     @BeforeAll
     static void installSdk() {
@@ -53,7 +53,8 @@ class McpSdkTest {
         if (seen == null) {
             userId = newUser();
             started = Instant.now();
-            NodeScripts.Result run = CLIENT.node("client.mjs", List.of(endpoint.toString(), userId), 120);
+            NodeScripts.Result run = CLIENT.node("client.mjs", List.of(endpoint.toString(), userId,
+                    JSON.writeValueAsString(ServiceClients.credentials())), 120);
             assertThat(run.exitCode()).as("client.mjs exit code; it printed:%n%s", run.stdout()).isZero();
             // Kept for reading after the run: what an agent's client saw, message by message.
             Files.writeString(Path.of("target/mcp-sdk-report.json"), run.stdout());
@@ -135,7 +136,7 @@ class McpSdkTest {
         assertThat(add.path("isError").asBoolean()).as("add_memory: %s", add).isFalse();
         JsonNode memory = add.at("/structuredContent/memories/0");
         assertThat(memory.get("memory").asText()).isEqualTo("I adopted a cat named Miso.");
-        Instant stored = SessionTimes.parse(memory.get("time_stamp").asText()).orElseThrow().instant();
+        Instant stored = SessionTimes.parse(memory.get("time_stamp").asText(), java.time.ZoneOffset.UTC).orElseThrow().instant();
         assertThat(stored).isBetween(started.minusSeconds(1), started.plus(Duration.ofMinutes(2)));
     }
 

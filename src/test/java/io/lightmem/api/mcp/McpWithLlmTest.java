@@ -6,19 +6,18 @@ import static io.lightmem.testing.ScriptedLlmServer.Reply.httpError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
 import io.lightmem.testing.LlmProfile;
 import io.lightmem.testing.McpHttpClient;
 import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
-import io.lightmem.testing.ScriptedLlmServer.Reply;
+import io.lightmem.testing.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
 @TestProfile(LlmProfile.class)
 class McpWithLlmTest {
 
-    private static final Reply IGNORE = answer("{\"action\": \"ignore\", \"new_memory\": \"\"}");
 
     @TestHTTPResource("/mcp")
     URI endpoint;
@@ -35,8 +33,7 @@ class McpWithLlmTest {
     @InjectLlm
     ScriptedLlmServer llm;
 
-    @Inject
-    AgroalDataSource dataSource;
+    final DataSource dataSource = TestDatabase.dataSource();
 
     private McpHttpClient mcp;
     private String userId;
@@ -79,16 +76,7 @@ class McpWithLlmTest {
         String coffee = remember("User likes coffee.", "2024-01-10T08:00:00");
         remember("User prefers cappuccino with oat milk in the morning.", "2024-02-10T08:00:00");
         String merged = "User likes coffee, especially cappuccino with oat milk in the morning.";
-        llm.respond(request -> {
-            if (!ScriptedLlmServer.systemMessage(request).contains("Decide what should happen to the target")) {
-                return null;
-            }
-            String prompt = ScriptedLlmServer.lastUserMessage(request);
-            String target = prompt.substring(0, prompt.indexOf("Newer memories"));
-            return target.contains("User likes coffee.")
-                    ? answer("{\"action\": \"update\", \"new_memory\": \"" + merged + "\"}")
-                    : IGNORE;
-        });
+        llm.respond(ScriptedLlmServer.mergingInto("User likes coffee.", merged));
 
         // all-MiniLM-L6-v2 puts these two at a cosine of about 0.5, below the default 0.8.
         JsonNode run = mcp.toolResult("offline_update", Map.of("user_id", userId, "top_k", 5, "keep_top_n", 3,

@@ -84,7 +84,7 @@ class ModelServiceLoopbackTest {
 
     ModelServiceClient client(int batchSize, int expectedDims) {
         return new ModelServiceClient(new ModelServiceClient.Settings("127.0.0.1:" + port, Duration.ofSeconds(30), 3,
-                Duration.ofMillis(50), Duration.ofMillis(200), batchSize),
+                Duration.ofMillis(50), Duration.ofMillis(200), batchSize, null),
                 new ModelServiceClient.Expectations(expectedDims, true));
     }
 

@@ -41,7 +41,7 @@ class ModelServiceRetryTest {
     void start() throws IOException {
         proxy = new FaultyProxy(port);
         client = new ModelServiceClient(new ModelServiceClient.Settings("127.0.0.1:" + proxy.port(),
-                Duration.ofMillis(1500), 3, INITIAL_BACKOFF, Duration.ofSeconds(1), 64),
+                Duration.ofMillis(1500), 3, INITIAL_BACKOFF, Duration.ofSeconds(1), 64, null),
                 new ModelServiceClient.Expectations(384, false));
     }
 

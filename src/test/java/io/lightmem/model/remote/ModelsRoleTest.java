@@ -108,7 +108,7 @@ class ModelsRoleTest {
             assertThat(cosine(query, passage)).isLessThan(0.99);
 
             try (ModelServiceClient client = new ModelServiceClient(new ModelServiceClient.Settings(
-                    "127.0.0.1:" + grpcPort, Duration.ofSeconds(30), 1, Duration.ofMillis(100), Duration.ofSeconds(1), 64),
+                    "127.0.0.1:" + grpcPort, Duration.ofSeconds(30), 1, Duration.ofMillis(100), Duration.ofSeconds(1), 64, null),
                     new ModelServiceClient.Expectations(384, false))) {
                 assertThat(client.embed(List.of(text), EmbeddingInput.QUERY).get(0)).isEqualTo(query);
                 assertThat(client.embed(List.of(text), EmbeddingInput.PASSAGE).get(0)).isEqualTo(passage);

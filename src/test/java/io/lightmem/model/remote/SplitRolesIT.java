@@ -7,20 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lightmem.testing.Credentials;
 import io.lightmem.testing.PackagedService;
+import io.lightmem.v1.GetModelInfoRequest;
 import io.lightmem.v1.ListMemoriesRequest;
 import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.ModelServiceGrpc;
 import io.lightmem.v1.RetrieveRequest;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * client talks to the api instance only.
  */
 class SplitRolesIT {
+
+    /** The model service's bootstrap key, which the api instance presents to it. */
+    private static final String MODELS_KEY = "models-service-key-" + UUID.randomUUID();
 
     private PackagedService models;
     private PackagedService api;
@@ -48,10 +53,11 @@ class SplitRolesIT {
     @Test
     void anApiInstanceStoresAndFindsMemoriesWithTheModelsOfAnotherInstance() throws Exception {
         int modelsPort = PackagedService.freePort();
-        models = startModels(modelsPort);
+        models = PackagedService.startModels(modelsPort, MODELS_KEY, "split-roles-models");
         api = PackagedService.start(Map.of(
                 "lightmem.role", "api",
                 "lightmem.models.endpoint", "127.0.0.1:" + modelsPort,
+                "lightmem.models.api-key", MODELS_KEY,
                 "lightmem.models.initial-backoff", "100ms"), "split-roles-api");
         String userId = newUser();
 
@@ -63,6 +69,15 @@ class SplitRolesIT {
                     .containsExactly("2024-01-15T10:30:00.000 Mon My favorite color is blue.");
         });
         assertThat(readiness(api)).isEqualTo(200);
+        // The model service answers only callers with its key.
+        ManagedChannel anonymous = Credentials.channel(modelsPort);
+        try {
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> ModelServiceGrpc.newBlockingStub(anonymous).getModelInfo(GetModelInfoRequest.getDefaultInstance()));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        } finally {
+            anonymous.shutdownNow();
+        }
 
         // The model service goes away: model calls fail clearly and write nothing; no fallback.
         models.kill();
@@ -81,7 +96,7 @@ class SplitRolesIT {
         assertThat(readiness(api)).isEqualTo(503);
 
         // It comes back where the api instance expects it: the next call goes through.
-        models = startModels(modelsPort);
+        models = PackagedService.startModels(modelsPort, MODELS_KEY, "split-roles-models");
         withClient(memory -> {
             memory.addMemory(add(userId, user("I moved to Lisbon in March.", "2024-03-01T09:00:00")));
 
@@ -94,17 +109,8 @@ class SplitRolesIT {
         assertThat(readiness(api)).isEqualTo(200);
     }
 
-    private static PackagedService startModels(int grpcPort) throws Exception {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("lightmem.role", "models");
-        properties.put("quarkus.grpc.server.port", Integer.toString(grpcPort));
-        // Proof that it needs no database: the only one configured refuses every connection.
-        properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none");
-        return PackagedService.start(properties, "split-roles-models");
-    }
-
     private void withClient(java.util.function.Consumer<MemoryServiceBlockingStub> calls) throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+        ManagedChannel channel = api.channel();
         try {
             calls.accept(MemoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS));
         } finally {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's Java example, compiled and run as a program exactly as written (only the port and the user
- * differ, so the test's service and database serve it), prints what the README says it prints.
+ * differ, so the test's service and database serve it; LIGHTMEM_KEY is the service's key), prints what the
+ * README says it prints.
  */
 @ExtendWith(SharedService.class)
 class ReadmeExampleTest {
@@ -35,8 +36,9 @@ class ReadmeExampleTest {
         Matcher block = JAVA_BLOCK.matcher(readme);
         assertThat(block.find()).as("a ```java block under '## Java client' in README.md").isTrue();
         String example = block.group(1);
-        assertThat(example.lines().filter(line -> !line.isBlank())).as("lines of the example").hasSize(10);
-        assertThat(example).containsOnlyOnce("\"localhost:9000\"").contains("\"alice\"");
+        assertThat(example.lines().filter(line -> !line.isBlank())).as("lines of the example").hasSize(11);
+        assertThat(example).containsOnlyOnce("\"localhost:9000\"").contains("\"alice\"")
+                .containsOnlyOnce(".bearerToken(System.getenv(\"LIGHTMEM_KEY\"))");
 
         String user = Users.fresh("readme");
         String imports = example.lines().filter(line -> line.startsWith("import "))
@@ -55,7 +57,10 @@ class ReadmeExampleTest {
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", work + File.pathSeparator + classpath, "ReadmeExample"));
-        Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder program = new ProcessBuilder(command).redirectErrorStream(true);
+        // As the README's quick start exports it.
+        program.environment().put("LIGHTMEM_KEY", service.apiKey());
+        Process run = program.start();
         String output = new String(run.getInputStream().readAllBytes());
         assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(output).isZero();

@@ -21,12 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    /**
-     * Whether the service authenticates callers (issue 11). Until it does, it refuses the unknown property
-     * lightmem.auth.bootstrap-key, so the key is not passed; clients send it all the same. When
-     * authentication lands, this becomes true and every test runs authenticated.
-     */
-    private static final boolean SERVICE_AUTHENTICATES = false;
+    /** Whether the service authenticates callers: it does (issue 11), so every test runs authenticated. */
+    private static final boolean SERVICE_AUTHENTICATES = true;
 
     private final Process process;
     private final int grpcPort;
@@ -86,7 +82,7 @@ public final class ServiceProcess implements AutoCloseable {
         return grpcPort;
     }
 
-    /** The key callers present; accepted by the service once it authenticates (see SERVICE_AUTHENTICATES). */
+    /** The key callers present: the service's bootstrap key. */
     public String apiKey() {
         return apiKey;
     }

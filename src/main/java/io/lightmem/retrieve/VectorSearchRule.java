@@ -16,12 +16,12 @@ public class VectorSearchRule {
 
     /**
      * Default of lightmem.embedding-retriever.exact-search-max-memories. Exact search cost 1.7–2.9 µs per
-     * memory of the scope (28.8 ms at 10k, 171 ms at 100k) and an index search at ef_search 150 2.4–4.1 ms
+     * memory of the scope (26–29 ms at 10k, 171–218 ms at 100k) and an index search at ef_search 200 3.4–5.5 ms
      * in the same runs, so the two meet near 1,000–2,000 memories (BENCHMARKS.md, "ef_search and exact search").
      */
     static final String DEFAULT_EXACT_MAX_MEMORIES = "2000";
-    /** The least ef_search of an index search: recall@10 0.991 and 1.000 for the 10k and 100k scopes. */
-    static final int BASE_EF_SEARCH = 150;
+    /** The least ef_search of an index search: recall@10 0.984–1.000 in every measured run (150 gave 0.971 once). */
+    static final int BASE_EF_SEARCH = 200;
     /** Candidates per requested result beyond BASE_EF_SEARCH / this many results (not measured above limit 10). */
     static final int EF_PER_RESULT = 3;
 
@@ -60,11 +60,12 @@ public class VectorSearchRule {
     /**
      * The rule's ef_search for an index search of {@code limit} results in a scope of {@code scopeSize}:
      * {@value #BASE_EF_SEARCH}, or {@value #EF_PER_RESULT} candidates per result when more. Measured at
-     * limit 10 (BENCHMARKS.md, "ef_search and exact search"): recall@10 against exact search was 0.991 for
-     * a 10k scope beside 100k near-duplicates of its vectors and 1.000 for the 100k scope, against 0.992 and
-     * 1.000 at the former flat 200. The larger scope needed less, not more (0.985 at ef_search 60 against
-     * 0.964): what costs recall is a scope being a small part of the shared index, so the scope's size
-     * alone does not raise ef_search here; {@code scopeSize} is kept for a rule that measures that share.
+     * limit 10 (BENCHMARKS.md, "ef_search and exact search"): recall@10 against exact search at 200 was
+     * 0.992 and 0.984 for a 10k scope beside 100k near-duplicates of its vectors (two question sets),
+     * 1.000 and 0.991 for the 100k scope; 150 fell to 0.971 once. Recall did not fall with the scope's
+     * size (the 100k scope needed no more than the 10k one): what costs recall is a scope being a small
+     * part of the shared index, so the size alone does not raise ef_search; {@code scopeSize} is kept
+     * for a rule that measures that share.
      */
     public int efSearch(long scopeSize, int limit) {
         return Math.min(VectorSearch.MAX_EF_SEARCH, Math.max(BASE_EF_SEARCH, EF_PER_RESULT * limit));

@@ -50,8 +50,8 @@ class VectorSearchRuleTest {
 
     @Test
     void theRulesEfSearchIsItsBaseForTenResultsAndGrowsWithTheLimit() {
-        assertThat(rule.efSearch(100_000, 10)).isEqualTo(150);
-        assertThat(rule.efSearch(10_000, 10)).isEqualTo(150);
+        assertThat(rule.efSearch(100_000, 10)).isEqualTo(200);
+        assertThat(rule.efSearch(10_000, 10)).isEqualTo(200);
         assertThat(rule.efSearch(100_000, 100)).isEqualTo(300);
     }
 
@@ -60,7 +60,7 @@ class VectorSearchRuleTest {
         VectorSearchRule defaults = VectorSearchRule.withDefaults();
 
         assertThat(defaults.choose(2000, 10, 0)).isEqualTo(VectorSearch.exact());
-        assertThat(defaults.choose(2001, 10, 0)).isEqualTo(VectorSearch.hnsw(150));
+        assertThat(defaults.choose(2001, 10, 0)).isEqualTo(VectorSearch.hnsw(200));
     }
 
     @Test

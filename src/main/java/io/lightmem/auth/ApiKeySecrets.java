@@ -19,7 +19,6 @@ final class ApiKeySecrets {
     static final String PREFIX = "lmk_";
     private static final Pattern FORM = Pattern.compile("lmk_([a-z2-7]{16})_([A-Za-z0-9_-]{43})");
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new key and its id. */
     record Generated(String keyId, String key) {
@@ -28,13 +27,17 @@ final class ApiKeySecrets {
     private ApiKeySecrets() {
     }
 
-    static Generated generate() {
+    /**
+     * @param random of the caller, made at run time: a static one would be made while the native
+     *     image is built and its state baked into the executable (the image builder refuses that)
+     */
+    static Generated generate(SecureRandom random) {
         StringBuilder keyId = new StringBuilder(16);
         for (int i = 0; i < 16; i++) {
-            keyId.append(BASE32[RANDOM.nextInt(BASE32.length)]);
+            keyId.append(BASE32[random.nextInt(BASE32.length)]);
         }
         byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
+        random.nextBytes(secret);
         String key = PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         return new Generated(keyId.toString(), key);
     }

@@ -5,6 +5,7 @@ import io.lightmem.NotFoundException;
 import io.lightmem.PermissionDeniedException;
 import io.lightmem.UnauthenticatedException;
 import io.lightmem.audit.AuditLog;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public class ApiKeys {
     private final ApiKeyRepository repository;
     private final AuditLog audit;
     private final Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
 
     public ApiKeys(ApiKeyRepository repository, AuditLog audit) {
         this.repository = repository;
@@ -74,7 +76,7 @@ public class ApiKeys {
             throw new PermissionDeniedException("this credential (" + creator.credentialId() + ") may only issue"
                     + " keys whose user_id_prefix starts with '" + creator.userIdPrefix() + "'");
         }
-        ApiKeySecrets.Generated generated = ApiKeySecrets.generate();
+        ApiKeySecrets.Generated generated = ApiKeySecrets.generate(random);
         List<String> scopeNames = permissions.stream().map(Permission::scope).toList();
         ApiKey key = new ApiKey(generated.keyId(), tenant, name.strip(), scopeNames, prefix, clock.instant(),
                 creator.credentialId(), null, null);

@@ -71,7 +71,7 @@ public class HybridRetriever implements Retriever {
      * Whether a hybrid retrieval, one of {@code running} now, searches its two lists side by side: when
      * each of them can have two cores (one for the query embedding and the search, one for the lexical
      * query). With more retrievals than that, the cores are busy anyway and handing the lexical list
-     * to another thread only adds the hand-over (BENCHMARKS.md, "Latency breakdown").
+     * to another thread only adds the hand-over (BENCHMARKS.md, "Scale and latency", runs A and B).
      */
     static boolean parallel(int running, int cores) {
         return running * 2 <= cores;

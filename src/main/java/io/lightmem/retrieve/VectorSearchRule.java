@@ -16,7 +16,7 @@ public class VectorSearchRule {
 
     /**
      * Default of lightmem.embedding-retriever.exact-search-max-memories. Exact search cost 1.7–2.9 µs per
-     * memory of the scope (26–29 ms at 10k, 171–218 ms at 100k) and an index search at ef_search 200 3.4–5.5 ms
+     * memory of the scope (26–29 ms at 10k, 171–218 ms at 100k) and an index search at ef_search 200 3.4–9.8 ms
      * in the same runs, so the two meet near 1,000–2,000 memories (BENCHMARKS.md, "ef_search and exact search").
      */
     static final String DEFAULT_EXACT_MAX_MEMORIES = "2000";

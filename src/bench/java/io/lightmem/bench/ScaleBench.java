@@ -473,19 +473,8 @@ final class ScaleBench {
                     efs.sort(null);
                 }
                 for (int ef : efs) {
-                    double recall = 0;
-                    long[] nanos = new long[vectors.size()];
-                    for (int i = 0; i < vectors.size(); i++) {
-                        long t0 = System.nanoTime();
-                        Set<String> found = ids(c, MemoryRepository.nearestQuery(owner, vectors.get(i), LIMIT,
-                                MemoryFilter.NONE, VectorSearch.hnsw(ef)), VectorSearch.hnsw(ef), order);
-                        nanos[i] = System.nanoTime() - t0;
-                        found.retainAll(exact.get(i));
-                        recall += found.size() / (double) Math.max(1, exact.get(i).size());
-                    }
-                    Map<String, Object> r = new LinkedHashMap<>(timing(nanos));
-                    r.put("recall", RecallMetrics.round(recall / vectors.size()));
-                    byEf.put(Integer.toString(ef), r);
+                    byEf.put(Integer.toString(ef), recall(c, vectors, exact, vector -> MemoryRepository.nearestQuery(
+                            owner, vector, LIMIT, MemoryFilter.NONE, VectorSearch.hnsw(ef)), VectorSearch.hnsw(ef), order));
                 }
                 result.put(order, byEf);
             }
@@ -553,21 +542,28 @@ final class ScaleBench {
         c.setAutoCommit(false);
         Map<String, Object> byEf = new LinkedHashMap<>();
         for (int ef : efSearches) {
-            double recall = 0;
-            long[] nanos = new long[vectors.size()];
-            for (int i = 0; i < vectors.size(); i++) {
-                long t0 = System.nanoTime();
-                Set<String> found = ids(c, new SqlQuery("SELECT id FROM " + table + " ORDER BY embedding <=> ? LIMIT ?",
-                        List.of(new PGvector(vectors.get(i)), LIMIT)), VectorSearch.hnsw(ef), null);
-                nanos[i] = System.nanoTime() - t0;
-                found.retainAll(exact.get(i));
-                recall += found.size() / (double) Math.max(1, exact.get(i).size());
-            }
-            Map<String, Object> r = new LinkedHashMap<>(timing(nanos));
-            r.put("recall", RecallMetrics.round(recall / vectors.size()));
-            byEf.put(Integer.toString(ef), r);
+            byEf.put(Integer.toString(ef), recall(c, vectors, exact, vector -> new SqlQuery(
+                    "SELECT id FROM " + table + " ORDER BY embedding <=> ? LIMIT ?", List.of(new PGvector(vector), LIMIT)),
+                    VectorSearch.hnsw(ef), null));
         }
         return byEf;
+    }
+
+    /** recall@10 of {@code query} against {@code exact} over the questions' vectors, with its SQL times. */
+    private static Map<String, Object> recall(Connection c, List<float[]> vectors, List<Set<String>> exact,
+            java.util.function.Function<float[], SqlQuery> query, VectorSearch search, String order) throws SQLException {
+        double recall = 0;
+        long[] nanos = new long[vectors.size()];
+        for (int i = 0; i < vectors.size(); i++) {
+            long t0 = System.nanoTime();
+            Set<String> found = ids(c, query.apply(vectors.get(i)), search, order);
+            nanos[i] = System.nanoTime() - t0;
+            found.retainAll(exact.get(i));
+            recall += found.size() / (double) Math.max(1, exact.get(i).size());
+        }
+        Map<String, Object> r = new LinkedHashMap<>(timing(nanos));
+        r.put("recall", RecallMetrics.round(recall / vectors.size()));
+        return r;
     }
 
     @SuppressWarnings("unchecked")

@@ -52,14 +52,14 @@ public class VectorSearchRule {
         if (scopeSize <= exactMaxMemories) {
             return VectorSearch.exact();
         }
-        int ef = requestedEfSearch > 0 ? requestedEfSearch : fixedEfSearch.orElseGet(() -> efSearch(scopeSize, limit));
+        int ef = requestedEfSearch > 0 ? requestedEfSearch : efSearch(scopeSize, limit);
         // ef_search below the limit would cap the result size.
         return VectorSearch.hnsw(Math.min(VectorSearch.MAX_EF_SEARCH, Math.max(ef, limit)));
     }
 
     /**
-     * The rule's ef_search for an index search of {@code limit} results in a scope of {@code scopeSize}:
-     * {@value #BASE_EF_SEARCH}, or {@value #EF_PER_RESULT} candidates per result when more. Measured at
+     * The ef_search of an index search of {@code limit} results in a scope of {@code scopeSize} (also
+     * consolidation's): the configured {@code ef-search} when set, else {@value #BASE_EF_SEARCH}, or {@value #EF_PER_RESULT} candidates per result when more. Measured at
      * limit 10 (BENCHMARKS.md, "ef_search and exact search"): recall@10 against exact search at 200 was
      * 0.992 and 0.984 for a 10k scope beside 100k near-duplicates of its vectors (two question sets),
      * 1.000 and 0.991 for the 100k scope; 150 fell to 0.971 once. Recall did not fall with the scope's
@@ -68,6 +68,7 @@ public class VectorSearchRule {
      * for a rule that measures that share.
      */
     public int efSearch(long scopeSize, int limit) {
-        return Math.min(VectorSearch.MAX_EF_SEARCH, Math.max(BASE_EF_SEARCH, EF_PER_RESULT * limit));
+        int ef = fixedEfSearch.orElseGet(() -> Math.max(BASE_EF_SEARCH, EF_PER_RESULT * limit));
+        return Math.min(VectorSearch.MAX_EF_SEARCH, Math.max(ef, limit));
     }
 }

@@ -39,6 +39,7 @@ class VectorSearchRuleTest {
 
         assertThat(fixed.choose(1_000_000, 10, 0)).isEqualTo(VectorSearch.hnsw(77));
         assertThat(fixed.choose(1_000_000, 10, 300)).as("the request still wins").isEqualTo(VectorSearch.hnsw(300));
+        assertThat(fixed.efSearch(1_000_000, 10)).as("consolidation's searches too").isEqualTo(77);
     }
 
     @Test

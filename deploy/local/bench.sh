@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [dev|compare|padding|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none, auth "calls rounds"; native: NativeStartBench)
 # `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
 # LangChain4j baseline, then one comparison table (dev.md); the service's settings come from the environment,
 # e.g. LIGHTMEM_TEXT_EMBEDDER_MODEL=bge-small-en-v15 deploy/local/bench.sh dev --out=target/bench/bge.
+# LongMemEval-S under messages-use=hybrid embeds every assistant answer (minutes per question on 2 busy
+# cores): --sample-questions=12 scores 2 questions of each type; results are written after every question.
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
 # embed, locomo (service defaults, with the LangChain4j baseline), locomo turns with the service's
 # verbatim-speaker off, longmemeval (all questions), scale (10k through AddMemory, 100k replicated),
@@ -117,8 +119,8 @@ case $COMMAND in
     uptime
     client compare "$@"
     ;;
-  compare)
-    client compare "$@"
+  compare|padding)
+    client "$COMMAND" "$@"
     ;;
   construction)
     own_database lightmem_construction_bench io.lightmem.bench.ConstructionBench "$@"
@@ -144,7 +146,7 @@ case $COMMAND in
     own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench
     ;;
   *)
-    echo "usage: $0 [dev|compare|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|padding|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

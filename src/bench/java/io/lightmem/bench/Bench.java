@@ -19,10 +19,12 @@ import java.util.function.Supplier;
  * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), load, compare (the
  * table of bench.sh dev from the results in --out), longmemeval, scale, embed, models, all (all = locomo,
  * scale, embed; longmemeval and models run only on request; models needs a running model service at
- * --models=host:port, default 127.0.0.1:9100, and takes --texts, --rounds, --batch). Options (--key=value):
+ * --models=host:port, default 127.0.0.1:9100, and takes --texts, --rounds, --batch), padding (the encoder's token
+ * positions for LongMemEval ingestion, runs in order vs by length; no service needed). Options (--key=value):
  * target (gRPC of a running LightMem, 127.0.0.1:9000), jdbc-url/jdbc-user/jdbc-password (its
  * database; default from QUARKUS_DATASOURCE_*), file (LoCoMo json), modes, strategies, baseline,
- * dir (LongMemEval question files, ../shared/data/longmemeval/s-dev), limit-questions, fusion-sweep (true: locomo
+ * dir (LongMemEval question files, ../shared/data/longmemeval/s-dev), limit-questions (the first n by file name),
+ * sample-questions (n spread evenly over LongMemEval's question types), fusion-sweep (true: locomo
  * and longmemeval also replay weighted RRF variants offline, see FusionSweep), sizes, fill (grpc | replicate: sizes above
  * 10k copied from the 10k scope, see ScaleBench), threads (1), requests (400 per target), rounds (4: the targets take
  * turns), ef (list), recall-queries, ingest (2000: messages of the ingest-vs-embedder measurement, 0 skips it),
@@ -90,9 +92,17 @@ public final class Bench {
                 Map<String, Object> json = new LongMemEvalBench(service, tokens, runId,
                         args.get("fusion-sweep", "true").equals("true"), baseline).run(
                         Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")),
-                        args.getInt("limit-questions", Integer.MAX_VALUE), strategies, md);
+                        args.getInt("limit-questions", Integer.MAX_VALUE), args.getInt("sample-questions", 0),
+                        strategies, md, (sofar, sofarMd) -> report.writeQuietly("longmemeval",
+                                withMachine(sofar, machine), sofarMd));
                 report.write("longmemeval", withMachine(json, machine), md.toString());
             }
+        }
+        if (command.equals("padding")) {
+            StringBuilder md = new StringBuilder();
+            Map<String, Object> json = new PaddingBench().run(
+                    Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")), md);
+            report.write("padding", withMachine(json, machine), md.toString());
         }
         if (command.equals("latency")) {
             try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"))) {

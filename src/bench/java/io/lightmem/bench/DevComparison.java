@@ -54,21 +54,25 @@ final class DevComparison {
         if (lme != null) {
             settings.append(settings("longmemeval", lme));
             md.append("\n| LongMemEval-S | strategy | questions | session any@5 | session any@10 | turn r@1 | turn r@5 "
-                    + "| turn r@10 | turn r@20 | turn r@50 | text tokens@5 | worst turn-r@k margin over baseline |\n");
-            md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                    + "| turn r@10 | turn r@20 | turn r@50 | text tokens@5 | worst turn-r@k margin over baseline "
+                    + "| without " + LongMemEvalBench.ASSISTANT_TYPE + ": questions, turn r@5 / r@10 |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             JsonNode recall = lme.get("recall");
             JsonNode base = recall.path(LongMemEvalBench.BASELINE).path("turn").path("all");
             for (Iterator<Map.Entry<String, JsonNode>> it = recall.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> row = it.next();
                 JsonNode session = row.getValue().get("session").get("all");
                 JsonNode turn = row.getValue().get("turn").get("all");
-                md.append(String.format("| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %s |%n",
+                JsonNode without = row.getValue().path("turn_without_assistant_type");
+                md.append(String.format("| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %s | %s |%n",
                         lme.path("messages_use").asText(), row.getKey(), turn.get("questions").asInt(),
                         session.get("recall_any@5").asDouble(), session.get("recall_any@10").asDouble(),
                         turn.get("recall@1").asDouble(), turn.get("recall@5").asDouble(),
                         turn.get("recall@10").asDouble(), turn.get("recall@20").asDouble(),
                         turn.get("recall@50").asDouble(), session.get("text_tokens@5").asDouble(),
-                        margin(turn, base, "recall@")));
+                        margin(turn, base, "recall@"), without.isMissingNode() ? "–"
+                                : String.format("%d, %.3f / %.3f", without.get("questions").asInt(),
+                                        without.get("recall@5").asDouble(), without.get("recall@10").asDouble())));
             }
         }
         return md.append("\nService settings:\n\n").append(settings).append('\n').toString();

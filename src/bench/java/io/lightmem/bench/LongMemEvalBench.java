@@ -8,6 +8,7 @@ import io.lightmem.v1.Message;
 import io.lightmem.v1.RetrieveResponse;
 import io.lightmem.v1.RetrievedMemory;
 import io.lightmem.v1.Role;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,8 +47,8 @@ final class LongMemEvalBench {
     }
 
     /**
-     * One AddMemory request per session and, per message sent, the turn id it stands for. Turns with
-     * blank content (a few in the data) are left out: the service rejects them and they hold nothing.
+     * One AddMemory request per session and, per message sent, the turn id it stands for. Turns without
+     * text (a few in the data, see {@link Turn#holdsText}) are left out: they hold nothing.
      */
     record Ingest(AddMemoryRequest request, List<List<String>> turnIds) {
     }
@@ -58,7 +59,7 @@ final class LongMemEvalBench {
             AddMemoryRequest.Builder request = AddMemoryRequest.newBuilder().setUserId(userId);
             List<List<String>> ids = new ArrayList<>();
             for (Turn t : s.turns()) {
-                if (t.content().isBlank()) {
+                if (!t.holdsText()) {
                     continue;
                 }
                 request.addMessages(Message.newBuilder()
@@ -85,32 +86,57 @@ final class LongMemEvalBench {
         }
     }
 
-    Map<String, Object> run(Path directory, int limit, List<String> strategies, StringBuilder md) throws Exception {
-        Map<String, RecallMetrics> sessionLevel = new LinkedHashMap<>();
-        Map<String, RecallMetrics> turnLevel = new LinkedHashMap<>();
+    /** Receives the results so far after every question, so a run stopped for time still reports. */
+    interface Checkpoint {
+        void write(Map<String, Object> json, String markdown) throws IOException;
+    }
+
+    /** What a run has done so far. */
+    private static final class Progress {
+        final Map<String, RecallMetrics> sessionLevel = new LinkedHashMap<>();
+        final Map<String, RecallMetrics> turnLevel = new LinkedHashMap<>();
+        int abstentions;
+        int scored;
+        int messages;
+        int withoutGoldTurns;
+        double ingestSeconds;
+    }
+
+    /**
+     * @param limit questions to score at most, in file-name order
+     * @param sample 0 for every question, else that many, spread over the question types
+     *        ({@link LongMemEvalData#sample})
+     */
+    Map<String, Object> run(Path directory, int limit, int sample, List<String> strategies, StringBuilder md,
+            Checkpoint checkpoint) throws Exception {
+        Progress progress = new Progress();
         List<String> rows = new ArrayList<>(strategies);
         if (baseline != null) {
             rows.add(BASELINE);
         }
         rows.forEach(s -> {
-            sessionLevel.put(s, new RecallMetrics());
-            turnLevel.put(s, new RecallMetrics());
+            progress.sessionLevel.put(s, new RecallMetrics());
+            progress.turnLevel.put(s, new RecallMetrics());
         });
         String messagesUse = service.config().getOrDefault("lightmem.messages-use", "user_only");
         FusionSweep fusion = new FusionSweep(2);
-        List<Path> files = LongMemEvalData.files(directory);
-        int abstentions = 0;
-        int scored = 0;
-        int messages = 0;
-        int withoutGoldTurns = 0;
-        double ingestSeconds = 0;
+        List<Path> all = LongMemEvalData.files(directory);
+        List<Path> files = sample > 0 ? LongMemEvalData.sample(all, sample) : all;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("directory", directory.toString());
+        json.put("question_files", all.size());
+        json.put("limit_questions", limit == Integer.MAX_VALUE ? null : limit);
+        json.put("sample_questions", sample > 0 ? sample : null);
+        json.put("questions", files.stream().map(f -> f.getFileName().toString()).toList());
+        json.put("messages_use", messagesUse);
+        json.put("service_config", service.config());
         for (Path file : files) {
-            if (scored >= limit) {
+            if (progress.scored >= limit) {
                 break;
             }
             LongMemEvalData q = LongMemEvalData.read(file);
             if (q.abstention()) {
-                abstentions++;
+                progress.abstentions++;
                 continue;
             }
             String userId = "bench-longmemeval-" + runId + "-" + q.questionId();
@@ -118,48 +144,35 @@ final class LongMemEvalBench {
             long started = System.nanoTime();
             for (Ingest ingest : requests(userId, q)) {
                 provenance.record(service.add(ingest.request()), ingest.turnIds());
-                messages += ingest.turnIds().size();
+                progress.messages += ingest.turnIds().size();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            ingestSeconds += seconds;
-            withoutGoldTurns += q.answerTurnIds().isEmpty() ? 1 : 0;
+            progress.ingestSeconds += seconds;
+            progress.withoutGoldTurns += q.answerTurnIds().isEmpty() ? 1 : 0;
             for (String strategy : strategies) {
                 RetrieveResponse found = service.retrieve(userId, q.question(), MAX_K, ServiceClient.strategy(strategy), 0);
                 List<Hit> hits = new ArrayList<>();
                 for (RetrievedMemory m : found.getMemoriesList()) {
                     hits.add(tokens.hit(provenance.turns(m), m));
                 }
-                score(q, hits, sessionLevel.get(strategy), turnLevel.get(strategy));
+                score(q, hits, progress.sessionLevel.get(strategy), progress.turnLevel.get(strategy));
             }
             if (baseline != null) {
-                score(q, baselineHits(q, messagesUse), sessionLevel.get(BASELINE), turnLevel.get(BASELINE));
+                score(q, baselineHits(q, messagesUse), progress.sessionLevel.get(BASELINE),
+                        progress.turnLevel.get(BASELINE));
             }
             if (sweep) {
                 fusion.add(service, userId, q.question(),
                         m -> tokens.hit(provenance.turns(m), m),
                         (fused, metrics) -> score(q, fused, metrics.get(0), metrics.get(1)));
             }
-            scored++;
-            System.out.printf("%d %s (%s): %d sessions ingested in %.1f s%n", scored, q.questionId(), q.questionType(),
-                    q.sessions().size(), seconds);
+            progress.scored++;
+            System.out.printf("%d %s (%s): %d sessions ingested in %.1f s%n", progress.scored, q.questionId(),
+                    q.questionType(), q.sessions().size(), seconds);
+            StringBuilder sofar = new StringBuilder();
+            checkpoint.write(summary(json, progress, rows, sofar), sofar.toString());
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("directory", directory.toString());
-        json.put("question_files", files.size());
-        json.put("limit_questions", limit == Integer.MAX_VALUE ? null : limit);
-        json.put("questions_scored", scored);
-        json.put("abstention_questions_skipped", abstentions);
-        json.put("questions_without_has_answer_turns", withoutGoldTurns);
-        json.put("ingest", Map.of("messages_sent", messages, "seconds", RecallMetrics.round(ingestSeconds),
-                "messages_per_second", RecallMetrics.round(messages / Math.max(ingestSeconds, 1e-9))));
-        json.put("messages_use", messagesUse);
-        json.put("service_config", service.config());
-        Map<String, Object> recall = new LinkedHashMap<>();
-        for (String s : rows) {
-            recall.put(s, Map.of("session", sessionLevel.get(s).toMap(), "turn", turnLevel.get(s).toMap()));
-        }
-        json.put("recall", recall);
-        markdown(sessionLevel, turnLevel, scored, abstentions, md);
+        summary(json, progress, rows, md);
         if (sweep) {
             Map<FusionSweep.Variant, List<RecallMetrics>> variants = fusion.run();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -169,6 +182,37 @@ final class LongMemEvalBench {
             sweepMarkdown(variants, md);
         }
         return json;
+    }
+
+    /** Puts the counts and recall so far into {@code json} and their tables into {@code md}. */
+    private static Map<String, Object> summary(Map<String, Object> json, Progress progress, List<String> rows,
+            StringBuilder md) {
+        json.put("questions_scored", progress.scored);
+        json.put("abstention_questions_skipped", progress.abstentions);
+        json.put("questions_without_has_answer_turns", progress.withoutGoldTurns);
+        json.put("ingest", Map.of("messages_sent", progress.messages,
+                "seconds", RecallMetrics.round(progress.ingestSeconds),
+                "messages_per_second", RecallMetrics.round(progress.messages / Math.max(progress.ingestSeconds, 1e-9))));
+        Map<String, Object> recall = new LinkedHashMap<>();
+        for (String s : rows) {
+            recall.put(s, Map.of("session", progress.sessionLevel.get(s).toMap(), "turn",
+                    progress.turnLevel.get(s).toMap(), "turn_without_assistant_type",
+                    withoutAssistantType(progress.turnLevel.get(s))));
+        }
+        json.put("recall", recall);
+        markdown(progress.sessionLevel, progress.turnLevel, progress.scored, progress.abstentions, md);
+        return json;
+    }
+
+    /** Turn recall@k without the {@value #ASSISTANT_TYPE} questions, which score 0 by construction under user_only. */
+    static Map<String, Object> withoutAssistantType(RecallMetrics turns) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("excluded", ASSISTANT_TYPE);
+        out.put("questions", turns.countWithout(ASSISTANT_TYPE));
+        for (int k : RecallMetrics.KS) {
+            out.put("recall@" + k, RecallMetrics.round(turns.recallWithout(ASSISTANT_TYPE, k)));
+        }
+        return out;
     }
 
     /**
@@ -185,7 +229,7 @@ final class LongMemEvalBench {
                     case "assistant_only" -> t.role().equals("assistant");
                     default -> !t.role().equals("assistant");
                 };
-                if (stored && !t.content().isBlank()) {
+                if (stored && t.holdsText()) {
                     texts.add(t.content());
                     ids.add(t.id());
                 }

@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,6 +32,17 @@ record LongMemEvalData(String questionId, String questionType, String question, 
     }
 
     record Turn(String id, String role, String content, boolean hasAnswer) {
+
+        /**
+         * Whether the turn has anything to embed. Blank turns, and turns of invisible characters only
+         * (one LongMemEval turn is a lone zero-width space, U+200B, which String.isBlank keeps), are left
+         * out for the service and the baseline alike: LangChain4j's model refuses them ("Cannot embed
+         * empty or whitespace-only text"), and they hold nothing a question can ask about.
+         */
+        boolean holdsText() {
+            return content.codePoints().anyMatch(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c)
+                    && Character.getType(c) != Character.FORMAT);
+        }
     }
 
     /** Abstention questions have no evidence and are excluded from recall. */
@@ -52,6 +67,35 @@ record LongMemEvalData(String questionId, String questionType, String question, 
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
         }
+    }
+
+    /**
+     * A sample of {@code n} scoreable questions that covers the question types evenly: the types take
+     * turns (in order of their first file), each giving its next question by file name. Abstention
+     * questions are not sampled. The same files and n give the same sample.
+     */
+    static List<Path> sample(List<Path> files, int n) throws IOException {
+        Map<String, Deque<Path>> byType = new LinkedHashMap<>();
+        for (Path file : files) {
+            JsonNode q = new ObjectMapper().readTree(file.toFile());
+            if (!q.get("question_id").asText().endsWith("_abs")) {
+                byType.computeIfAbsent(q.get("question_type").asText(), t -> new ArrayDeque<>()).add(file);
+            }
+        }
+        return roundRobin(byType, n);
+    }
+
+    /** Takes one item of each group in turn until n are taken or every group is empty. */
+    static <T> List<T> roundRobin(Map<String, Deque<T>> groups, int n) {
+        List<T> taken = new ArrayList<>();
+        while (taken.size() < n && groups.values().stream().anyMatch(g -> !g.isEmpty())) {
+            for (Deque<T> group : groups.values()) {
+                if (taken.size() < n && !group.isEmpty()) {
+                    taken.add(group.poll());
+                }
+            }
+        }
+        return taken;
     }
 
     static LongMemEvalData read(Path file) throws IOException {

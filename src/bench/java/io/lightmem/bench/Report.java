@@ -16,9 +16,14 @@ final class Report {
         this.directory = Files.createDirectories(directory);
     }
 
-    void write(String name, Map<String, Object> json, String markdown) throws IOException {
+    /** Writes without printing: a checkpoint of a run still going, overwritten by the next. */
+    void writeQuietly(String name, Map<String, Object> json, String markdown) throws IOException {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(directory.resolve(name + ".json").toFile(), json);
         Files.writeString(directory.resolve(name + ".md"), markdown);
+    }
+
+    void write(String name, Map<String, Object> json, String markdown) throws IOException {
+        writeQuietly(name, json, markdown);
         System.out.println(markdown);
         System.out.println("wrote " + directory.resolve(name + ".json") + " and .md");
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
         }
         this.needsTokenTypeIds = inputs.contains("token_type_ids");
         this.batchSize = batchSize;
-        this.dimension = embedBatch(List.of("dimension probe"), EmbeddingInput.PASSAGE).get(0).length;
+        this.dimension = embed(List.of("dimension probe"), EmbeddingInput.PASSAGE).get(0).length;
     }
 
     private static HuggingFaceTokenizer tokenizer(ModelFiles files, Map<String, String> options) {
@@ -133,28 +134,41 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
 
     @Override
     public List<float[]> embed(List<String> texts, EmbeddingInput input) {
-        List<float[]> vectors = new ArrayList<>(texts.size());
-        for (int from = 0; from < texts.size(); from += batchSize) {
-            vectors.addAll(embedBatch(texts.subList(from, Math.min(texts.size(), from + batchSize)), input));
+        if (texts.isEmpty()) {
+            return List.of();
         }
-        return vectors;
-    }
-
-    private List<float[]> embedBatch(List<String> texts, EmbeddingInput input) {
         String prefix = style.prefix(input);
         List<String> prefixed = prefix.isEmpty() ? texts : texts.stream().map(t -> prefix + t).toList();
-        return lifecycle.use(() -> run(prefixed));
+        return lifecycle.use(() -> {
+            Encoding[] encodings = tokenizer.batchEncode(prefixed);
+            int[] lengths = new int[encodings.length];
+            for (int i = 0; i < encodings.length; i++) {
+                lengths[i] = encodings[i].getIds().length;
+            }
+            // Texts of like length run together (LengthBatches); the vectors go back in the caller's order.
+            float[][] vectors = new float[encodings.length][];
+            for (int[] run : LengthBatches.plan(lengths, batchSize)) {
+                Encoding[] together = new Encoding[run.length];
+                for (int i = 0; i < run.length; i++) {
+                    together[i] = encodings[run[i]];
+                }
+                List<float[]> embedded = run(together);
+                for (int i = 0; i < run.length; i++) {
+                    vectors[run[i]] = embedded.get(i);
+                }
+            }
+            return Arrays.asList(vectors);
+        });
     }
 
-    private List<float[]> run(List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts);
+    private List<float[]> run(Encoding[] encodings) {
         int width = 0;
         for (Encoding encoding : encodings) {
             width = Math.max(width, encoding.getIds().length);
         }
-        long[][] ids = new long[texts.size()][width];
-        long[][] mask = new long[texts.size()][width];
-        long[][] types = new long[texts.size()][width];
+        long[][] ids = new long[encodings.length][width];
+        long[][] mask = new long[encodings.length][width];
+        long[][] types = new long[encodings.length][width];
         for (int i = 0; i < encodings.length; i++) {
             long[] tokenIds = encodings[i].getIds();
             System.arraycopy(tokenIds, 0, ids[i], 0, tokenIds.length);
@@ -170,7 +184,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
                     : Map.of("input_ids", idsTensor, "attention_mask", maskTensor);
             try (OrtSession.Result result = session.run(feed)) {
                 float[][][] hidden = (float[][][]) result.get(0).getValue();
-                List<float[]> vectors = new ArrayList<>(texts.size());
+                List<float[]> vectors = new ArrayList<>(encodings.length);
                 for (int i = 0; i < hidden.length; i++) {
                     vectors.add(normalize(style.pooling() == EmbeddingModel.Pooling.CLS
                             ? hidden[i][0].clone() : meanPool(hidden[i], mask[i])));

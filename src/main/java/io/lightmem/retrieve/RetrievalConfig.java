@@ -25,8 +25,14 @@ public interface RetrievalConfig {
     @WithDefault("hybrid")
     RetrievalStrategy indexStrategy();
 
-    /** The strategy a Retrieve request without one uses; must be served by index-strategy. */
-    @WithDefault("embedding")
+    /**
+     * The strategy a Retrieve request without one uses; must be served by index-strategy. Default
+     * {@code hybrid}, where LightMem's is {@code embedding}: hybrid found more evidence than embedding
+     * at every k on LoCoMo and REALTALK dev and at k = 5 on LongMemEval-S, and trailed it by one or
+     * two questions at some k on a 12-question LongMemEval sample (BENCHMARKS.md, "Retrieval that
+     * generalizes", "Default strategy").
+     */
+    @WithDefault("hybrid")
     RetrievalStrategy retrieveStrategy();
 
     EmbeddingRetrieverConfig embeddingRetriever();

@@ -10,7 +10,11 @@ import io.lightmem.v1.AddMemoryResponse;
 import io.lightmem.v1.MemoryEntry;
 import io.lightmem.v1.RetrievedMemory;
 import io.lightmem.v1.Role;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,21 @@ class LongMemEvalBenchTest {
         assertThat(first.getMessagesList()).extracting(m -> m.getRole()).containsExactly(Role.ROLE_USER, Role.ROLE_ASSISTANT);
         assertThat(first.getMessages(0).getTimeStamp()).isEqualTo("2023/05/20 (Sat) 00:44");
         assertThat(first.getMessages(1).getContent()).isEqualTo("sunny");
+    }
+
+    @Test
+    void turnsWithoutVisibleTextAreNotSentAndKeepTheirIdsOutOfProvenance() {
+        // LongMemEval holds a turn that is a lone zero-width space: not blank to String.isBlank, yet
+        // nothing to embed (LangChain4j's baseline model refuses it).
+        LongMemEvalData invisible = parse(QUESTION.replace("\"sunny\"", "\"\\u200B\"").replace("\"hi\"", "\" \\n\""));
+
+        List<Ingest> requests = LongMemEvalBench.requests("u", invisible);
+
+        assertThat(requests).extracting(Ingest::turnIds).containsExactly(
+                List.of(List.of("early#0")),
+                List.of(List.of("late#1"), List.of("late#2")));
+        assertThat(invisible.sessions().get(0).turns().get(1).holdsText()).isFalse();
+        assertThat(new LongMemEvalData.Turn("t", "user", "\u00A0ok\u200B", false).holdsText()).isTrue();
     }
 
     @Test
@@ -89,6 +108,22 @@ class LongMemEvalBenchTest {
     }
 
     @Test
+    void theReportGivesTurnRecallWithoutTheAssistantTypeBesideTheOverallRecall() {
+        RecallMetrics sessions = new RecallMetrics();
+        RecallMetrics turns = new RecallMetrics();
+        LongMemEvalData assistantType = parse(QUESTION.replace("single-session-user", LongMemEvalBench.ASSISTANT_TYPE));
+        // The user question finds both gold turns at rank 1-2; the assistant-type question finds none.
+        LongMemEvalBench.score(question, List.of(hit(1, "late#1"), hit(1, "late#2")), sessions, turns);
+        LongMemEvalBench.score(assistantType, List.of(hit(1, "early#0")), sessions, turns);
+
+        Map<String, Object> without = LongMemEvalBench.withoutAssistantType(turns);
+
+        assertThat(turns.recall("all", 5)).isEqualTo(0.5);
+        assertThat(without).containsEntry("excluded", LongMemEvalBench.ASSISTANT_TYPE)
+                .containsEntry("questions", 1).containsEntry("recall@1", 0.5).containsEntry("recall@5", 1.0);
+    }
+
+    @Test
     void aQuestionWithoutHasAnswerTurnsCountsAtSessionLevelOnly() {
         LongMemEvalData noTurns = parse(QUESTION.replace("\"has_answer\": true", "\"has_answer\": false"));
         RecallMetrics sessions = new RecallMetrics();
@@ -98,6 +133,26 @@ class LongMemEvalBenchTest {
 
         assertThat(sessions.count("all")).isEqualTo(1);
         assertThat(turns.count("all")).isZero();
+    }
+
+    @Test
+    void aSampleTakesTheQuestionTypesInTurnSoEveryTypeIsCovered() {
+        Map<String, Deque<String>> byType = new LinkedHashMap<>();
+        byType.put("temporal", new ArrayDeque<>(List.of("t1", "t2", "t3")));
+        byType.put("single-session-assistant", new ArrayDeque<>(List.of("a1")));
+        byType.put("multi-session", new ArrayDeque<>(List.of("m1", "m2")));
+
+        assertThat(LongMemEvalData.roundRobin(byType, 5)).containsExactly("t1", "a1", "m1", "t2", "m2");
+        assertThat(byType.get("temporal")).containsExactly("t3");
+    }
+
+    @Test
+    void aSampleLargerThanTheDataTakesEverything() {
+        Map<String, Deque<String>> byType = new LinkedHashMap<>();
+        byType.put("temporal", new ArrayDeque<>(List.of("t1", "t2")));
+        byType.put("multi-session", new ArrayDeque<>(List.of("m1")));
+
+        assertThat(LongMemEvalData.roundRobin(byType, 10)).containsExactly("t1", "m1", "t2");
     }
 
     @Test

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.lightmem.testing.PackagedService;
 import io.lightmem.testing.ScriptedLlmServer;
 import io.lightmem.v1.AddMemoryResponse;
@@ -39,8 +38,7 @@ class OpenAiKeyFromEnvironmentIT {
                 PackagedService service = PackagedService.start(Map.of(),
                         Map.of("OPENAI_API_KEY", "sk-only-in-the-environment", "OPENAI_BASE_URL", llm.baseUrl()),
                         "openai-from-environment")) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext()
-                    .build();
+            ManagedChannel channel = service.channel();
             try {
                 MemoryServiceBlockingStub memory = MemoryServiceGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(60, TimeUnit.SECONDS);

@@ -35,9 +35,11 @@ class PoolExhaustionIT {
 
     @Test
     void callsBeyondThePoolAreShedAsRetryableAndEveryRetriedAddIsStoredOnce() throws Exception {
-        // A pool of 4 connections; an add holds its user's lock on one while it writes on another.
-        try (PackagedService service = PackagedService.start(Map.of("quarkus.datasource.jdbc.max-size", "4"),
-                "pool-exhaustion-it")) {
+        // A pool of 4 connections (an add holds its user's lock on one while it writes on another), so 2
+        // calls at once; a queue of 4, so that 40 calls arriving together are shed however fast the
+        // machine serves the first (with the default queue of 50 that depended on the machine's speed).
+        try (PackagedService service = PackagedService.start(Map.of("quarkus.datasource.jdbc.max-size", "4",
+                "lightmem.admission.max-queued", "4"), "pool-exhaustion-it")) {
             ManagedChannel channel = service.channel();
             ExecutorService clients = Executors.newFixedThreadPool(CALLS);
             try {

@@ -57,6 +57,22 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void textsOfVeryDifferentLengthsComeBackInTheCallersOrderWithTheirOwnVectors() {
+        // Runs group texts by length (LengthBatches): the long ones run apart from the short ones.
+        String longText = "The museum tour covered the history of the harbour, its ships and the people who built them. "
+                .repeat(6);
+        List<String> texts = List.of("ok", longText, "see you tomorrow", longText + " Again.", "thanks!");
+
+        List<float[]> together = embedder.embedPassages(texts);
+
+        assertThat(together).hasSize(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(dot(together.get(i), embedder.embedPassage(texts.get(i)))).isGreaterThan(0.9999);
+        }
+        assertThat(dot(together.get(0), together.get(1))).isLessThan(0.9);
+    }
+
+    @Test
     void aClosedEmbedderRefusesWorkInsteadOfTouchingFreedMemory() {
         OnnxEmbedder closing = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
                 OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256);

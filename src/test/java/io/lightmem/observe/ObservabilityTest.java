@@ -30,7 +30,7 @@ class ObservabilityTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("lightmem_add_seconds_count"))
                 .body(containsString("lightmem_add_seconds_bucket"))
-                .body(containsString("lightmem_retrieve_seconds_count{strategy=\"embedding\"}"))
+                .body(containsString("lightmem_retrieve_seconds_count{strategy=\"hybrid\"}"))
                 .body(containsString("lightmem_message_log_pending"))
                 .body(containsString("lightmem_compression_failures"));
     }

@@ -70,7 +70,7 @@ class TracingTest {
         Span retrieve = awaitSpan(span -> span.getName().equals("lightmem.retrieve")
                 && attribute(span, "lightmem.results").equals(Optional.of(1L)));
         assertThat(retrieve.getAttributesList()).anyMatch(kv -> kv.getKey().equals("lightmem.strategy")
-                && kv.getValue().getStringValue().equals("embedding"));
+                && kv.getValue().getStringValue().equals("hybrid"));
         awaitSpan(span -> span.getName().equals("lightmem.embed") && span.getParentSpanId().equals(retrieve.getSpanId()));
         awaitSpan(span -> span.getName().equals("lightmem.search") && span.getParentSpanId().equals(retrieve.getSpanId()));
     }

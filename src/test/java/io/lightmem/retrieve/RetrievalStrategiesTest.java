@@ -107,7 +107,7 @@ class RetrievalStrategiesTest {
         String userId = userWithFacts();
 
         assertThat(retrieve(userId, "dog", RetrieveStrategy.RETRIEVE_STRATEGY_UNSPECIFIED).getStrategy())
-                .isEqualTo(RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING);
+                .isEqualTo(RetrieveStrategy.RETRIEVE_STRATEGY_HYBRID);
     }
 
     @ParameterizedTest

@@ -66,7 +66,7 @@ class CloudEventFunctionsTest {
         assertReply(found.event(), "io.lightmem.v1.Retrieve.response", "/lightmem/Retrieve");
         assertThat(found.data().at("/memories/0/entry/memory").asText()).isEqualTo("My cat is called Miso.");
         assertThat(found.data().at("/formatted/0").asText()).isEqualTo("2024-03-02T18:00:00.000 Sat My cat is called Miso.");
-        assertThat(found.data().at("/strategy").asText()).isEqualTo("RETRIEVE_STRATEGY_EMBEDDING");
+        assertThat(found.data().at("/strategy").asText()).isEqualTo("RETRIEVE_STRATEGY_HYBRID");
     }
 
     @ParameterizedTest

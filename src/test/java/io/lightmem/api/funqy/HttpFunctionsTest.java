@@ -52,7 +52,7 @@ class HttpFunctionsTest {
                 {"user_id": "%s", "query": "Which color does the user like?", "limit": 1}
                 """.formatted(userId)).statusCode(200).extract().jsonPath();
 
-        assertThat(found.getString("strategy")).isEqualTo("RETRIEVE_STRATEGY_EMBEDDING");
+        assertThat(found.getString("strategy")).isEqualTo("RETRIEVE_STRATEGY_HYBRID");
         assertThat(found.getList("memories.entry.memory")).containsExactly("My favorite color is blue.");
         assertThat(found.getDouble("memories[0].score")).isBetween(0.3, 1.0);
         assertThat(found.getList("formatted")).containsExactly("2024-01-15T10:30:00.000 Mon My favorite color is blue.");

@@ -127,7 +127,7 @@ class McpSdkTest {
         assertThat(memories.get(0).get("formatted").asText()).isEqualTo(lines.get(0));
         assertThat(memories.get(0).get("hit_time").asInt()).isEqualTo(1);
         assertThat(memories.get(0).get("score").asDouble()).isGreaterThan(memories.get(1).get("score").asDouble());
-        assertThat(retrieve.at("/structuredContent/strategy").asText()).isEqualTo("embedding");
+        assertThat(retrieve.at("/structuredContent/strategy").asText()).isEqualTo("hybrid");
     }
 
     @Test
@@ -188,8 +188,8 @@ class McpSdkTest {
 
         JsonNode instance = seen.get("instance");
         assertThat(instance.at("/structuredContent/memory_manager").asText()).isEqualTo("none");
-        assertThat(instance.at("/structuredContent/config/lightmem.retrieve-strategy").asText()).isEqualTo("embedding");
-        assertThat(text(instance)).contains("memory manager: none", "lightmem.retrieve-strategy = embedding");
+        assertThat(instance.at("/structuredContent/config/lightmem.retrieve-strategy").asText()).isEqualTo("hybrid");
+        assertThat(text(instance)).contains("memory manager: none", "lightmem.retrieve-strategy = hybrid");
     }
 
     private static JsonNode tool(JsonNode tools, String name) {

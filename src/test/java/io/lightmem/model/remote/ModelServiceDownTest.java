@@ -77,6 +77,7 @@ class ModelServiceDownTest {
 
     @Test
     void retrieveByEmbeddingIsUnavailable() {
+        // The default strategy, hybrid, embeds the query too.
         StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
                 () -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(newUser()).setQuery("color").build()));
 

@@ -64,7 +64,7 @@ start_server() {
 
 # client ARGS...: the benchmark client (io.lightmem.bench.Bench) against the running service.
 client() {
-  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT --server-pid=$SERVER"
+  "${MVN[@]}" -Pbench exec:java -Dexec.args="$* --target=127.0.0.1:$GRPC_PORT --server-pid=$SERVER --metrics=http://127.0.0.1:$HTTP_PORT/q/metrics"
 }
 
 # served [NAME=VALUE ...] -- ARGS...: one client run against a service started for it.

@@ -25,7 +25,11 @@ import java.util.function.Supplier;
  * database; default from QUARKUS_DATASOURCE_*), file (LoCoMo json), modes, strategies, baseline,
  * dir (LongMemEval question files, ../shared/data/longmemeval/s-dev), limit-questions (the first n by file name),
  * sample-questions (n spread evenly over LongMemEval's question types), fusion-sweep (true: locomo
- * and longmemeval also replay weighted RRF variants offline, see FusionSweep), sizes, fill (grpc | replicate: sizes above 10k copied from the 10k scope, see ScaleBench), threads, requests, ef (list), recall-queries, texts, rounds, out (target/bench).
+ * and longmemeval also replay weighted RRF variants offline, see FusionSweep), sizes, fill (grpc | replicate: sizes above
+ * 10k copied from the 10k scope, see ScaleBench), threads (1), requests (400 per target), rounds (4: the targets take
+ * turns), ef (list), recall-queries, ingest (2000: messages of the ingest-vs-embedder measurement, 0 skips it),
+ * alone (false: also measure each scope on an HNSW index of its own), metrics (the service's /q/metrics URL, for the
+ * server-side breakdown), texts, rounds, out (target/bench).
  */
 public final class Bench {
 
@@ -119,12 +123,18 @@ public final class Bench {
             try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"));
                     OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
                             OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 32, 256)) {
+                ServerMetrics metrics = new ServerMetrics(args.get("metrics", ""));
                 for (String size : args.list("sizes", "10000,100000")) {
+                    int n = Integer.parseInt(size);
                     StringBuilder md = new StringBuilder();
-                    Map<String, Object> json = new ScaleBench(service, database, embedder).run(Integer.parseInt(size),
-                            Integer.parseInt(size) > 10000 ? args.get("fill", "grpc") : "grpc", strategies, args.getInt("threads", 4), args.getInt("requests", 400),
-                            args.list("ef", "10,20,40,100,200").stream().map(Integer::parseInt).toList(),
-                            args.getInt("recall-queries", 100), md);
+                    ScaleBench.Options options = new ScaleBench.Options(n, n > 10000 ? args.get("fill", "grpc") : "grpc",
+                            strategies, args.getInt("threads", 1), args.getInt("requests", 400), args.getInt("rounds", 4),
+                            args.list("ef", "10,20,40,60,80,100,150,200,300,400").stream().map(Integer::parseInt).toList(),
+                            args.getInt("recall-queries", 100), args.getInt("ingest", 2000),
+                            args.get("baseline", "true").equals("true"), args.get("alone", "false").equals("true"));
+                    Map<String, Object> json = new ScaleBench(service, database, embedder, metrics,
+                            (table, fresh) -> new Lc4jBaseline(jdbcUrl, jdbcUser, jdbcPassword, table, fresh))
+                            .run(options, md);
                     report.write("scale-" + size, withMachine(json, machine), md.toString());
                 }
             }

@@ -6,6 +6,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.NettyChannelBuilder;
 import io.lightmem.v1.AddMemoryRequest;
 import io.lightmem.v1.AddMemoryResponse;
+import io.lightmem.v1.DeleteMemoriesRequest;
 import io.lightmem.v1.MemoryServiceGrpc;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.v1.RetrieveRequest;
@@ -42,6 +43,12 @@ final class ServiceClient implements AutoCloseable {
     RetrieveResponse retrieve(String userId, String query, int limit, RetrieveStrategy strategy, int efSearch) {
         return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(RetrieveRequest.newBuilder().setUserId(userId)
                 .setQuery(query).setLimit(limit).setStrategy(strategy).setEfSearch(efSearch).build());
+    }
+
+    /** Erases everything held about the user (a benchmark's scratch scope). */
+    void erase(String userId) {
+        stub.withDeadlineAfter(10, TimeUnit.MINUTES).deleteMemories(
+                DeleteMemoriesRequest.newBuilder().setUserId(userId).setAll(true).build());
     }
 
     /** As {@link #retrieve}, among the memories of one speaker (the filter's speaker_name). */

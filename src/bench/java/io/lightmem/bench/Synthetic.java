@@ -51,9 +51,18 @@ final class Synthetic {
     String question() {
         return switch (random.nextInt(3)) {
             case 0 -> "When did " + pick(NAMES) + " go " + pick(PLACES).replaceFirst("^(in|at|near|by) ", "to ") + "?";
-            case 1 -> "Who " + pick(ACTIVITIES) + " " + pick(PLACES) + "?";
+            case 1 -> "Who " + pick(ACTIVITIES) + " " + pick(PLACES) + " " + pick(TIMES) + "?";
             default -> "What did " + pick(NAMES) + " think about the time they " + pick(ACTIVITIES) + "?";
         };
+    }
+
+    /** {@code n} different questions (a repeated one would be served from the service's query cache). */
+    List<String> distinctQuestions(int n) {
+        java.util.Set<String> questions = new java.util.LinkedHashSet<>();
+        while (questions.size() < n) {
+            questions.add(question());
+        }
+        return List.copyOf(questions);
     }
 
     private String pick(List<String> words) {

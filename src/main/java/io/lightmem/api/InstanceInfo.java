@@ -100,6 +100,8 @@ public class InstanceInfo {
             "lightmem.embedding-retriever.hnsw-m",
             "lightmem.embedding-retriever.hnsw-ef-construction",
             "lightmem.embedding-retriever.ef-search",
+            "lightmem.embedding-retriever.exact-search-max-memories",
+            "lightmem.embedding-retriever.query-cache-size",
             "lightmem.embedding-retriever.speaker-boost",
             "lightmem.index-strategy",
             "lightmem.retrieve-strategy",

@@ -3,7 +3,7 @@ package io.lightmem.consolidate;
 import io.lightmem.InvalidArgumentException;
 import io.lightmem.memory.Owner;
 import io.lightmem.observe.Spans;
-import io.lightmem.retrieve.RetrievalConfig;
+import io.lightmem.retrieve.VectorSearchRule;
 import io.lightmem.store.ConsolidationRepository;
 import io.lightmem.store.UpdateQueueRepository;
 import io.lightmem.store.UpdateQueueRepository.EntryKey;
@@ -30,16 +30,16 @@ public class UpdateQueueBuilder {
     private final ConsolidationRepository runs;
     private final ConsolidationLock lock;
     private final ConsolidationConfig.Consolidation config;
-    private final int efSearch;
+    private final VectorSearchRule searches;
     private final Spans spans;
 
     public UpdateQueueBuilder(UpdateQueueRepository queue, ConsolidationRepository runs, ConsolidationLock lock,
-            ConsolidationConfig config, RetrievalConfig retrieval, Spans spans) {
+            ConsolidationConfig config, VectorSearchRule searches, Spans spans) {
         this.queue = queue;
         this.runs = runs;
         this.lock = lock;
         this.config = config.consolidation();
-        this.efSearch = retrieval.embeddingRetriever().efSearch();
+        this.searches = searches;
         this.spans = spans;
     }
 
@@ -92,8 +92,8 @@ public class UpdateQueueBuilder {
             List<EntryKey> batch;
             while (!(batch = queue.entriesAfter(owner, cursor, config.batchSize())).isEmpty()) {
                 // Batches go oldest first, so every entry of this one has at least `entries` older ones.
-                rows += queue.rebuild(owner, batch.stream().map(EntryKey::id).toList(), topK, keepTopN, efSearch,
-                        search(entries, indexed));
+                rows += queue.rebuild(owner, batch.stream().map(EntryKey::id).toList(), topK, keepTopN,
+                        searches.efSearch(entries, topK), search(entries, indexed));
                 entries += batch.size();
                 cursor = batch.get(batch.size() - 1);
             }
@@ -112,8 +112,9 @@ public class UpdateQueueBuilder {
         int rows = 0;
         int batchSize = config.batchSize();
         // New entries are (nearly always) the newest: they have about all the user's entries as older ones.
-        UpdateQueueRepository.Search search = search(queue.countOlder(owner,
-                new EntryKey(new UUID(Long.MAX_VALUE, Long.MAX_VALUE), Double.MAX_VALUE)), queue.estimatedRows());
+        int older = queue.countOlder(owner, new EntryKey(new UUID(Long.MAX_VALUE, Long.MAX_VALUE), Double.MAX_VALUE));
+        UpdateQueueRepository.Search search = search(older, queue.estimatedRows());
+        int efSearch = searches.efSearch(older, config.topK());
         for (int from = 0; from < entryIds.size(); from += batchSize) {
             rows += queue.rebuild(owner, entryIds.subList(from, Math.min(entryIds.size(), from + batchSize)),
                     config.topK(), Math.min(config.keepTopN(), config.topK()), efSearch, search);

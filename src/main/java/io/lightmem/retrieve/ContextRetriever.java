@@ -2,6 +2,7 @@ package io.lightmem.retrieve;
 
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.ScoredMemory;
+import io.lightmem.observe.Spans;
 import io.lightmem.store.LexicalRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -14,9 +15,11 @@ public class ContextRetriever implements Retriever {
     private final double k1;
     private final double b;
     private final int maxCandidates;
+    private final Spans spans;
 
-    public ContextRetriever(LexicalRepository lexical, RetrievalConfig config) {
+    public ContextRetriever(LexicalRepository lexical, RetrievalConfig config, Spans spans) {
         this.lexical = lexical;
+        this.spans = spans;
         this.k1 = config.contextRetriever().k1();
         this.b = config.contextRetriever().b();
         this.maxCandidates = config.contextRetriever().maxCandidates();
@@ -29,7 +32,7 @@ public class ContextRetriever implements Retriever {
 
     @Override
     public List<ScoredMemory> retrieve(SearchRequest request) {
-        return lexical.bm25(request.owner(), request.query(), request.limit(), request.filter(), k1, b,
-                maxCandidates);
+        return spans.run("lexical_search", () -> lexical.bm25(request.owner(), request.query(), request.limit(),
+                request.filter(), k1, b, maxCandidates));
     }
 }

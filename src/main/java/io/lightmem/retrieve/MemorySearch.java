@@ -9,6 +9,7 @@ import io.lightmem.memory.ScoredMemory;
 import io.lightmem.memory.SessionTimes;
 import io.lightmem.observe.ServiceMetrics;
 import io.lightmem.observe.Spans;
+import io.lightmem.store.VectorSearch;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -18,15 +19,12 @@ import java.util.List;
 public class MemorySearch {
 
     static final int MAX_QUERY_CHARS = 4096;
-    /** pgvector's upper bound of hnsw.ef_search. */
-    public static final int MAX_EF_SEARCH = 1000;
 
     private final Retrievers retrievers;
     private final HitCounts hits;
     private final RetrievalConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
     private final Spans spans;
-    private final int defaultEfSearch;
 
     public MemorySearch(Retrievers retrievers, HitCounts hits, RetrievalConfig config,
             ServiceMetrics metrics, Spans spans) {
@@ -35,7 +33,6 @@ public class MemorySearch {
         this.metrics = metrics;
         this.spans = spans;
         this.limits = config.retrieve();
-        this.defaultEfSearch = config.embeddingRetriever().efSearch();
     }
 
     /**
@@ -49,7 +46,7 @@ public class MemorySearch {
     /**
      * @param limit 0 for the default
      * @param strategy null for the configured default
-     * @param efSearch 0 for the configured default
+     * @param efSearch 0 for the service's choice (VectorSearchRule)
      */
     public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
         InputText.check("query", query, MAX_QUERY_CHARS);
@@ -60,9 +57,9 @@ public class MemorySearch {
             throw new InvalidArgumentException("limit", "must be between 1 and " + limits.maxLimit()
                     + " (0 for the default, " + limits.defaultLimit() + "), got " + limit);
         }
-        if (efSearch < 0 || efSearch > MAX_EF_SEARCH) {
-            throw new InvalidArgumentException("ef_search", "must be between 1 and " + MAX_EF_SEARCH
-                    + " (0 for the default, " + defaultEfSearch + "), got " + efSearch);
+        if (efSearch < 0 || efSearch > VectorSearch.MAX_EF_SEARCH) {
+            throw new InvalidArgumentException("ef_search", "must be between " + VectorSearch.MIN_EF_SEARCH + " and "
+                    + VectorSearch.MAX_EF_SEARCH + " (0 for the service's choice), got " + efSearch);
         }
         if (filter.from() != null) {
             SessionTimes.requireInRange("filter.time_from", filter.from());
@@ -77,7 +74,7 @@ public class MemorySearch {
         }
         Retriever retriever = retrievers.forRequest(strategy, "strategy");
         SearchRequest request = new SearchRequest(owner, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
-                filter, efSearch == 0 ? defaultEfSearch : efSearch);
+                filter, efSearch);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
                 () -> {

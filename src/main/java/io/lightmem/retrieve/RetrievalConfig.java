@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.util.OptionalInt;
 
 /** Retrieval (docs/design.md, "Retrieval"): strategies, their indexes and parameters, and request limits. */
 @ConfigMapping(prefix = "lightmem")
@@ -57,15 +58,32 @@ public interface RetrievalConfig {
         int hnswEfConstruction();
 
         /**
-         * HNSW search-time candidate list (hnsw.ef_search) per query; a request may override it
-         * within 1..1000 (pgvector's bound). Raised to the request's limit when smaller. 200: the
-         * lowest value measured to keep recall@10 near 0.98 when another tenant holds near-duplicates
-         * of a user's memories in the shared index (BENCHMARKS.md, Retrieval).
+         * HNSW search-time candidate list (hnsw.ef_search) of every index search, when set; a request
+         * may override it within 1..1000 (pgvector's bound), and it is raised to the request's limit when
+         * smaller. Unset (the default): chosen per request from the limit
+         * (VectorSearchRule, BENCHMARKS.md "ef_search and exact search").
          */
-        @WithDefault("200")
         @Min(1)
         @Max(1000)
-        int efSearch();
+        OptionalInt efSearch();
+
+        /**
+         * Scopes of at most this many memories are searched exactly (every memory's distance,
+         * read through an index on the user) instead of on the HNSW index: exact results, and below this
+         * size about as fast as the index (BENCHMARKS.md, "ef_search and exact search").
+         */
+        @WithDefault(VectorSearchRule.DEFAULT_EXACT_MAX_MEMORIES)
+        @Min(0)
+        int exactSearchMaxMemories();
+
+        /**
+         * Queries whose vectors are kept for repeated questions (QueryEmbeddings), per instance; 0
+         * embeds every query. About 2 KB each for a 384-dimension model and a short question.
+         */
+        @WithDefault("1024")
+        @Min(0)
+        @Max(1_000_000)
+        int queryCacheSize();
 
         /**
          * Added to the cosine similarity of the memories of a participant the query names (a

@@ -7,7 +7,8 @@ import io.lightmem.memory.Owner;
 /**
  * A validated retrieval: whose memories, what for, how many, restricted how.
  *
- * @param efSearch HNSW candidate list for strategies that use it (already resolved: never 0)
+ * @param efSearch the request's HNSW candidate list for strategies that use it; 0: the service chooses
+ *                 ({@link VectorSearchRule})
  */
 public record SearchRequest(Owner owner, String query, int limit, MemoryFilter filter, int efSearch) {
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lightmem.memory.Owner;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -36,20 +35,6 @@ final class Jdbc {
             return jsonArray == null ? List.of() : JSON.readValue(jsonArray, STRINGS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("malformed jsonb array in database: " + jsonArray, e);
-        }
-    }
-
-    /**
-     * Makes the rest of the transaction's statements planned for their own parameters. A user's
-     * search runs often enough for the driver to prepare it on the server, and PostgreSQL may then
-     * reuse a generic plan made for a user of average scope. For a user with 100k memories among
-     * many small scopes, that plan made the embedding search sort every memory (486 ms instead of
-     * 12.6 ms) and took the lexical search twice its time. Planning anew costs well under a millisecond.
-     */
-    static void planForTheseParameters(Connection connection) throws SQLException {
-        try (PreparedStatement setting = connection.prepareStatement(
-                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")) {
-            setting.execute();
         }
     }
 

@@ -6,7 +6,6 @@ import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.Owner;
 import io.lightmem.memory.ScoredMemory;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,12 +51,10 @@ public class LexicalRepository {
      * The {@code limit} best BM25 matches of one user, best first, among at most {@code maxCandidates}
      * scored memories; entries sharing no lexeme with the query are never returned.
      */
-    @Transactional
     public List<ScoredMemory> bm25(Owner owner, String query, int limit, MemoryFilter filter, double k1, double b,
             int maxCandidates) {
         SqlQuery search = bm25Query(owner, query, limit, filter, k1, b, maxCandidates);
         try (Connection connection = dataSource.getConnection()) {
-            setSearchOptions(connection);
             List<ScoredMemory> found = new ArrayList<>();
             try (PreparedStatement statement = search.prepare(connection, "");
                     ResultSet rs = statement.executeQuery()) {
@@ -71,17 +68,13 @@ public class LexicalRepository {
         }
     }
 
-    /** Transaction-scoped settings of {@link #bm25}: the plan is made for its user; public for the index tests. */
-    public static void setSearchOptions(Connection connection) throws SQLException {
-        Jdbc.planForTheseParameters(connection);
-    }
-
     /**
      * The BM25 query. The df of each query lexeme is read from memory_lexeme (primary-key lookups);
      * the lexemes chosen as seeds form the tsquery of the candidate scan, served by the GIN index
      * memory_entry_lexical; filters apply to that scan (the statistics come from the tables, so they
      * stay the whole scope's); only candidates are unnested, and only the top {@code limit} rows are
-     * joined back for their columns.
+     * joined back for their columns. Planned for its user at every execution ({@link SqlQuery#customPlanned}):
+     * a generic plan, made for a scope of average size, took the 100k scope twice the time.
      */
     public static SqlQuery bm25Query(Owner owner, String query, int limit, MemoryFilter filter, double k1, double b,
             int maxCandidates) {
@@ -143,6 +136,6 @@ public class LexicalRepository {
                 )
                 SELECT %s, top.score FROM top JOIN memory_entry m ON m.id = top.id ORDER BY top.score DESC, m.id
                 """.formatted(filters, MemoryRepository.M_COLUMNS);
-        return new SqlQuery(sql, parameters);
+        return SqlQuery.customPlanned(sql, parameters);
     }
 }

@@ -173,20 +173,21 @@ public class MemoryRepository {
 
     /**
      * The {@code limit} entries of one user nearest to {@code query} by cosine distance, nearest
-     * first; {@link ScoredMemory#similarity()} is the cosine similarity. pgvector's iterative index scan
-     * keeps going until enough rows pass the user and filter conditions. Hits are not counted here
+     * first; {@link ScoredMemory#similarity()} is the cosine similarity. {@code search} says how: every
+     * memory of the scope measured (exact), or pgvector's HNSW index with an iterative scan that keeps
+     * going until enough rows pass the user and filter conditions. Hits are not counted here
      * (see {@link #addHits}), so a strategy combining several searches counts each entry once.
      */
     @Transactional
-    public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, int efSearch) {
-        return search(nearestQuery(owner, query, limit, filter), efSearch);
+    public List<ScoredMemory> nearest(Owner owner, float[] query, int limit, MemoryFilter filter, VectorSearch search) {
+        return search(nearestQuery(owner, query, limit, filter, search), search);
     }
 
-    private List<ScoredMemory> search(SqlQuery search, int efSearch) {
+    private List<ScoredMemory> search(SqlQuery nearest, VectorSearch search) {
         try (Connection connection = dataSource.getConnection()) {
-            setSearchOptions(connection, efSearch);
+            setSearchOptions(connection, search);
             List<ScoredMemory> found = new ArrayList<>();
-            try (PreparedStatement statement = search.prepare(connection, "");
+            try (PreparedStatement statement = nearest.prepare(connection, "");
                     ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     found.add(new ScoredMemory(entry(rs), 1 - rs.getDouble("distance")));
@@ -200,14 +201,37 @@ public class MemoryRepository {
         }
     }
 
-    /** Transaction-scoped settings of {@link #nearest}, the plan made for its user included; public for the index tests. */
-    public static void setSearchOptions(Connection connection, int efSearch) throws SQLException {
+    /**
+     * Transaction-scoped settings of an HNSW search (none for an exact one); public for the index
+     * tests and the benchmark, which run the query as {@link #nearest} does.
+     */
+    public static void setSearchOptions(Connection connection, VectorSearch search) throws SQLException {
+        if (search.isExact()) {
+            return;
+        }
         try (PreparedStatement settings = connection.prepareStatement(
                 "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
-            settings.setString(1, Integer.toString(efSearch));
+            settings.setString(1, Integer.toString(search.efSearch()));
             settings.execute();
         }
-        Jdbc.planForTheseParameters(connection);
+    }
+
+    /**
+     * The memories of the user's scope: the count the BM25 statistics keep (memory_lexical_stats,
+     * maintained by a trigger on every insert and delete; V3), read by its primary key. 0 for a user
+     * without memories.
+     */
+    public long scopeSize(Owner owner) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT documents FROM memory_lexical_stats WHERE tenant_id = ? AND user_id = ?")) {
+            Jdbc.setOwner(query, 1, owner);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot count memories", e);
+        }
     }
 
     /**
@@ -216,8 +240,8 @@ public class MemoryRepository {
      */
     @Transactional
     public List<ScoredMemory> nearestOfSpeakers(Owner owner, List<String> speakerNames, float[] query, int limit,
-            MemoryFilter filter, int efSearch) {
-        return search(nearestQuery(owner, query, limit, filter, speakerNames), efSearch);
+            MemoryFilter filter, VectorSearch search) {
+        return search(nearestQuery(owner, query, limit, filter, search, speakerNames), search);
     }
 
     /**
@@ -229,18 +253,11 @@ public class MemoryRepository {
             return List.of();
         }
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement("""
-                        SELECT s.speaker_name FROM unnest(?::text[]) AS w(name)
-                        CROSS JOIN LATERAL (SELECT m.speaker_name FROM memory_entry m
-                                             WHERE m.tenant_id = ? AND m.user_id = ? AND lower(m.speaker_name) = w.name
-                                             LIMIT 1) s""")) {
-            query.setArray(1, connection.createArrayOf("text", lowerCaseNames.toArray()));
-            Jdbc.setOwner(query, 2, owner);
+                PreparedStatement query = speakersNamedQuery(owner, lowerCaseNames).prepare(connection, "");
+                ResultSet rs = query.executeQuery()) {
             List<String> names = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
+            while (rs.next()) {
+                names.add(rs.getString(1));
             }
             return names;
         } catch (SQLException e) {
@@ -248,17 +265,47 @@ public class MemoryRepository {
         }
     }
 
-    /** The nearest-neighbour query; served by the HNSW index memory_entry_embedding (V1). */
-    public static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter) {
-        return nearestQuery(owner, query, limit, filter, List.of());
+    /**
+     * The query of {@link #speakersNamed}: for each word, the first memory of the scope whose speaker
+     * it names, on memory_entry_user_speaker. The name is compared as the range [w, w], not w = name:
+     * where a scope has one speaker, PostgreSQL takes "= name" to match every memory and so expects
+     * LIMIT 1 to end at once on a sequential scan, which reads the whole table when nothing matches
+     * (430 ms for three words beside a 100k scope, against 0.12 ms on the index; BENCHMARKS.md,
+     * "Latency breakdown"). Planned for its parameters at every execution ({@link SqlQuery#customPlanned}):
+     * a generic plan scanned the table the same way.
+     */
+    public static SqlQuery speakersNamedQuery(Owner owner, List<String> lowerCaseNames) {
+        return SqlQuery.customPlanned("""
+                SELECT s.speaker_name FROM unnest(?::text[]) AS w(name)
+                CROSS JOIN LATERAL (SELECT m.speaker_name FROM memory_entry m
+                                     WHERE m.tenant_id = ? AND m.user_id = ?
+                                       AND lower(m.speaker_name) >= w.name AND lower(m.speaker_name) <= w.name
+                                     LIMIT 1) s""",
+                List.of(lowerCaseNames.toArray(String[]::new), owner.tenantId(), owner.userId()));
     }
 
-    private static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter,
+    /**
+     * The nearest-neighbour query. HNSW: {@code ORDER BY embedding <=> query}, served by the index
+     * memory_entry_embedding (V1). Exact: the distance is ordered as {@code (embedding <=> query) + 0},
+     * which no index can serve, so the scope is read through one of the indexes on (tenant_id,
+     * user_id, ...) and sorted, whatever the planner thinks of the whole table. Planned for its
+     * parameters at every execution ({@link SqlQuery#customPlanned}).
+     */
+    public static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter, VectorSearch search) {
+        return nearestQuery(owner, query, limit, filter, search, List.of());
+    }
+
+    private static SqlQuery nearestQuery(Owner owner, float[] query, int limit, MemoryFilter filter, VectorSearch search,
             List<String> speakerNames) {
-        StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS + ", m.embedding <=> ? AS distance"
-                + " FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ?");
-        List<Object> parameters = new ArrayList<>();
         PGvector vector = new PGvector(query);
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT " + M_COLUMNS);
+        if (search.isExact()) {
+            sql.append(", (m.embedding <=> ?) + 0 AS distance");
+        } else {
+            sql.append(", m.embedding <=> ? AS distance");
+        }
+        sql.append(" FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ?");
         parameters.add(vector);
         parameters.add(owner.tenantId());
         parameters.add(owner.userId());
@@ -267,10 +314,14 @@ public class MemoryRepository {
             parameters.add(speakerNames.toArray(String[]::new));
         }
         FilterClause.append(sql, parameters, "m", filter);
-        sql.append(" ORDER BY m.embedding <=> ? LIMIT ?");
-        parameters.add(vector);
+        if (search.isExact()) {
+            sql.append(" ORDER BY distance LIMIT ?");
+        } else {
+            sql.append(" ORDER BY m.embedding <=> ? LIMIT ?");
+            parameters.add(vector);
+        }
         parameters.add(limit);
-        return new SqlQuery(sql.toString(), parameters);
+        return SqlQuery.customPlanned(sql.toString(), parameters);
     }
 
     /**

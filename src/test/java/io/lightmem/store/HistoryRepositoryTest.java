@@ -48,7 +48,7 @@ class HistoryRepositoryTest {
 
     /** The similarity of the memory's vector to the one at {@code degrees}. */
     private double similarityTo(double degrees, UUID id) {
-        return memories.nearest(owner, at(degrees), 10, MemoryFilter.NONE, 40).stream()
+        return memories.nearest(owner, at(degrees), 10, MemoryFilter.NONE, VectorSearch.exact()).stream()
                 .filter(found -> found.entry().id().equals(id)).findFirst().orElseThrow().similarity();
     }
 

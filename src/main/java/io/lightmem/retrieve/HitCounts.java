@@ -14,6 +14,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -44,6 +46,9 @@ public class HitCounts {
     static final int BATCH = 500;
     /** Re-reads of the stored counts by a retrieval that overlapped the writer (see {@link #count}). */
     private static final int READ_ATTEMPTS = 3;
+    /** How long such a retrieval waits at most for a batch the writer is moving; then it answers one batch off. */
+    private static final Duration MAX_WAIT_FOR_WRITER = Duration.ofSeconds(1);
+    private static final Duration WRITER_POLL = Duration.ofMillis(1);
 
     private final MemoryRepository memories;
     private final int maxPending;
@@ -84,12 +89,16 @@ public class HitCounts {
             waiting[i] = countOne(new MemoryRef(owner, found.get(i).entry().id()));
         }
         Map<UUID, Integer> stored = null;
-        for (int attempt = 0; attempt < READ_ATTEMPTS && !stable(round); attempt++) {
+        long waitUntil = System.nanoTime() + MAX_WAIT_FOR_WRITER.toNanos();
+        int reads = 0;
+        while (!stable(round) && reads < READ_ATTEMPTS && System.nanoTime() < waitUntil) {
             round = writerRound.get();
             if ((round & 1) == 1) {
-                Thread.onSpinWait();
+                // The writer is inside its transaction (milliseconds): a spin would run out long before.
+                LockSupport.parkNanos(WRITER_POLL.toNanos());
                 continue;
             }
+            reads++;
             try {
                 stored = memories.hitTimes(owner, found.stream().map(s -> s.entry().id()).toList());
             } catch (StorageException e) {

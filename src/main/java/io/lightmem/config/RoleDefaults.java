@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Settings that follow from {@code lightmem.role}, so that one variable, LIGHTMEM_ROLE=models, is
- * enough to run a model service without a database: no scheduled consolidation, no database
+ * enough to run a model service without a database: no scheduled consolidation, no rate limit, no database
  * password (the schema migration and the readiness check skip the database in that role themselves). The datasource itself stays active but is never
  * used, so it never connects: deactivating it ({@code quarkus.datasource.active=false}) would fail
  * the start, since the repositories inject it directly.
@@ -22,6 +22,10 @@ public class RoleDefaults implements ConfigSourceInterceptor {
             // with the api instances.
             "lightmem.consolidation.schedule.every", "off",
             "lightmem.consolidation.schedule.cron", "off",
+            // Its callers are the deployment's api instances, each carrying the traffic of all its users
+            // (whose credentials the api instances rate-limit): a per-credential limit here turned a busy api
+            // instance's adds into failures (bench native, 2026-12-06).
+            "lightmem.auth.rate-limit.requests-per-second", "0",
             // The datasource is configured but never connects; production requires a password otherwise.
             "quarkus.datasource.password", "unused-without-a-database");
 

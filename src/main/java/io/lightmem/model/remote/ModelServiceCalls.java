@@ -138,6 +138,9 @@ final class ModelServiceCalls implements AutoCloseable {
             case UNAVAILABLE, DEADLINE_EXCEEDED -> new UnavailableException("the model service at " + endpoint()
                     + " is unavailable: " + method + " failed " + attempts + (attempts == 1 ? " time" : " times")
                     + ", last with " + detail, e);
+            // A model service that limits this instance's credential: transient, like a busy service.
+            case RESOURCE_EXHAUSTED, ABORTED -> new UnavailableException("the model service at " + endpoint()
+                    + " is busy: " + method + " failed with " + detail, e);
             case UNIMPLEMENTED -> new FailedPreconditionException(endpoint() + " does not serve lightmem.v1.ModelService/"
                     + method + " (" + detail + "): lightmem.models.endpoint must name an instance in role models or all");
             case FAILED_PRECONDITION -> new FailedPreconditionException("the model service at " + endpoint() + " cannot "

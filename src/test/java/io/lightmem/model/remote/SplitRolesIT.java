@@ -51,6 +51,25 @@ class SplitRolesIT {
     }
 
     @Test
+    void theModelServiceDoesNotRateLimitTheApiInstancesThatCallIt() throws Exception {
+        // An api instance's key carries the model calls of all its users (several per AddMemory); a
+        // per-credential limit (100 at once, 50/s by default) made its adds fail under load.
+        int modelsPort = PackagedService.freePort();
+        models = PackagedService.startModels(modelsPort, MODELS_KEY, "split-roles-models");
+        ManagedChannel channel = Credentials.channel(modelsPort, MODELS_KEY);
+        try {
+            var stub = ModelServiceGrpc.newBlockingStub(channel);
+            for (int i = 0; i < 300; i++) {
+                assertThat(stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .getModelInfo(GetModelInfoRequest.getDefaultInstance()).getEmbeddingDimension())
+                        .as("call %d", i).isEqualTo(384);
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void anApiInstanceStoresAndFindsMemoriesWithTheModelsOfAnotherInstance() throws Exception {
         int modelsPort = PackagedService.freePort();
         models = PackagedService.startModels(modelsPort, MODELS_KEY, "split-roles-models");

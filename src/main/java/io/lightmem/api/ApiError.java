@@ -38,8 +38,12 @@ public record ApiError(ErrorKind kind, String message, String field, java.time.D
 
     /** {@link #retryAfter()} in whole seconds, at least 1, for Retry-After headers; null when not transient. */
     public Long retryAfterSeconds() {
-        java.time.Duration after = retryAfter();
-        return after == null ? null : Math.max(1, (after.toMillis() + 999) / 1000);
+        return wholeSeconds(retryAfter);
+    }
+
+    /** A wait in whole seconds, rounded up and at least 1, as Retry-After says it; null for null. */
+    public static Long wholeSeconds(java.time.Duration wait) {
+        return wait == null ? null : Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     /**

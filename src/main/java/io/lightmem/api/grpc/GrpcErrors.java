@@ -25,7 +25,7 @@ final class GrpcErrors {
         Metadata trailers = new Metadata();
         if (after != null) {
             trailers.put(RETRY_PUSHBACK_MS, Long.toString(after.toMillis()));
-            trailers.put(RETRY_AFTER, Long.toString(Math.max(1, (after.toMillis() + 999) / 1000)));
+            trailers.put(RETRY_AFTER, Long.toString(ApiError.wholeSeconds(after)));
         }
         return trailers;
     }

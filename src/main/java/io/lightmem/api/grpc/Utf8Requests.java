@@ -54,7 +54,8 @@ final class Utf8Requests implements ServerInterceptor {
                 new Utf8Requests(service));
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    /** Messages as their bytes, unparsed (also what tests send malformed requests with). */
+    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);

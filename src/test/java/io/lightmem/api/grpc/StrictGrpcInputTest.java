@@ -27,10 +27,8 @@ import io.lightmem.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -130,7 +128,7 @@ class StrictGrpcInputTest {
                 .setTimeStamp("2024-01-15T10:30:00").build(), new byte[] {(byte) 0xC1, (byte) 0xA1, 'l', 'i', 'c', 'e'});
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
-            MethodDescriptor<byte[], byte[]> raw = MemoryServiceGrpc.getAddMemoryMethod().toBuilder(BYTES, BYTES).build();
+            MethodDescriptor<byte[], byte[]> raw = MemoryServiceGrpc.getAddMemoryMethod().toBuilder(Utf8Requests.BYTES, Utf8Requests.BYTES).build();
             StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
                     () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, broken));
             assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -155,22 +153,6 @@ class StrictGrpcInputTest {
         outer.flush();
         return whole.toByteArray();
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    };
 
     private long storedMessages(String userId) {
         return Long.parseLong(Rows.strings(dataSource, "SELECT count(*) FROM message_log WHERE user_id = ?", userId)

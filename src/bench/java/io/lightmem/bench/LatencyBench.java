@@ -17,9 +17,10 @@ import java.util.function.Supplier;
 /**
  * Single-client Retrieve latency at N memories for the model the service runs: the scope is made of
  * the LoCoMo turn memories this database already holds (embedded by that model in an earlier
- * `locomo` run), copied by SQL until N, each copy a day later; the questions are LoCoMo's. One
- * request at a time (no concurrency), after a warm-up, so the numbers are one query's cost: its
- * embedding (a 12-layer model costs more than MiniLM's 6) and the search.
+ * `locomo` run), copied by SQL until N, each copy a day later; the questions are LoCoMo's, each asked
+ * once, the strategies taking turns request by request. One request at a time (no concurrency), after
+ * a warm-up, so the numbers are one query's cost: its embedding (a 12-layer model costs more than
+ * MiniLM's 6) and the search.
  */
 final class LatencyBench {
 
@@ -47,24 +48,34 @@ final class LatencyBench {
         md.append(String.format("### Single-client Retrieve latency, %d memories, model %s (%d requests each)%n%n",
                 filled, model, requests));
         md.append("| strategy | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|\n");
+        // The strategies take turns request by request, each question asked once in the whole run (while
+        // the data has enough): a question asked again would be served from the service's cache of query
+        // vectors, which made whichever strategy ran second look faster.
+        int n = strategies.size();
+        int warmUp = 20;
+        int next = 0;
+        for (int i = 0; i < warmUp * n; i++) {
+            service.retrieve(userId, questions.get(next++ % questions.size()), 10,
+                    ServiceClient.strategy(strategies.get(i % n)), 0);
+        }
+        long[][] nanos = new long[n][requests];
+        for (int i = 0; i < requests * n; i++) {
+            String q = questions.get(next++ % questions.size());
+            long t0 = System.nanoTime();
+            service.retrieve(userId, q, 10, ServiceClient.strategy(strategies.get(i % n)), 0);
+            nanos[i % n][i / n] = System.nanoTime() - t0;
+        }
+        json.put("questions_asked_again", Math.max(0, next - questions.size()));
         Map<String, Object> latency = new LinkedHashMap<>();
-        for (String strategy : strategies) {
-            for (int i = 0; i < 20; i++) {
-                service.retrieve(userId, questions.get(i), 10, ServiceClient.strategy(strategy), 0);
-            }
-            long[] nanos = new long[requests];
-            for (int i = 0; i < requests; i++) {
-                String q = questions.get((i * 7 + 20) % questions.size());
-                long t0 = System.nanoTime();
-                service.retrieve(userId, q, 10, ServiceClient.strategy(strategy), 0);
-                nanos[i] = System.nanoTime() - t0;
-            }
-            Arrays.sort(nanos);
-            Map<String, Object> row = Map.of("p50_ms", ms(nanos, 0.5), "p95_ms", ms(nanos, 0.95), "p99_ms",
-                    ms(nanos, 0.99));
+        for (int s = 0; s < n; s++) {
+            String strategy = strategies.get(s);
+            long[] sorted = nanos[s];
+            Arrays.sort(sorted);
+            Map<String, Object> row = Map.of("p50_ms", ms(sorted, 0.5), "p95_ms", ms(sorted, 0.95), "p99_ms",
+                    ms(sorted, 0.99));
             latency.put(strategy, row);
-            md.append(String.format("| %s | %.1f | %.1f | %.1f |%n", strategy, ms(nanos, 0.5), ms(nanos, 0.95),
-                    ms(nanos, 0.99)));
+            md.append(String.format("| %s | %.1f | %.1f | %.1f |%n", strategy, ms(sorted, 0.5), ms(sorted, 0.95),
+                    ms(sorted, 0.99)));
         }
         json.put("retrieve_latency", latency);
         md.append('\n');
@@ -77,9 +88,9 @@ final class LatencyBench {
             int existing = count(c, userId);
             if (existing < size) {
                 try (PreparedStatement copy = c.prepareStatement("""
-                        INSERT INTO memory_entry (id, user_id, time_stamp, float_time_stamp, weekday, memory,
+                        INSERT INTO memory_entry (id, tenant_id, user_id, time_stamp, float_time_stamp, weekday, memory,
                                                   original_memory, speaker_name, source, embedding)
-                        SELECT gen_random_uuid(), ?, m.time_stamp + g * interval '1 day',
+                        SELECT gen_random_uuid(), m.tenant_id, ?, m.time_stamp + g * interval '1 day',
                                m.float_time_stamp + g * 86400, m.weekday, m.memory, m.original_memory,
                                m.speaker_name, m.source, m.embedding
                           FROM generate_series(0, 99) g

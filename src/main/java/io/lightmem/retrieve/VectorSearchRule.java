@@ -20,8 +20,11 @@ public class VectorSearchRule {
      * in the same runs, so the two meet near 1,000–2,000 memories (BENCHMARKS.md, "ef_search and exact search").
      */
     static final String DEFAULT_EXACT_MAX_MEMORIES = "2000";
-    /** The least ef_search of an index search: recall@10 0.984–1.000 in every measured run (150 gave 0.971 once). */
-    static final int BASE_EF_SEARCH = 200;
+    /**
+     * The least ef_search of an index search: recall@10 0.991–0.999 in the quiet runs of 2026-12-06 (200 gave
+     * 0.976 and 0.978 for a 10k scope beside 100k near-duplicates of its vectors, 300 cost about 1 ms more).
+     */
+    static final int BASE_EF_SEARCH = 300;
     /** Candidates per requested result beyond BASE_EF_SEARCH / this many results (not measured above limit 10). */
     static final int EF_PER_RESULT = 3;
 
@@ -59,10 +62,11 @@ public class VectorSearchRule {
 
     /**
      * The ef_search of an index search of {@code limit} results in a scope of {@code scopeSize} (also
-     * consolidation's): the configured {@code ef-search} when set, else {@value #BASE_EF_SEARCH}, or {@value #EF_PER_RESULT} candidates per result when more. Measured at
-     * limit 10 (BENCHMARKS.md, "ef_search and exact search"): recall@10 against exact search at 200 was
-     * 0.992 and 0.984 for a 10k scope beside 100k near-duplicates of its vectors (two question sets),
-     * 1.000 and 0.991 for the 100k scope; 150 fell to 0.971 once. Recall did not fall with the scope's
+     * consolidation's): the configured {@code ef-search} when set, else {@value #BASE_EF_SEARCH}, or
+     * {@value #EF_PER_RESULT} candidates per result when more. Measured at limit 10 (BENCHMARKS.md,
+     * "ef_search and exact search"): recall@10 against exact search at 200 was 0.976–0.992 for a 10k scope
+     * beside 100k near-duplicates of its vectors (four question sets), 0.991–1.000 for the 100k scope; at
+     * 300, 0.991–0.998 and 0.996–1.000. Recall did not fall with the scope's
      * size (the 100k scope needed no more than the 10k one): what costs recall is a scope being a small
      * part of the shared index, so the size alone does not raise ef_search; {@code scopeSize} is kept
      * for a rule that measures that share.

@@ -18,7 +18,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class ErasureRepository {
 
-    /** Everything stored per user, children before parents. */
+    /**
+     * Everything stored per user, children before parents; memory_lexical_document goes with
+     * memory_entry (ON DELETE CASCADE, V14).
+     */
     private static final List<String> USER_TABLES = List.of("consolidation_decision", "memory_history",
             "consolidation_run", "update_queue", "memory_entry", "memory_lexical_stats", "memory_lexeme",
             "message_log", "add_request", "llm_usage");

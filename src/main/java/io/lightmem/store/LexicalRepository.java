@@ -70,8 +70,9 @@ public class LexicalRepository {
 
     /**
      * The BM25 query. The df of each query lexeme is read from memory_lexeme (primary-key lookups);
-     * the lexemes chosen as seeds form the tsquery of the candidate scan, served by the GIN index
-     * memory_entry_lexical; filters apply to that scan (the statistics come from the tables, so they
+     * the lexemes chosen as seeds form the tsquery of the candidate scan, which reads the narrow
+     * memory_lexical_document rows (V14__lexical_documents.sql) through their GIN index, not the wide
+     * memory rows; filters apply to that scan (the statistics come from the tables, so they
      * stay the whole scope's); only candidates are unnested, and only the top {@code limit} rows are
      * joined back for their columns. Planned for its user at every execution ({@link SqlQuery#customPlanned}):
      * a generic plan, made for a scope of average size, took the 100k scope twice the time.
@@ -114,7 +115,7 @@ public class LexicalRepository {
                      WHERE k.postings <= ? OR k.rarity = 1
                 ), candidates AS (
                     SELECT c.id, c.memory_tsv, length(c.memory_tsv)::float8 AS dl
-                      FROM memory_entry c
+                      FROM memory_lexical_document c
                      WHERE c.tenant_id = ? AND c.user_id = ?%s
                        AND c.memory_tsv @@ (SELECT string_agg('''' || replace(replace(term, '\\', '\\\\'), '''', '''''')
                                                               || '''', ' | ')::tsquery FROM seeds)

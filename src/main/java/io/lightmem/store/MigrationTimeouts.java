@@ -14,9 +14,11 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * Lifts the request timeouts (statement_timeout 30 s, socket timeout 35 s: application.properties)
- * for the migration connection, up to {@link #MIGRATION_TIMEOUT}: a migration may rebuild an index
- * of a large table. Flyway migrates PostgreSQL on a single connection, the one its callbacks get;
- * both are put back when the migration ends, as the pool would not restore them.
+ * for each migration, up to {@link #MIGRATION_TIMEOUT}: a migration may rewrite a large table or
+ * rebuild its indexes. Set around each migration, not the whole run: Flyway runs the callbacks of
+ * a run (BEFORE_MIGRATE) on a connection of their own and the migrations on another, so only the
+ * per-migration events see the connection a migration runs on. Both are put back after each
+ * migration, as the pool would not restore them.
  */
 @Singleton
 public class MigrationTimeouts implements FlywayConfigurationCustomizer, Callback {
@@ -24,7 +26,7 @@ public class MigrationTimeouts implements FlywayConfigurationCustomizer, Callbac
     static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(30);
     private static final Executor CALLER = Runnable::run;
 
-    /** The socket timeout the migration connection had; one migration runs at a time per instance. */
+    /** The socket timeout the migration's connection had; one migration runs at a time per instance. */
     private volatile int socketTimeout;
 
     @Override
@@ -34,7 +36,8 @@ public class MigrationTimeouts implements FlywayConfigurationCustomizer, Callbac
 
     @Override
     public boolean supports(Event event, Context context) {
-        return event == Event.BEFORE_MIGRATE || event == Event.AFTER_MIGRATE || event == Event.AFTER_MIGRATE_ERROR;
+        return event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE
+                || event == Event.AFTER_EACH_MIGRATE_ERROR;
     }
 
     @Override
@@ -46,7 +49,7 @@ public class MigrationTimeouts implements FlywayConfigurationCustomizer, Callbac
     public void handle(Event event, Context context) {
         Connection connection = context.getConnection();
         try (Statement statement = connection.createStatement()) {
-            if (event == Event.BEFORE_MIGRATE) {
+            if (event == Event.BEFORE_EACH_MIGRATE) {
                 socketTimeout = connection.getNetworkTimeout();
                 connection.setNetworkTimeout(CALLER, (int) MIGRATION_TIMEOUT.toMillis());
                 statement.execute("SET statement_timeout = '" + MIGRATION_TIMEOUT.toMinutes() + "min'");

@@ -51,9 +51,10 @@ class VectorSearchRuleTest {
 
     @Test
     void theRulesEfSearchIsItsBaseForTenResultsAndGrowsWithTheLimit() {
-        assertThat(rule.efSearch(100_000, 10)).isEqualTo(200);
-        assertThat(rule.efSearch(10_000, 10)).isEqualTo(200);
+        assertThat(rule.efSearch(100_000, 10)).isEqualTo(300);
+        assertThat(rule.efSearch(10_000, 10)).isEqualTo(300);
         assertThat(rule.efSearch(100_000, 100)).isEqualTo(300);
+        assertThat(rule.efSearch(100_000, 200)).isEqualTo(600);
     }
 
     @Test
@@ -61,7 +62,7 @@ class VectorSearchRuleTest {
         VectorSearchRule defaults = VectorSearchRule.withDefaults();
 
         assertThat(defaults.choose(2000, 10, 0)).isEqualTo(VectorSearch.exact());
-        assertThat(defaults.choose(2001, 10, 0)).isEqualTo(VectorSearch.hnsw(200));
+        assertThat(defaults.choose(2001, 10, 0)).isEqualTo(VectorSearch.hnsw(300));
     }
 
     @Test

@@ -43,7 +43,8 @@ public class HistoryRepository {
     }
 
     /**
-     * Snapshots the memory as it is now, before an update or delete, inside the caller's transaction.
+     * Snapshots the memory as it is now, before an update or delete, inside the caller's transaction,
+     * with its whole hit count (the row's and memory_hit_count's, V15), which a delete takes with it.
      * Returns the change id, or null if the memory does not exist.
      */
     public Long recordChange(Owner owner, UUID memoryId, String action, String newMemory, Long runId) {
@@ -51,9 +52,10 @@ public class HistoryRepository {
                 PreparedStatement insert = connection.prepareStatement("""
                         INSERT INTO memory_history (tenant_id, user_id, memory_id, action, old_memory, new_memory,
                                                     old_entry, old_embedding, run_id)
-                        SELECT m.tenant_id, m.user_id, m.id, ?, m.memory, ?, to_jsonb(m) - 'embedding', m.embedding, ?
+                        SELECT m.tenant_id, m.user_id, m.id, ?, m.memory, ?,
+                               (to_jsonb(m) - 'embedding') || jsonb_build_object('hit_time', %s), m.embedding, ?
                         FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ? AND m.id = ?
-                        RETURNING change_id""")) {
+                        RETURNING change_id""".formatted(MemoryRepository.hitCount("m")))) {
             insert.setString(1, action);
             insert.setString(2, newMemory);
             insert.setObject(3, runId);
@@ -117,13 +119,21 @@ public class HistoryRepository {
         }
     }
 
-    /** Puts back the row an update replaced, every column and the vector; in the caller's transaction. */
+    /**
+     * Puts back the row an update replaced, every column and the vector, and the hit count it had (the
+     * snapshot's, so hits counted since are dropped with the rest); in the caller's transaction.
+     */
     public boolean restoreUpdated(Owner owner, long changeId) {
         String sql = "UPDATE memory_entry m SET (" + RESTORED_COLUMNS + ") = (SELECT " + RESTORED_VALUES
                 + " FROM jsonb_populate_record(NULL::memory_entry, h.old_entry)), embedding = h.old_embedding"
                 + " FROM memory_history h WHERE h.tenant_id = ? AND h.user_id = ? AND h.change_id = ?"
                 + " AND m.tenant_id = h.tenant_id AND m.user_id = h.user_id AND m.id = h.memory_id";
-        return execute(sql, owner, changeId) == 1;
+        if (execute(sql, owner, changeId) != 1) {
+            return false;
+        }
+        execute("DELETE FROM memory_hit_count c USING memory_history h WHERE h.tenant_id = ? AND h.user_id = ?"
+                + " AND h.change_id = ? AND c.id = h.memory_id", owner, changeId);
+        return true;
     }
 
     /** Re-inserts the row a delete removed, with its id, every column and the vector; in the caller's transaction. */

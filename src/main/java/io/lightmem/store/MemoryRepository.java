@@ -25,14 +25,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class MemoryRepository {
 
+    /**
+     * The columns of an entry read from memory_entry (unaliased). A memory's hit count is the one its
+     * row was written with plus the retrievals counted since in memory_hit_count (V15); PostgreSQL
+     * evaluates the lookup only for the rows a query returns when it sorts and limits.
+     */
     static final String COLUMNS = """
             id, user_id, memory, original_memory, compressed_memory, time_stamp, weekday, speaker_id, speaker_name,
-            category, subcategory, keywords, entities, topic_id, hit_time, source, created_at, updated_at, utc_offset""";
+            category, subcategory, keywords, entities, topic_id, %s, source, created_at, updated_at, utc_offset"""
+            .formatted(hitTime("memory_entry"));
     /** {@link #COLUMNS} of the row alias m. */
     static final String M_COLUMNS = """
             m.id, m.user_id, m.memory, m.original_memory, m.compressed_memory, m.time_stamp, m.weekday,
-            m.speaker_id, m.speaker_name, m.category, m.subcategory, m.keywords, m.entities, m.topic_id, m.hit_time,
-            m.source, m.created_at, m.updated_at, m.utc_offset""";
+            m.speaker_id, m.speaker_name, m.category, m.subcategory, m.keywords, m.entities, m.topic_id, %s,
+            m.source, m.created_at, m.updated_at, m.utc_offset""".formatted(hitTime("m"));
 
     private final AgroalDataSource dataSource;
 
@@ -324,11 +330,23 @@ public class MemoryRepository {
         return SqlQuery.customPlanned(sql.toString(), parameters);
     }
 
+    private static String hitTime(String row) {
+        return hitCount(row) + " AS hit_time";
+    }
+
+    /** The hit count of the memory row {@code row} (an alias or the table's name): see {@link #COLUMNS}. */
+    static String hitCount(String row) {
+        return "least(" + row + ".hit_time::bigint + coalesce((SELECT h.hits FROM memory_hit_count h WHERE h.id = "
+                + row + ".id), 0), 2147483647)::integer";
+    }
+
     /**
-     * Adds {@code hits[i]} to the hit_time of memory {@code memories[i]} (absent ones are skipped), in
-     * one transaction. The rows are locked in id order first, so two writers (two instances) that touch
-     * the same memories wait for each other instead of deadlocking; retrieval never writes itself
-     * (io.lightmem.retrieve.HitCounts). Served by the primary key.
+     * Adds {@code hits[i]} to the hit count of memory {@code memories[i]} (absent ones are skipped), in
+     * one transaction, never writing the memory rows (V15). The memories are locked against deletion
+     * in id order first (a key-share lock, which updates of the memories do not wait for), so a count
+     * never meets a memory deleted meanwhile, and two writers (two instances) that touch the same
+     * memories wait for each other instead of deadlocking; retrieval never writes itself
+     * (io.lightmem.retrieve.HitCounts). Served by the primary keys.
      */
     @RetriedOnConflict
     @Transactional
@@ -337,10 +355,11 @@ public class MemoryRepository {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement lock = connection.prepareStatement("SELECT m.id FROM memory_entry m JOIN " + counts
                         + " ON m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id"
-                        + " ORDER BY m.id FOR UPDATE OF m");
-                PreparedStatement update = connection.prepareStatement("UPDATE memory_entry m"
-                        + " SET hit_time = least(m.hit_time::bigint + c.hits, 2147483647)::integer FROM " + counts
-                        + " WHERE m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id")) {
+                        + " ORDER BY m.id FOR KEY SHARE OF m");
+                PreparedStatement update = connection.prepareStatement("INSERT INTO memory_hit_count AS h (id, hits)"
+                        + " SELECT c.id, c.hits FROM memory_entry m JOIN " + counts
+                        + " ON m.tenant_id = c.tenant_id AND m.user_id = c.user_id AND m.id = c.id ORDER BY c.id"
+                        + " ON CONFLICT (id) DO UPDATE SET hits = least(h.hits::bigint + EXCLUDED.hits, 2147483647)::integer")) {
             for (PreparedStatement statement : List.of(lock, update)) {
                 statement.setArray(1, connection.createArrayOf("text",
                         memories.stream().map(m -> m.owner().tenantId()).toArray()));
@@ -356,11 +375,11 @@ public class MemoryRepository {
         }
     }
 
-    /** The stored hit_time of each of these memories of the owner that exists. */
+    /** The stored hit count of each of these memories of the owner that exists. */
     public Map<UUID, Integer> hitTimes(Owner owner, List<UUID> ids) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT id, hit_time FROM memory_entry WHERE tenant_id = ? AND user_id = ? AND id = ANY (?)")) {
+                PreparedStatement query = connection.prepareStatement("SELECT m.id, " + hitTime("m")
+                        + " FROM memory_entry m WHERE m.tenant_id = ? AND m.user_id = ? AND m.id = ANY (?)")) {
             Jdbc.setOwner(query, 1, owner);
             query.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
             Map<UUID, Integer> hits = new HashMap<>();

@@ -4,12 +4,12 @@ import static io.lightmem.testing.Conversations.add;
 import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
-import io.grpc.Status;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -38,7 +38,6 @@ import io.lightmem.v1.RetrieveRequest;
 import io.lightmem.v1.RevokeApiKeyRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,20 +244,7 @@ class GrpcAuthenticationTest {
 
     @Test
     void tokensOfAWrongIssuerOrAudienceOrPastTheirExpiryAreRefused() {
-        Map<String, Object> claims = Map.of("lightmem_tenant", "default", "scope", String.join(" ", Credentials.ALL_SCOPES));
-        Map<String, String> tokens = new LinkedHashMap<>();
-        tokens.put("another issuer", issuers.stranger().token("mallory", TokenIssuers.AUDIENCE, claims));
-        tokens.put("another issuer's key, the trusted issuer's name", issuers.stranger().sign(issuers.organisation().url(),
-                "mallory", TokenIssuers.AUDIENCE, Instant.now().plusSeconds(600), claims));
-        tokens.put("the trusted key, another issuer's name", issuers.organisation().sign(issuers.stranger().url(),
-                "mallory", TokenIssuers.AUDIENCE, Instant.now().plusSeconds(600), claims));
-        tokens.put("another audience", issuers.organisation().token("mallory", "some-other-service", claims));
-        tokens.put("expired", issuers.organisation().sign(issuers.organisation().url(), "mallory", TokenIssuers.AUDIENCE,
-                Instant.now().minusSeconds(600), claims));
-        tokens.put("a cluster token for another audience", issuers.cluster().token(
-                "system:serviceaccount:lightmem:oidc-trigger", "some-other-service", Map.of()));
-
-        tokens.forEach((what, token) -> assertThat(statuses(Stubs.of(channel, token, "default"), "someone")).as(what)
+        issuers.refusedTokens().forEach((what, token) -> assertThat(statuses(Stubs.of(channel, token, "default"), "someone")).as(what)
                 .allSatisfy((rpc, status) -> assertThat(status).as(what + ": " + rpc).isEqualTo(Status.Code.UNAUTHENTICATED)));
     }
 

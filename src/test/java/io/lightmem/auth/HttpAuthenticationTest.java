@@ -14,9 +14,7 @@ import io.lightmem.testing.TokenIssuers.Issuers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -176,17 +174,7 @@ class HttpAuthenticationTest {
 
     @Test
     void tokensOfAWrongIssuerOrAudienceOrPastTheirExpiryAreRefused() {
-        Map<String, Object> claims = Map.of("lightmem_tenant", "default", "scope", String.join(" ", Credentials.ALL_SCOPES));
-        Map<String, String> tokens = new LinkedHashMap<>();
-        tokens.put("another issuer", issuers.stranger().token("mallory", TokenIssuers.AUDIENCE, claims));
-        tokens.put("the trusted key, another issuer's name", issuers.organisation().sign(issuers.stranger().url(),
-                "mallory", TokenIssuers.AUDIENCE, Instant.now().plusSeconds(600), claims));
-        tokens.put("another audience", issuers.organisation().token("mallory", "some-other-service", claims));
-        tokens.put("expired", issuers.organisation().sign(issuers.organisation().url(), "mallory", TokenIssuers.AUDIENCE,
-                Instant.now().minusSeconds(600), claims));
-        tokens.put("a cluster token for another audience", issuers.cluster().token(
-                "system:serviceaccount:lightmem:broker", "some-other-service", Map.of()));
-        tokens.forEach((what, token) -> {
+        issuers.refusedTokens().forEach((what, token) -> {
             for (Function function : HttpCalls.ALL) {
                 assertThat(HttpCalls.call(port, function, token, "someone", "default").status()).as(what + " " + function)
                         .isEqualTo(401);
@@ -195,6 +183,7 @@ class HttpAuthenticationTest {
             }
         });
         // The same claims in a token the service trusts are accepted.
+        Map<String, Object> claims = Map.of("lightmem_tenant", "default", "scope", String.join(" ", Credentials.ALL_SCOPES));
         String valid = issuers.organisation().token("alice", TokenIssuers.AUDIENCE, claims);
         assertThat(HttpCalls.call(port, HttpCalls.named("ListApiKeys"), valid, "someone", "default").status())
                 .isEqualTo(200);

@@ -82,7 +82,27 @@ class ConcurrentRetrievalTest {
         }
     }
 
-    /** The user's total hit_time once it reaches {@code expected}, or what it is after a bounded wait. */
+    @Test
+    void countingHitsNeverRewritesTheMemoryRows() throws Exception {
+        String userId = newUser();
+        AddMemoryRequest.Builder add = AddMemoryRequest.newBuilder().setUserId(userId);
+        for (int i = 0; i < 5; i++) {
+            add.addMessages(user("Note %d about %s.".formatted(i, QUERIES.get(i)), "2024-02-01T09:0%d:00".formatted(i)));
+        }
+        memory.addMemory(add.build());
+        // A row's physical place and writing transaction: both change when the row is rewritten.
+        String versions = "SELECT string_agg(ctid::text || '/' || xmin::text, ',' ORDER BY id) FROM memory_entry WHERE user_id = ?";
+        String before = Rows.strings(dataSource, versions, userId).get(0);
+
+        int returned = memory.retrieve(RetrieveRequest.newBuilder().setUserId(userId).setQuery("pottery").build())
+                .getMemoriesCount();
+
+        assertThat(awaitCountedHits(userId, returned)).isEqualTo(returned);
+        // A rewritten memory row would also add a new entry to the vector index for each hit (V15).
+        assertThat(Rows.strings(dataSource, versions, userId).get(0)).isEqualTo(before);
+    }
+
+    /** The user's total hit count once it reaches {@code expected}, or what it is after a bounded wait. */
     private long awaitCountedHits(String userId, long expected) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         long counted;
@@ -94,6 +114,7 @@ class ConcurrentRetrievalTest {
 
     private long countedHits(String userId) {
         return Long.parseLong(Rows.strings(dataSource,
-                "SELECT coalesce(sum(hit_time), 0) FROM memory_entry WHERE user_id = ?", userId).get(0));
+                "SELECT coalesce(sum(m.hit_time + coalesce(h.hits, 0)), 0) FROM memory_entry m"
+                        + " LEFT JOIN memory_hit_count h ON h.id = m.id WHERE m.user_id = ?", userId).get(0));
     }
 }

@@ -7,6 +7,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -28,6 +30,28 @@ public class TokenIssuers implements QuarkusTestResourceLifecycleManager {
 
     /** The three issuers. */
     public record Issuers(TokenIssuer organisation, TokenIssuer cluster, TokenIssuer stranger) {
+
+        /**
+         * Tokens every interface must refuse, each named by what is wrong with it; each carries
+         * claims (tenant, every scope) that would be accepted in a valid token.
+         */
+        public Map<String, String> refusedTokens() {
+            Map<String, Object> claims = Map.of("lightmem_tenant", "default", "scope",
+                    String.join(" ", Credentials.ALL_SCOPES));
+            Instant later = Instant.now().plusSeconds(600);
+            Map<String, String> tokens = new LinkedHashMap<>();
+            tokens.put("another issuer", stranger.token("mallory", AUDIENCE, claims));
+            tokens.put("another issuer's key, the trusted issuer's name",
+                    stranger.sign(organisation.url(), "mallory", AUDIENCE, later, claims));
+            tokens.put("the trusted key, another issuer's name",
+                    organisation.sign(stranger.url(), "mallory", AUDIENCE, later, claims));
+            tokens.put("another audience", organisation.token("mallory", "some-other-service", claims));
+            tokens.put("expired", organisation.sign(organisation.url(), "mallory", AUDIENCE,
+                    Instant.now().minusSeconds(600), claims));
+            tokens.put("a cluster token for another audience",
+                    cluster.token("system:serviceaccount:lightmem:broker", "some-other-service", Map.of()));
+            return tokens;
+        }
     }
 
     private Issuers issuers;

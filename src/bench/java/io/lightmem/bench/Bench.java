@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * On-demand benchmarks (BENCHMARKS.md). Commands: locomo (any LoCoMo-shaped file: --file, --dataset locomo |
  * realtalk from the file name, --name of the result files, --speaker-sweep replays the speaker boost,
- * --period-sweep the time boost), latency
+ * --period-sweep the time boost), periods (how many
+ * questions of the three development sets name a day, month or year; no service), latency
  * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), load, compare (the
  * table of bench.sh dev from the results in --out), longmemeval, scale, embed, models, all (all = locomo,
  * scale, embed; longmemeval and models run only on request; models needs a running model service at
@@ -114,6 +115,15 @@ public final class Bench {
                         args.getInt("requests", 200), md);
                 report.write(args.get("name", "latency"), withMachine(json, machine), md.toString());
             }
+        }
+        if (command.equals("periods")) {
+            Path out = Path.of(args.get("out", "target/bench"));
+            String md = PeriodQuestions.markdown(List.of(Path.of("../shared/data/locomo/locomo-dev.json"),
+                    Path.of("../shared/data/realtalk/realtalk-dev.json")),
+                    Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")));
+            java.nio.file.Files.createDirectories(out);
+            java.nio.file.Files.writeString(out.resolve("periods.md"), md);
+            System.out.println(md);
         }
         if (command.equals("compare")) {
             Path out = Path.of(args.get("out", "target/bench"));

@@ -1,14 +1,11 @@
 package io.lightmem.bench;
 
 import io.lightmem.bench.RecallMetrics.Hit;
-import io.lightmem.memory.MemoryEntry;
 import io.lightmem.memory.ScoredMemory;
 import io.lightmem.retrieve.EmbeddingRetriever;
 import io.lightmem.retrieve.QueryPeriod;
 import io.lightmem.v1.RetrievedMemory;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -49,16 +45,12 @@ final class PeriodSweep {
     void add(ServiceClient service, String userId, String question, Set<String> evidence, String category,
             Function<RetrievedMemory, Hit> hit) {
         Map<String, Hit> hits = new HashMap<>();
-        List<ScoredMemory> nearest = scored(service.retrieve(userId, question, DEPTH,
+        List<ScoredMemory> nearest = SpeakerSweep.scored(service.retrieve(userId, question, DEPTH,
                 ServiceClient.strategy("embedding"), 0).getMemoriesList(), hit, hits);
         Optional<QueryPeriod> period = QueryPeriod.find(question, zone);
-        List<ScoredMemory> inside = period.map(p -> scored(service.retrieveWithin(userId, question, DEPTH,
+        List<ScoredMemory> inside = period.map(p -> SpeakerSweep.scored(service.retrieveWithin(userId, question, DEPTH,
                 ServiceClient.strategy("embedding"), p.from(), p.to()).getMemoriesList(), hit, hits)).orElse(List.of());
-        List<FusionSweep.Item> lexical = service.retrieve(userId, question, DEPTH, ServiceClient.strategy("context"), 0)
-                .getMemoriesList().stream().map(m -> {
-                    hits.putIfAbsent(m.getEntry().getId(), hit.apply(m));
-                    return new FusionSweep.Item(m.getEntry().getId(), hits.get(m.getEntry().getId()));
-                }).toList();
+        List<FusionSweep.Item> lexical = SpeakerSweep.lexical(service, userId, question, hit, hits);
         questions.add(new Question(nearest, inside, period, lexical, hits, evidence, category));
     }
 
@@ -101,18 +93,4 @@ final class PeriodSweep {
         return (int) questions.stream().filter(q -> q.period().isPresent()).count();
     }
 
-    private static List<ScoredMemory> scored(List<RetrievedMemory> found, Function<RetrievedMemory, Hit> hit,
-            Map<String, Hit> hits) {
-        List<ScoredMemory> out = new ArrayList<>();
-        for (RetrievedMemory m : found) {
-            hits.putIfAbsent(m.getEntry().getId(), hit.apply(m));
-            Instant said = Instant.ofEpochSecond(m.getEntry().getTimeStamp().getSeconds(),
-                    m.getEntry().getTimeStamp().getNanos());
-            MemoryEntry entry = new MemoryEntry(UUID.fromString(m.getEntry().getId()), "", m.getEntry().getMemory(),
-                    null, null, said.atOffset(ZoneOffset.UTC), "", null, m.getEntry().getSpeakerName(), null, null,
-                    List.of(), List.of(), null, 0, List.of(), Instant.EPOCH, Instant.EPOCH);
-            out.add(new ScoredMemory(entry, m.getScore()));
-        }
-        return out;
-    }
 }

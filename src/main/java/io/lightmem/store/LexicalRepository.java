@@ -71,8 +71,8 @@ public class LexicalRepository {
     /**
      * The BM25 query. The df of each query lexeme is read from memory_lexeme (primary-key lookups);
      * the lexemes chosen as seeds form the tsquery of the candidate scan, which reads the narrow
-     * memory_lexical_document rows (V14__lexical_documents.sql) through their GIN index, not the wide
-     * memory rows; filters apply to that scan (the statistics come from the tables, so they
+     * memory_lexical_document rows (V14__lexical_documents.sql) through their GIN index over owner and
+     * lexemes (V16), not the wide memory rows; filters apply to that scan (the statistics come from the tables, so they
      * stay the whole scope's); only candidates are unnested, and only the top {@code limit} rows are
      * joined back for their columns. Planned for its user at every execution ({@link SqlQuery#customPlanned}):
      * a generic plan, made for a scope of average size, took the 100k scope twice the time.

@@ -234,7 +234,7 @@ class IndexUsageTest {
         // be served by the user_id index instead.
         String plan = explain(LexicalRepository.bm25Query(Conversations.owner(userId), "vintage typewriter", 10, MemoryFilter.NONE, 1.2, 0.75, 1000), null);
 
-        assertThat(plan).contains("Bitmap Index Scan on memory_lexical_document_terms");
+        assertThat(plan).contains("Bitmap Index Scan on memory_lexical_document_user_terms");
     }
 
     /** @param search the settings of a vector search, null for the lexical one */

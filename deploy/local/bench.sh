@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [dev|compare|padding|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [dev|compare|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none, auth "calls rounds"; native: NativeStartBench)
 # `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
@@ -119,7 +119,7 @@ case $COMMAND in
     uptime
     client compare "$@"
     ;;
-  compare|padding)
+  compare|padding|periods)
     client "$COMMAND" "$@"
     ;;
   construction)
@@ -146,7 +146,7 @@ case $COMMAND in
     own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench
     ;;
   *)
-    echo "usage: $0 [dev|compare|padding|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * On-demand benchmarks (BENCHMARKS.md). Commands: locomo (any LoCoMo-shaped file: --file, --dataset locomo |
- * realtalk from the file name, --name of the result files, --speaker-sweep replays the speaker boost), latency
+ * realtalk from the file name, --name of the result files, --speaker-sweep replays the speaker boost,
+ * --period-sweep the time boost), periods (how many
+ * questions of the three development sets name a day, month or year; no service), latency
  * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), load, compare (the
  * table of bench.sh dev from the results in --out), longmemeval, scale, embed, models, all (all = locomo,
  * scale, embed; longmemeval and models run only on request; models needs a running model service at
@@ -76,7 +78,8 @@ public final class Bench {
                 String dataset = args.get("dataset", LocomoBench.datasetOf(file));
                 Map<String, Object> json = new LocomoBench(service, tokens, baseline, runId,
                         args.get("fusion-sweep", "true").equals("true"), dataset,
-                        args.get("speaker-sweep", "false").equals("true")).run(file,
+                        args.get("speaker-sweep", "false").equals("true"),
+                        args.get("period-sweep", "false").equals("true")).run(file,
                         args.list("modes", "turns,observations"), strategies, md);
                 report.write(args.get("name", "locomo"), withMachine(json, machine), md.toString());
             }
@@ -112,6 +115,15 @@ public final class Bench {
                         args.getInt("requests", 200), md);
                 report.write(args.get("name", "latency"), withMachine(json, machine), md.toString());
             }
+        }
+        if (command.equals("periods")) {
+            Path out = Path.of(args.get("out", "target/bench"));
+            String md = PeriodQuestions.markdown(List.of(Path.of("../shared/data/locomo/locomo-dev.json"),
+                    Path.of("../shared/data/realtalk/realtalk-dev.json")),
+                    Path.of(args.get("dir", "../shared/data/longmemeval/s-dev")));
+            java.nio.file.Files.createDirectories(out);
+            java.nio.file.Files.writeString(out.resolve("periods.md"), md);
+            System.out.println(md);
         }
         if (command.equals("compare")) {
             Path out = Path.of(args.get("out", "target/bench"));

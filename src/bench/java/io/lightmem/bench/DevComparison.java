@@ -19,6 +19,7 @@ final class DevComparison {
     private static final int[] KS = {1, 3, 5, 10, 20, 50};
     private static final List<String> SETTINGS = List.of("lightmem.text-embedder.model",
             "lightmem.memory-manager.verbatim-speaker", "lightmem.embedding-retriever.speaker-boost",
+            "lightmem.embedding-retriever.time-boost",
             "lightmem.hybrid-retriever.rrf-k", "lightmem.retrieve-strategy", "lightmem.messages-use");
 
     private DevComparison() {

@@ -8,12 +8,15 @@ import io.lightmem.bench.LocomoData.Qa;
 import io.lightmem.bench.LocomoData.Session;
 import io.lightmem.bench.LocomoData.Turn;
 import io.lightmem.bench.RecallMetrics.Hit;
+import io.lightmem.retrieve.QueryPeriod;
 import io.lightmem.v1.AddMemoryRequest;
 import io.lightmem.v1.Message;
 import io.lightmem.v1.RetrieveResponse;
 import io.lightmem.v1.RetrievedMemory;
 import io.lightmem.v1.Role;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,9 +53,13 @@ final class LocomoBench {
     /** Replays the speaker boost offline (a service with speaker-boost 0); see SpeakerSweep. */
     private final boolean speakerSweep;
 
+    /** Replays the time boost offline (a service with time-boost 0); see PeriodSweep. */
+    private final boolean periodSweep;
+
     LocomoBench(ServiceClient service, Tokens tokens, Lc4jBaseline baseline, String runId, boolean sweep,
-            String dataset, boolean speakerSweep) {
+            String dataset, boolean speakerSweep, boolean periodSweep) {
         this.speakerSweep = speakerSweep;
+        this.periodSweep = periodSweep;
         this.service = service;
         this.tokens = tokens;
         this.baseline = baseline;
@@ -122,6 +129,8 @@ final class LocomoBench {
         json.put("malformed_evidence_ids_skipped", data.malformedEvidence());
         json.put("unknown_evidence_ids_skipped", data.missingEvidence());
         Map<String, RecallMetrics> results = new LinkedHashMap<>();
+        // The same retrievals, over the questions that name a day, month or year only (QueryPeriod).
+        Map<String, RecallMetrics> periodQuestions = new LinkedHashMap<>();
         Map<String, Object> ingest = new LinkedHashMap<>();
         boolean named = service.speakerNamed();
         json.put("verbatim_speaker", named);
@@ -148,6 +157,7 @@ final class LocomoBench {
             System.out.printf("ingested %d %s in %.1f s%n", messages, mode, seconds);
             for (String strategy : strategies) {
                 RecallMetrics metrics = new RecallMetrics();
+                RecallMetrics naming = new RecallMetrics();
                 for (Conversation c : data.conversations()) {
                     for (Qa qa : questions(c)) {
                         RetrieveResponse found = service.retrieve(userId(mode, c), qa.question(), MAX_K,
@@ -157,10 +167,14 @@ final class LocomoBench {
                             hits.add(tokens.hit(provenance.get(c.sampleId()).turns(m), m));
                         }
                         metrics.add(category(qa), qa.evidence(), hits);
+                        if (namesPeriod(qa)) {
+                            naming.add(category(qa), qa.evidence(), hits);
+                        }
                         record(mode + "/" + strategy, c, qa, hits);
                     }
                 }
                 results.put(mode + "/" + strategy, metrics);
+                periodQuestions.put(mode + "/" + strategy, naming);
                 System.out.printf("%s/%s: recall_any@5 %.3f @20 %.3f%n", mode, strategy,
                         metrics.recallAny(RecallMetrics.ALL, 5), metrics.recallAny(RecallMetrics.ALL, 20));
             }
@@ -173,13 +187,20 @@ final class LocomoBench {
             if (speakerSweep && requested.equals("turns")) {
                 speakerSweep(mode, data, provenance, json, md);
             }
+            if (periodSweep && requested.equals("turns")) {
+                periodSweep(mode, data, provenance, json, md);
+            }
         }
         json.put("ingest", ingest);
         Map<String, Object> recall = new LinkedHashMap<>();
         results.forEach((name, metrics) -> recall.put(name, metrics.toMap()));
         json.put("recall", recall);
+        Map<String, Object> recallNaming = new LinkedHashMap<>();
+        periodQuestions.forEach((name, metrics) -> recallNaming.put(name, metrics.toMap()));
+        json.put("recall_questions_naming_a_period", recallNaming);
         json.put("questions", perQuestion);
         markdown(results, md);
+        namingMarkdown(periodQuestions, md);
         if (sweep) {
             json.put("fusion_sweep", sweepJson(sweeps));
             sweepMarkdown(sweeps, md);
@@ -236,6 +257,50 @@ final class LocomoBench {
         });
         md.append('\n');
         json.put("speaker_sweep", out);
+    }
+
+    /** Whether the question names a day, month or year (QueryPeriod; the zone does not change whether). */
+    static boolean namesPeriod(Qa qa) {
+        return QueryPeriod.find(qa.question(), ZoneOffset.UTC).isPresent();
+    }
+
+    private void periodSweep(String mode, LocomoData data, Map<String, Provenance> provenance,
+            Map<String, Object> json, StringBuilder md) {
+        if (Double.parseDouble(service.config().getOrDefault("lightmem.embedding-retriever.time-boost", "-1")) != 0) {
+            System.out.println("period sweep skipped: it needs a service with LIGHTMEM_EMBEDDING_RETRIEVER_TIME_BOOST=0");
+            return;
+        }
+        PeriodSweep sweep = new PeriodSweep(ZoneId.of(service.config().getOrDefault("lightmem.default-time-zone", "UTC")));
+        for (Conversation c : data.conversations()) {
+            Provenance ids = provenance.get(c.sampleId());
+            for (Qa qa : questions(c)) {
+                sweep.add(service, userId(mode, c), qa.question(), qa.evidence(), category(qa),
+                        m -> tokens.hit(ids.turns(m), m));
+            }
+        }
+        Map<Double, Map<String, RecallMetrics>> results = sweep.run();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("questions_naming_a_period", sweep.namingQuestions());
+        md.append("### Time boost replayed (").append(dataset).append(", ").append(sweep.namingQuestions())
+                .append(" questions name a period): any@1 / @5 / @10 / @20, all@5 / @20\n\n");
+        md.append("| time-boost | list | embedding | hybrid |\n|---|---|---|---|\n");
+        results.forEach((boost, byStrategy) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            byStrategy.forEach((strategy, m) -> row.put(strategy, m.toMap().get(RecallMetrics.ALL)));
+            out.put(Double.toString(boost), row);
+            for (String questions : List.of("", " " + PeriodSweep.NAMING)) {
+                RecallMetrics e = byStrategy.get("embedding" + questions);
+                RecallMetrics h = byStrategy.get("hybrid" + questions);
+                String g = RecallMetrics.ALL;
+                md.append(String.format("| %.2f | %s | %.3f / %.3f / %.3f / %.3f, %.3f / %.3f | %.3f / %.3f / %.3f / %.3f, %.3f / %.3f |%n",
+                        boost, questions.isEmpty() ? "all questions" : "naming a period",
+                        e.recallAny(g, 1), e.recallAny(g, 5), e.recallAny(g, 10), e.recallAny(g, 20),
+                        e.recallAll(g, 5), e.recallAll(g, 20), h.recallAny(g, 1), h.recallAny(g, 5), h.recallAny(g, 10),
+                        h.recallAny(g, 20), h.recallAll(g, 5), h.recallAll(g, 20)));
+            }
+        });
+        md.append('\n');
+        json.put("period_sweep", out);
     }
 
     static Map<String, Object> sweepJson(Map<String, Map<FusionSweep.Variant, List<RecallMetrics>>> sweeps) {
@@ -343,6 +408,19 @@ final class LocomoBench {
         // Both speakers are people whose facts matter: role user, so messages_use=user_only keeps them.
         return Message.newBuilder().setRole(Role.ROLE_USER).setSpeakerName(speaker).setContent(text)
                 .setTimeStamp(time).build();
+    }
+
+    private void namingMarkdown(Map<String, RecallMetrics> results, StringBuilder md) {
+        md.append("### ").append(dataset).append(" evidence recall, questions naming a day, month or year (QueryPeriod)\n\n");
+        md.append("| mode / strategy | questions | any@1 | any@5 | any@10 | any@20 | all@5 | all@20 |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        results.forEach((name, m) -> {
+            String g = RecallMetrics.ALL;
+            md.append(String.format("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, m.count(g),
+                    m.recallAny(g, 1), m.recallAny(g, 5), m.recallAny(g, 10), m.recallAny(g, 20), m.recallAll(g, 5),
+                    m.recallAll(g, 20)));
+        });
+        md.append('\n');
     }
 
     private void markdown(Map<String, RecallMetrics> results, StringBuilder md) {

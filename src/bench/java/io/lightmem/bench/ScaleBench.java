@@ -368,7 +368,7 @@ final class ScaleBench {
                 System.arraycopy(turn, 0, merged, all.length, turn.length);
                 nanos.put(name, merged);
                 Map<String, Double> sums = stages.computeIfAbsent(name, n -> new LinkedHashMap<>());
-                for (String stage : List.of("embed", "search", "speaker_match", "lexical_search", "fuse", "retrieve")) {
+                for (String stage : List.of("embed", "search", "speaker_match", "period_search", "lexical_search", "fuse", "retrieve")) {
                     sums.merge(stage, ServerMetrics.delta(before, after, "lightmem_stage_seconds_sum",
                             "stage=\"" + stage + "\""), Double::sum);
                 }

@@ -59,6 +59,20 @@ final class ServiceClient implements AutoCloseable {
                 .setFilter(io.lightmem.v1.RetrieveFilter.newBuilder().setSpeakerName(speakerName)).build());
     }
 
+    /** As {@link #retrieve}, among the memories said in [from, to) only (the request's own time filter). */
+    RetrieveResponse retrieveWithin(String userId, String query, int limit, RetrieveStrategy strategy,
+            java.time.Instant from, java.time.Instant to) {
+        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(RetrieveRequest.newBuilder().setUserId(userId)
+                .setQuery(query).setLimit(limit).setStrategy(strategy)
+                .setFilter(io.lightmem.v1.RetrieveFilter.newBuilder().setTimeFrom(timestamp(from)).setTimeTo(timestamp(to)))
+                .build());
+    }
+
+    private static com.google.protobuf.Timestamp timestamp(java.time.Instant instant) {
+        return com.google.protobuf.Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano())
+                .build();
+    }
+
     /** Whether the service begins verbatim memories with their speaker's name (ShowInstance). */
     boolean speakerNamed() {
         return !"false".equals(stub.withDeadlineAfter(30, TimeUnit.SECONDS).showInstance(

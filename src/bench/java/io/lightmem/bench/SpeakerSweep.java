@@ -51,11 +51,7 @@ final class SpeakerSweep {
                     ServiceClient.strategy("embedding"), speaker).getMemoriesList(), hit, hits));
         }
         theirs.sort((a, b) -> Double.compare(b.similarity(), a.similarity()));
-        List<FusionSweep.Item> lexical = service.retrieve(userId, question, DEPTH, ServiceClient.strategy("context"), 0)
-                .getMemoriesList().stream().map(m -> {
-                    hits.putIfAbsent(m.getEntry().getId(), hit.apply(m));
-                    return new FusionSweep.Item(m.getEntry().getId(), hits.get(m.getEntry().getId()));
-                }).toList();
+        List<FusionSweep.Item> lexical = lexical(service, userId, question, hit, hits);
         questions.add(new Question(nearest, theirs.subList(0, Math.min(DEPTH, theirs.size())), named, lexical, hits,
                 evidence, category));
     }
@@ -85,14 +81,30 @@ final class SpeakerSweep {
         return (int) questions.stream().filter(q -> !q.named().isEmpty()).count();
     }
 
-    private static List<ScoredMemory> scored(List<RetrievedMemory> found, Function<RetrievedMemory, Hit> hit,
+    /** The service's context list of the question, its hits noted in {@code hits}; shared with PeriodSweep. */
+    static List<FusionSweep.Item> lexical(ServiceClient service, String userId, String question,
+            Function<RetrievedMemory, Hit> hit, Map<String, Hit> hits) {
+        return service.retrieve(userId, question, DEPTH, ServiceClient.strategy("context"), 0)
+                .getMemoriesList().stream().map(m -> {
+                    hits.putIfAbsent(m.getEntry().getId(), hit.apply(m));
+                    return new FusionSweep.Item(m.getEntry().getId(), hits.get(m.getEntry().getId()));
+                }).toList();
+    }
+
+    /**
+     * The service's memories as EmbeddingRetriever ranks them (id, speaker, time said, score), their hits
+     * noted in {@code hits}; shared with PeriodSweep.
+     */
+    static List<ScoredMemory> scored(List<RetrievedMemory> found, Function<RetrievedMemory, Hit> hit,
             Map<String, Hit> hits) {
         List<ScoredMemory> out = new ArrayList<>();
         for (RetrievedMemory m : found) {
             hits.putIfAbsent(m.getEntry().getId(), hit.apply(m));
+            Instant said = Instant.ofEpochSecond(m.getEntry().getTimeStamp().getSeconds(),
+                    m.getEntry().getTimeStamp().getNanos());
             MemoryEntry entry = new MemoryEntry(UUID.fromString(m.getEntry().getId()), "", m.getEntry().getMemory(),
-                    null, null, Instant.EPOCH.atOffset(java.time.ZoneOffset.UTC), "", null, m.getEntry().getSpeakerName(), null, null, List.of(), List.of(),
-                    null, 0, List.of(), Instant.EPOCH, Instant.EPOCH);
+                    null, null, said.atOffset(java.time.ZoneOffset.UTC), "", null, m.getEntry().getSpeakerName(), null,
+                    null, List.of(), List.of(), null, 0, List.of(), Instant.EPOCH, Instant.EPOCH);
             out.add(new ScoredMemory(entry, m.getScore()));
         }
         return out;

@@ -103,6 +103,7 @@ public class InstanceInfo {
             "lightmem.embedding-retriever.exact-search-max-memories",
             "lightmem.embedding-retriever.query-cache-size",
             "lightmem.embedding-retriever.speaker-boost",
+            "lightmem.embedding-retriever.time-boost",
             "lightmem.index-strategy",
             "lightmem.retrieve-strategy",
             "lightmem.context-retriever.k1",

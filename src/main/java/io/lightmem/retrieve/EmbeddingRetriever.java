@@ -1,5 +1,8 @@
 package io.lightmem.retrieve;
 
+import io.lightmem.config.TimeZoneConfig;
+import io.lightmem.memory.MemoryEntry;
+import io.lightmem.memory.MemoryFilter;
 import io.lightmem.memory.RetrievalStrategy;
 import io.lightmem.memory.ScoredMemory;
 import io.lightmem.observe.Spans;
@@ -8,13 +11,16 @@ import io.lightmem.store.VectorSearch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The {@code embedding} strategy: cosine nearest neighbours of the query vector, searched exactly in
@@ -22,7 +28,10 @@ import java.util.UUID;
  * query names a participant of the scope ({@link SpeakerMatch}), that participant's memories rank
  * by cosine + {@code speaker-boost}: the union of the top {@code limit} overall and the top
  * {@code limit} of the named speakers holds the top {@code limit} of that ranking exactly, so two
- * searches give it. The returned score is that ranking's: the cosine, plus the boost where it applied.
+ * searches give it. Likewise, when the query names a day, month or year ({@link QueryPeriod}) and the
+ * request has no time filter of its own, the memories said in that period rank by cosine +
+ * {@code time-boost}, with one more search: the top {@code limit} within the period. The returned
+ * score is that ranking's: the cosine, plus the boosts that applied (docs/retrieval.md).
  */
 @ApplicationScoped
 public class EmbeddingRetriever implements Retriever {
@@ -33,17 +42,21 @@ public class EmbeddingRetriever implements Retriever {
     private final SpeakerMatch speakers;
     private final Spans spans;
     private final double speakerBoost;
+    private final double timeBoost;
+    private final ZoneId zone;
     private final Counter exactSearches;
     private final Counter indexSearches;
 
     public EmbeddingRetriever(QueryEmbeddings queries, MemoryRepository memories, VectorSearchRule searches,
-            SpeakerMatch speakers, Spans spans, RetrievalConfig config, MeterRegistry registry) {
+            SpeakerMatch speakers, Spans spans, RetrievalConfig config, TimeZoneConfig timeZone, MeterRegistry registry) {
         this.queries = queries;
         this.memories = memories;
         this.searches = searches;
         this.speakers = speakers;
         this.spans = spans;
         this.speakerBoost = config.embeddingRetriever().speakerBoost();
+        this.timeBoost = config.embeddingRetriever().timeBoost();
+        this.zone = timeZone.defaultTimeZone();
         this.exactSearches = searchCounter(registry, "exact");
         this.indexSearches = searchCounter(registry, "hnsw");
     }
@@ -68,16 +81,51 @@ public class EmbeddingRetriever implements Retriever {
             spans.annotate("lightmem.vector_search", search.toString());
             return memories.nearest(request.owner(), query, request.limit(), request.filter(), search);
         });
+        List<Boost> boosts = new ArrayList<>();
+        speakerBoost(request, query, search).ifPresent(boosts::add);
+        periodBoost(request, query, search).ifPresent(boosts::add);
+        return boosts.isEmpty() ? nearest : boosted(nearest, boosts, request.limit());
+    }
+
+    /** The memories of the participants the query names, when it names any. */
+    private Optional<Boost> speakerBoost(SearchRequest request, float[] query, VectorSearch search) {
         if (speakerBoost == 0 || request.filter().speakerName() != null) {
-            return nearest; // a speaker filter already decides whose memories count
+            return Optional.empty(); // a speaker filter already decides whose memories count
         }
         List<String> named = spans.run("speaker_match", () -> speakers.named(request.owner(), request.query()));
         if (named.isEmpty()) {
-            return nearest;
+            return Optional.empty();
         }
         List<ScoredMemory> theirs = spans.run("search", () -> memories.nearestOfSpeakers(request.owner(), named,
                 query, request.limit(), request.filter(), search));
-        return boosted(nearest, theirs, Set.copyOf(named), speakerBoost, request.limit());
+        Set<String> names = Set.copyOf(named);
+        return Optional.of(new Boost(theirs, entry -> names.contains(entry.speakerName()), speakerBoost));
+    }
+
+    /** The memories said in the period the query names, when it names one. */
+    private Optional<Boost> periodBoost(SearchRequest request, float[] query, VectorSearch search) {
+        MemoryFilter own = request.filter();
+        if (timeBoost == 0 || own.from() != null || own.to() != null) {
+            return Optional.empty(); // the caller's own time filter decides which times count
+        }
+        Optional<QueryPeriod> named = QueryPeriod.find(request.query(), zone);
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        QueryPeriod period = named.get();
+        MemoryFilter within = new MemoryFilter(period.from(), period.to(), own.speakerName(), own.category());
+        List<ScoredMemory> inside = spans.run("period_search", () -> {
+            spans.annotate("lightmem.period", period.toString());
+            return memories.nearest(request.owner(), query, request.limit(), within, search);
+        });
+        return Optional.of(new Boost(inside, period::contains, timeBoost));
+    }
+
+    /**
+     * A raise of the memories {@code applies} accepts by {@code amount}, with {@code found}: the top
+     * {@code limit} of those memories by cosine (their own search).
+     */
+    public record Boost(List<ScoredMemory> found, Predicate<MemoryEntry> applies, double amount) {
     }
 
     /**
@@ -86,13 +134,28 @@ public class EmbeddingRetriever implements Retriever {
      */
     public static List<ScoredMemory> boosted(List<ScoredMemory> nearest, List<ScoredMemory> theirs, Set<String> named,
             double boost, int limit) {
+        return boosted(nearest, List.of(new Boost(theirs, entry -> named.contains(entry.speakerName()), boost)), limit);
+    }
+
+    /**
+     * The top {@code limit} of all the lists by cosine plus the boosts that apply to each memory. With
+     * one boost this is exactly the top {@code limit} of the whole scope so ranked. With two (a named
+     * speaker and a period), a memory both raise is found only when it is in one of the lists, i.e.
+     * among the top {@code limit} of its speaker or of its period by cosine alone; a third search for
+     * it would cost more than the few it could add at hybrid's depth of 50.
+     */
+    public static List<ScoredMemory> boosted(List<ScoredMemory> nearest, List<Boost> boosts, int limit) {
         Map<UUID, ScoredMemory> union = new LinkedHashMap<>();
-        for (List<ScoredMemory> list : List.of(theirs, nearest)) {
-            list.forEach(s -> union.putIfAbsent(s.entry().id(), s));
-        }
+        boosts.forEach(b -> b.found().forEach(s -> union.putIfAbsent(s.entry().id(), s)));
+        nearest.forEach(s -> union.putIfAbsent(s.entry().id(), s));
         List<ScoredMemory> ranked = new ArrayList<>();
-        union.values().forEach(s -> ranked.add(named.contains(s.entry().speakerName())
-                ? new ScoredMemory(s.entry(), s.similarity() + boost) : s));
+        for (ScoredMemory s : union.values()) {
+            double score = s.similarity();
+            for (Boost b : boosts) {
+                score += b.applies().test(s.entry()) ? b.amount() : 0;
+            }
+            ranked.add(score == s.similarity() ? s : new ScoredMemory(s.entry(), score));
+        }
         ranked.sort(Comparator.comparingDouble(ScoredMemory::similarity).reversed());
         return List.copyOf(ranked.subList(0, Math.min(limit, ranked.size())));
     }

@@ -1,0 +1,96 @@
+package io.lightmem.bench;
+
+import io.lightmem.bench.RecallMetrics.Hit;
+import io.lightmem.memory.ScoredMemory;
+import io.lightmem.retrieve.EmbeddingRetriever;
+import io.lightmem.retrieve.QueryPeriod;
+import io.lightmem.v1.RetrievedMemory;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Replays the service's time boost offline for several boosts, against a service run with time-boost 0
+ * (and its other settings as they are): per question that names a period ({@link QueryPeriod}), the
+ * embedding list and the embedding list within the period (the service's own time filter) are fetched
+ * once, with the context list; then each boost ranks the union as EmbeddingRetriever does, and hybrid
+ * fuses that with the context list as the service does (RRF, k = 5, 50 per list). Both fetched lists
+ * already carry the service's speaker boost, so this ranks by cosine + speaker boost + time boost over
+ * their union: the service's own ranking, except for the rare memory both boosts raise that is in
+ * neither of its lists (EmbeddingRetriever.boosted). Questions naming no period are scored too, unchanged.
+ */
+final class PeriodSweep {
+
+    static final double[] BOOSTS = {0, 0.05, 0.1, 0.2, 0.3, 0.5};
+    private static final int DEPTH = 50;
+
+    private record Question(List<ScoredMemory> nearest, List<ScoredMemory> inside, Optional<QueryPeriod> period,
+            List<FusionSweep.Item> lexical, Map<String, Hit> hits, Set<String> evidence, String category) {
+    }
+
+    private final List<Question> questions = new ArrayList<>();
+    private final ZoneId zone;
+
+    /** @param zone the service's default time zone, in which the data's times without an offset were stored */
+    PeriodSweep(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    void add(ServiceClient service, String userId, String question, Set<String> evidence, String category,
+            Function<RetrievedMemory, Hit> hit) {
+        Map<String, Hit> hits = new HashMap<>();
+        List<ScoredMemory> nearest = SpeakerSweep.scored(service.retrieve(userId, question, DEPTH,
+                ServiceClient.strategy("embedding"), 0).getMemoriesList(), hit, hits);
+        Optional<QueryPeriod> period = QueryPeriod.find(question, zone);
+        List<ScoredMemory> inside = period.map(p -> SpeakerSweep.scored(service.retrieveWithin(userId, question, DEPTH,
+                ServiceClient.strategy("embedding"), p.from(), p.to()).getMemoriesList(), hit, hits)).orElse(List.of());
+        List<FusionSweep.Item> lexical = SpeakerSweep.lexical(service, userId, question, hit, hits);
+        questions.add(new Question(nearest, inside, period, lexical, hits, evidence, category));
+    }
+
+    /**
+     * Per boost: the embedding and hybrid metrics as the service would give them with that boost, over all
+     * questions and (group {@link #NAMING}) over those naming a period.
+     */
+    Map<Double, Map<String, RecallMetrics>> run() {
+        Map<Double, Map<String, RecallMetrics>> out = new LinkedHashMap<>();
+        for (double boost : BOOSTS) {
+            RecallMetrics embedding = new RecallMetrics();
+            RecallMetrics hybrid = new RecallMetrics();
+            RecallMetrics namingEmbedding = new RecallMetrics();
+            RecallMetrics namingHybrid = new RecallMetrics();
+            for (Question q : questions) {
+                List<ScoredMemory> ranked = q.period().isEmpty() ? q.nearest()
+                        : EmbeddingRetriever.boosted(q.nearest(),
+                                List.of(new EmbeddingRetriever.Boost(q.inside(), q.period().get()::contains, boost)), DEPTH);
+                List<FusionSweep.Item> semantic = ranked.stream()
+                        .map(s -> new FusionSweep.Item(s.entry().id().toString(), q.hits().get(s.entry().id().toString())))
+                        .toList();
+                List<Hit> embeddingHits = semantic.stream().map(FusionSweep.Item::hit).toList();
+                List<Hit> hybridHits = FusionSweep.fuse(semantic, q.lexical(), new FusionSweep.Variant(5, 1.0, DEPTH), DEPTH);
+                embedding.add(q.category(), q.evidence(), embeddingHits);
+                hybrid.add(q.category(), q.evidence(), hybridHits);
+                if (q.period().isPresent()) {
+                    namingEmbedding.add(q.category(), q.evidence(), embeddingHits);
+                    namingHybrid.add(q.category(), q.evidence(), hybridHits);
+                }
+            }
+            out.put(boost, Map.of("embedding", embedding, "hybrid", hybrid, "embedding " + NAMING, namingEmbedding,
+                    "hybrid " + NAMING, namingHybrid));
+        }
+        return out;
+    }
+
+    static final String NAMING = "(questions naming a period)";
+
+    int namingQuestions() {
+        return (int) questions.stream().filter(q -> q.period().isPresent()).count();
+    }
+
+}

@@ -45,6 +45,18 @@ record LongMemEvalData(String questionId, String questionType, String question, 
         }
     }
 
+    /**
+     * The text with control characters other than tab and line breaks as spaces, for the service and the
+     * baseline alike: the service refuses them (INVALID_ARGUMENT naming the character; README, "HTTP
+     * functions and CloudEvents"), and a few LongMemEval turns hold one (U+0090 in a pasted text).
+     */
+    static String withoutControls(String text) {
+        StringBuilder clean = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> clean.appendCodePoint(
+                Character.getType(c) == Character.CONTROL && c != '\t' && c != '\n' && c != '\r' ? ' ' : c));
+        return clean.toString();
+    }
+
     /** Abstention questions have no evidence and are excluded from recall. */
     boolean abstention() {
         return questionId.endsWith("_abs");
@@ -111,7 +123,7 @@ record LongMemEvalData(String questionId, String questionType, String question, 
             JsonNode messages = q.get("haystack_sessions").get(s);
             for (int t = 0; t < messages.size(); t++) {
                 JsonNode m = messages.get(t);
-                turns.add(new Turn(sessionId + "#" + t, m.get("role").asText(), m.get("content").asText(),
+                turns.add(new Turn(sessionId + "#" + t, m.get("role").asText(), withoutControls(m.get("content").asText()),
                         m.path("has_answer").asBoolean(false)));
             }
             sessions.add(new Session(sessionId, q.get("haystack_dates").get(s).asText(), turns));

@@ -175,4 +175,10 @@ class LongMemEvalBenchTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void aControlCharacterInATurnBecomesASpaceForBothSides() {
+        // The service refuses control characters other than tab and line breaks; a LongMemEval turn holds U+0090.
+        assertThat(LongMemEvalData.withoutControls("caf\u0090e\tbar\r\nbaz\u0000")).isEqualTo("caf e\tbar\r\nbaz ");
+    }
 }

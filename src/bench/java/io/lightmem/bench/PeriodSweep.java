@@ -69,11 +69,9 @@ final class PeriodSweep {
                 List<ScoredMemory> ranked = q.period().isEmpty() ? q.nearest()
                         : EmbeddingRetriever.boosted(q.nearest(),
                                 List.of(new EmbeddingRetriever.Boost(q.inside(), q.period().get()::contains, boost)), DEPTH);
-                List<FusionSweep.Item> semantic = ranked.stream()
-                        .map(s -> new FusionSweep.Item(s.entry().id().toString(), q.hits().get(s.entry().id().toString())))
-                        .toList();
+                List<FusionSweep.Item> semantic = SpeakerSweep.items(ranked, q.hits());
                 List<Hit> embeddingHits = semantic.stream().map(FusionSweep.Item::hit).toList();
-                List<Hit> hybridHits = FusionSweep.fuse(semantic, q.lexical(), new FusionSweep.Variant(5, 1.0, DEPTH), DEPTH);
+                List<Hit> hybridHits = SpeakerSweep.fused(semantic, q.lexical());
                 embedding.add(q.category(), q.evidence(), embeddingHits);
                 hybrid.add(q.category(), q.evidence(), hybridHits);
                 if (q.period().isPresent()) {

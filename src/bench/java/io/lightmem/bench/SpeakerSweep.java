@@ -64,13 +64,11 @@ final class SpeakerSweep {
             RecallMetrics hybrid = new RecallMetrics();
             for (Question q : questions) {
                 List<ScoredMemory> ranked = q.named().isEmpty() ? q.nearest()
-                        : EmbeddingRetriever.boosted(q.nearest(), q.theirs(), q.named(), boost, DEPTH);
-                List<FusionSweep.Item> semantic = ranked.stream()
-                        .map(s -> new FusionSweep.Item(s.entry().id().toString(), q.hits().get(s.entry().id().toString())))
-                        .toList();
+                        : EmbeddingRetriever.boosted(q.nearest(), List.of(new EmbeddingRetriever.Boost(q.theirs(),
+                                entry -> q.named().contains(entry.speakerName()), boost)), DEPTH);
+                List<FusionSweep.Item> semantic = items(ranked, q.hits());
                 embedding.add(q.category(), q.evidence(), semantic.stream().map(FusionSweep.Item::hit).toList());
-                hybrid.add(q.category(), q.evidence(), FusionSweep.fuse(semantic, q.lexical(),
-                        new FusionSweep.Variant(5, 1.0, DEPTH), DEPTH));
+                hybrid.add(q.category(), q.evidence(), fused(semantic, q.lexical()));
             }
             out.put(boost, Map.of("embedding", embedding, "hybrid", hybrid));
         }
@@ -79,6 +77,18 @@ final class SpeakerSweep {
 
     int namingQuestions() {
         return (int) questions.stream().filter(q -> !q.named().isEmpty()).count();
+    }
+
+    /** A ranked embedding list as fusion items with their hits; shared with PeriodSweep. */
+    static List<FusionSweep.Item> items(List<ScoredMemory> ranked, Map<String, Hit> hits) {
+        return ranked.stream()
+                .map(s -> new FusionSweep.Item(s.entry().id().toString(), hits.get(s.entry().id().toString())))
+                .toList();
+    }
+
+    /** Hybrid's list: the two lists fused as the service fuses them (RRF, k = 5, 50 per list); shared with PeriodSweep. */
+    static List<Hit> fused(List<FusionSweep.Item> semantic, List<FusionSweep.Item> lexical) {
+        return FusionSweep.fuse(semantic, lexical, new FusionSweep.Variant(5, 1.0, DEPTH), DEPTH);
     }
 
     /** The service's context list of the question, its hits noted in {@code hits}; shared with PeriodSweep. */

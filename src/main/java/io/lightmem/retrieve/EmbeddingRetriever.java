@@ -129,20 +129,12 @@ public class EmbeddingRetriever implements Retriever {
     }
 
     /**
-     * The top {@code limit} of both lists by cosine, plus {@code boost} for memories of {@code named}.
-     * Public for the benchmark harness, which replays it over several boosts.
-     */
-    public static List<ScoredMemory> boosted(List<ScoredMemory> nearest, List<ScoredMemory> theirs, Set<String> named,
-            double boost, int limit) {
-        return boosted(nearest, List.of(new Boost(theirs, entry -> named.contains(entry.speakerName()), boost)), limit);
-    }
-
-    /**
      * The top {@code limit} of all the lists by cosine plus the boosts that apply to each memory. With
      * one boost this is exactly the top {@code limit} of the whole scope so ranked. With two (a named
      * speaker and a period), a memory both raise is found only when it is in one of the lists, i.e.
      * among the top {@code limit} of its speaker or of its period by cosine alone; a third search for
-     * it would cost more than the few it could add at hybrid's depth of 50.
+     * it would cost more than the few it could add at hybrid's depth of 50. Public for the benchmark
+     * harness, which replays it over several boosts (SpeakerSweep, PeriodSweep).
      */
     public static List<ScoredMemory> boosted(List<ScoredMemory> nearest, List<Boost> boosts, int limit) {
         Map<UUID, ScoredMemory> union = new LinkedHashMap<>();

@@ -53,17 +53,19 @@ final class FusionSweep {
      * Fetches the service's `embedding` and `context` lists for one question (top {@link #MAX_DEPTH}
      * each) and keeps them to be fused by every variant.
      *
+     * @param queryTime when the question is asked (the request's query_time)
      * @param hit what a retrieved memory scores as
      */
-    void add(ServiceClient service, String userId, String question, Function<RetrievedMemory, Hit> hit,
-            Scorer scorer) {
-        questions.add(new Question(items(service, userId, question, "embedding", hit),
-                items(service, userId, question, "context", hit), scorer));
+    void add(ServiceClient service, String userId, String question, java.time.Instant queryTime,
+            Function<RetrievedMemory, Hit> hit, Scorer scorer) {
+        questions.add(new Question(items(service, userId, question, queryTime, "embedding", hit),
+                items(service, userId, question, queryTime, "context", hit), scorer));
     }
 
-    private static List<Item> items(ServiceClient service, String userId, String question, String strategy,
-            Function<RetrievedMemory, Hit> hit) {
-        return service.retrieve(userId, question, MAX_DEPTH, ServiceClient.strategy(strategy), 0).getMemoriesList()
+    private static List<Item> items(ServiceClient service, String userId, String question, java.time.Instant queryTime,
+            String strategy, Function<RetrievedMemory, Hit> hit) {
+        return service.retrieve(userId, question, MAX_DEPTH, ServiceClient.strategy(strategy), 0, queryTime)
+                .getMemoriesList()
                 .stream().map(m -> new Item(m.getEntry().getId(), hit.apply(m))).toList();
     }
 

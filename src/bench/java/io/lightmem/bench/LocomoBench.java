@@ -15,6 +15,8 @@ import io.lightmem.v1.RetrieveResponse;
 import io.lightmem.v1.RetrievedMemory;
 import io.lightmem.v1.Role;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -133,6 +135,7 @@ final class LocomoBench {
         Map<String, RecallMetrics> periodQuestions = new LinkedHashMap<>();
         Map<String, Object> ingest = new LinkedHashMap<>();
         boolean named = service.speakerNamed();
+        ZoneId zone = zone();
         json.put("verbatim_speaker", named);
         Map<String, Map<FusionSweep.Variant, List<RecallMetrics>>> sweeps = new LinkedHashMap<>();
         for (String requested : modes) {
@@ -161,13 +164,13 @@ final class LocomoBench {
                 for (Conversation c : data.conversations()) {
                     for (Qa qa : questions(c)) {
                         RetrieveResponse found = service.retrieve(userId(mode, c), qa.question(), MAX_K,
-                                ServiceClient.strategy(strategy), 0);
+                                ServiceClient.strategy(strategy), 0, askedAt(c, zone));
                         List<Hit> hits = new ArrayList<>();
                         for (RetrievedMemory m : found.getMemoriesList()) {
                             hits.add(tokens.hit(provenance.get(c.sampleId()).turns(m), m));
                         }
                         metrics.add(category(qa), qa.evidence(), hits);
-                        if (namesPeriod(qa)) {
+                        if (namesPeriod(qa, askedAt(c, zone))) {
                             naming.add(category(qa), qa.evidence(), hits);
                         }
                         record(mode + "/" + strategy, c, qa, hits);
@@ -214,7 +217,7 @@ final class LocomoBench {
         for (Conversation c : data.conversations()) {
             Provenance ids = provenance.get(c.sampleId());
             for (Qa qa : questions(c)) {
-                sweep.add(service, userId(mode, c), qa.question(),
+                sweep.add(service, userId(mode, c), qa.question(), askedAt(c, zone()),
                         m -> tokens.hit(ids.turns(m), m),
                         (fused, metrics) -> metrics.get(0).add(category(qa), qa.evidence(), fused));
             }
@@ -234,7 +237,8 @@ final class LocomoBench {
             List<String> participants = c.sessions().stream().flatMap(s -> s.turns().stream()).map(Turn::speaker)
                     .distinct().toList();
             for (Qa qa : questions(c)) {
-                sweep.add(service, userId(mode, c), participants, qa.question(), qa.evidence(), category(qa),
+                sweep.add(service, userId(mode, c), participants, qa.question(), askedAt(c, zone()), qa.evidence(),
+                        category(qa),
                         m -> tokens.hit(ids.turns(m), m));
             }
         }
@@ -259,9 +263,23 @@ final class LocomoBench {
         json.put("speaker_sweep", out);
     }
 
-    /** Whether the question names a day, month or year (QueryPeriod; the zone does not change whether). */
-    static boolean namesPeriod(Qa qa) {
-        return QueryPeriod.find(qa.question(), ZoneOffset.UTC).isPresent();
+    /** Whether the question names a day, month or year, also relative to {@code asked} (QueryPeriod). */
+    static boolean namesPeriod(Qa qa, Instant asked) {
+        return QueryPeriod.find(qa.question(), ZoneOffset.UTC, asked).isPresent();
+    }
+
+    /**
+     * When the conversation's questions are asked: LoCoMo and REALTALK give no date for a question, and
+     * they are asked after the conversation, so at the time of its last session (as stored: in the
+     * service's default zone, the session times carrying none).
+     */
+    static Instant askedAt(Conversation c, ZoneId zone) {
+        return LocalDateTime.parse(c.sessions().get(c.sessions().size() - 1).isoTime()).atZone(zone).toInstant();
+    }
+
+    /** The service's default time zone, in which it stored the data's times (they carry no offset). */
+    private ZoneId zone() {
+        return ZoneId.of(service.config().getOrDefault("lightmem.default-time-zone", "UTC"));
     }
 
     private void periodSweep(String mode, LocomoData data, Map<String, Provenance> provenance,
@@ -270,30 +288,33 @@ final class LocomoBench {
             System.out.println("period sweep skipped: it needs a service with LIGHTMEM_EMBEDDING_RETRIEVER_TIME_BOOST=0");
             return;
         }
-        PeriodSweep sweep = new PeriodSweep(ZoneId.of(service.config().getOrDefault("lightmem.default-time-zone", "UTC")));
+        ZoneId zone = zone();
+        PeriodSweep sweep = new PeriodSweep(zone);
         for (Conversation c : data.conversations()) {
             Provenance ids = provenance.get(c.sampleId());
             for (Qa qa : questions(c)) {
-                sweep.add(service, userId(mode, c), qa.question(), qa.evidence(), category(qa),
+                sweep.add(service, userId(mode, c), qa.question(), askedAt(c, zone), qa.evidence(), category(qa),
                         m -> tokens.hit(ids.turns(m), m));
             }
         }
         Map<Double, Map<String, RecallMetrics>> results = sweep.run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("questions_naming_a_period", sweep.namingQuestions());
+        out.put("questions_naming_a_relative_time", sweep.relativeQuestions());
         md.append("### Time boost replayed (").append(dataset).append(", ").append(sweep.namingQuestions())
-                .append(" questions name a period): any@1 / @5 / @10 / @20, all@5 / @20\n\n");
+                .append(" questions name a period, ").append(sweep.relativeQuestions())
+                .append(" of them relative to the time asked): any@1 / @5 / @10 / @20, all@5 / @20\n\n");
         md.append("| time-boost | list | embedding | hybrid |\n|---|---|---|---|\n");
         results.forEach((boost, byStrategy) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             byStrategy.forEach((strategy, m) -> row.put(strategy, m.toMap().get(RecallMetrics.ALL)));
             out.put(Double.toString(boost), row);
-            for (String questions : List.of("", " " + PeriodSweep.NAMING)) {
+            for (String questions : List.of("", " " + PeriodSweep.NAMING, " " + PeriodSweep.NAMING_RELATIVE)) {
                 RecallMetrics e = byStrategy.get("embedding" + questions);
                 RecallMetrics h = byStrategy.get("hybrid" + questions);
                 String g = RecallMetrics.ALL;
                 md.append(String.format("| %.2f | %s | %.3f / %.3f / %.3f / %.3f, %.3f / %.3f | %.3f / %.3f / %.3f / %.3f, %.3f / %.3f |%n",
-                        boost, questions.isEmpty() ? "all questions" : "naming a period",
+                        boost, questions.isEmpty() ? "all questions" : questions.strip().replaceAll("[()]|questions ", ""),
                         e.recallAny(g, 1), e.recallAny(g, 5), e.recallAny(g, 10), e.recallAny(g, 20),
                         e.recallAll(g, 5), e.recallAll(g, 20), h.recallAny(g, 1), h.recallAny(g, 5), h.recallAny(g, 10),
                         h.recallAny(g, 20), h.recallAll(g, 5), h.recallAll(g, 20)));

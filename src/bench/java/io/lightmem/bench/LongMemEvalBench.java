@@ -119,6 +119,7 @@ final class LongMemEvalBench {
             progress.turnLevel.put(s, new RecallMetrics());
         });
         String messagesUse = service.config().getOrDefault("lightmem.messages-use", "user_only");
+        java.time.ZoneId zone = java.time.ZoneId.of(service.config().getOrDefault("lightmem.default-time-zone", "UTC"));
         FusionSweep fusion = new FusionSweep(2);
         List<Path> all = LongMemEvalData.files(directory);
         List<Path> files = sample > 0 ? LongMemEvalData.sample(all, sample) : all;
@@ -150,7 +151,9 @@ final class LongMemEvalBench {
             progress.ingestSeconds += seconds;
             progress.withoutGoldTurns += q.answerTurnIds().isEmpty() ? 1 : 0;
             for (String strategy : strategies) {
-                RetrieveResponse found = service.retrieve(userId, q.question(), MAX_K, ServiceClient.strategy(strategy), 0);
+                // Asked at its question_date: relative times in it ("two weeks ago") are read against it.
+                RetrieveResponse found = service.retrieve(userId, q.question(), MAX_K, ServiceClient.strategy(strategy), 0,
+                        q.askedAt(zone));
                 List<Hit> hits = new ArrayList<>();
                 for (RetrievedMemory m : found.getMemoriesList()) {
                     hits.add(tokens.hit(provenance.turns(m), m));
@@ -162,7 +165,7 @@ final class LongMemEvalBench {
                         progress.turnLevel.get(BASELINE));
             }
             if (sweep) {
-                fusion.add(service, userId, q.question(),
+                fusion.add(service, userId, q.question(), q.askedAt(zone),
                         m -> tokens.hit(provenance.turns(m), m),
                         (fused, metrics) -> score(q, fused, metrics.get(0), metrics.get(1)));
             }

@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * timestamp (the data is sorted by day only), turns in order. A turn's id is
  * {@code sessionId#index}, index counted from 0 within its session.
  */
-record LongMemEvalData(String questionId, String questionType, String question, Set<String> answerSessionIds,
-        List<Session> sessions) {
+record LongMemEvalData(String questionId, String questionType, String question, String questionDate,
+        Set<String> answerSessionIds, List<Session> sessions) {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm");
 
@@ -55,6 +55,14 @@ record LongMemEvalData(String questionId, String questionType, String question, 
         text.codePoints().forEach(c -> clean.appendCodePoint(
                 Character.getType(c) == Character.CONTROL && c != '\t' && c != '\n' && c != '\r' ? ' ' : c));
         return clean.toString();
+    }
+
+    /**
+     * When the question is asked (its question_date, "2023/05/30 (Tue) 23:40"), its time without a zone
+     * taken in {@code zone} as the service takes the session dates.
+     */
+    java.time.Instant askedAt(java.time.ZoneId zone) {
+        return time(questionDate).atZone(zone).toInstant();
     }
 
     /** Abstention questions have no evidence and are excluded from recall. */
@@ -133,7 +141,7 @@ record LongMemEvalData(String questionId, String questionType, String question, 
         Set<String> answers = new LinkedHashSet<>();
         q.get("answer_session_ids").forEach(a -> answers.add(a.asText()));
         return new LongMemEvalData(q.get("question_id").asText(), q.get("question_type").asText(),
-                q.get("question").asText(), answers, sessions);
+                q.get("question").asText(), q.get("question_date").asText(), answers, sessions);
     }
 
     /** "2023/05/20 (Sat) 00:44": the weekday in parentheses is redundant. */

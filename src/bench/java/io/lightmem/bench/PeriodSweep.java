@@ -5,6 +5,7 @@ import io.lightmem.memory.ScoredMemory;
 import io.lightmem.retrieve.EmbeddingRetriever;
 import io.lightmem.retrieve.QueryPeriod;
 import io.lightmem.v1.RetrievedMemory;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +25,18 @@ import java.util.function.Function;
  * already carry the service's speaker boost, so this ranks by cosine + speaker boost + time boost over
  * their union: the service's own ranking, except for the rare memory both boosts raise that is in
  * neither of its lists (EmbeddingRetriever.boosted). Questions naming no period are scored too, unchanged.
+ * Relative times ("last week", "in May") are read against the time each question is asked, as the
+ * service reads them against the request's query_time.
  */
 final class PeriodSweep {
 
     static final double[] BOOSTS = {0, 0.05, 0.1, 0.2, 0.3, 0.5};
     private static final int DEPTH = 50;
 
+    /** @param relative whether the period is read against the time asked (the question names no absolute one) */
     private record Question(List<ScoredMemory> nearest, List<ScoredMemory> inside, Optional<QueryPeriod> period,
-            List<FusionSweep.Item> lexical, Map<String, Hit> hits, Set<String> evidence, String category) {
+            boolean relative, List<FusionSweep.Item> lexical, Map<String, Hit> hits, Set<String> evidence,
+            String category) {
     }
 
     private final List<Question> questions = new ArrayList<>();
@@ -42,16 +47,18 @@ final class PeriodSweep {
         this.zone = zone;
     }
 
-    void add(ServiceClient service, String userId, String question, Set<String> evidence, String category,
-            Function<RetrievedMemory, Hit> hit) {
+    /** @param queryTime when the question is asked: the service reads relative times against it */
+    void add(ServiceClient service, String userId, String question, Instant queryTime, Set<String> evidence,
+            String category, Function<RetrievedMemory, Hit> hit) {
         Map<String, Hit> hits = new HashMap<>();
         List<ScoredMemory> nearest = SpeakerSweep.scored(service.retrieve(userId, question, DEPTH,
-                ServiceClient.strategy("embedding"), 0).getMemoriesList(), hit, hits);
-        Optional<QueryPeriod> period = QueryPeriod.find(question, zone);
+                ServiceClient.strategy("embedding"), 0, queryTime).getMemoriesList(), hit, hits);
+        Optional<QueryPeriod> period = QueryPeriod.find(question, zone, queryTime);
         List<ScoredMemory> inside = period.map(p -> SpeakerSweep.scored(service.retrieveWithin(userId, question, DEPTH,
                 ServiceClient.strategy("embedding"), p.from(), p.to()).getMemoriesList(), hit, hits)).orElse(List.of());
         List<FusionSweep.Item> lexical = SpeakerSweep.lexical(service, userId, question, hit, hits);
-        questions.add(new Question(nearest, inside, period, lexical, hits, evidence, category));
+        boolean relative = period.isPresent() && QueryPeriod.absolute(question, zone).isEmpty();
+        questions.add(new Question(nearest, inside, period, relative, lexical, hits, evidence, category));
     }
 
     /**
@@ -65,6 +72,8 @@ final class PeriodSweep {
             RecallMetrics hybrid = new RecallMetrics();
             RecallMetrics namingEmbedding = new RecallMetrics();
             RecallMetrics namingHybrid = new RecallMetrics();
+            RecallMetrics relativeEmbedding = new RecallMetrics();
+            RecallMetrics relativeHybrid = new RecallMetrics();
             for (Question q : questions) {
                 List<ScoredMemory> ranked = q.period().isEmpty() ? q.nearest()
                         : EmbeddingRetriever.boosted(q.nearest(),
@@ -78,17 +87,28 @@ final class PeriodSweep {
                     namingEmbedding.add(q.category(), q.evidence(), embeddingHits);
                     namingHybrid.add(q.category(), q.evidence(), hybridHits);
                 }
+                if (q.relative()) {
+                    relativeEmbedding.add(q.category(), q.evidence(), embeddingHits);
+                    relativeHybrid.add(q.category(), q.evidence(), hybridHits);
+                }
             }
             out.put(boost, Map.of("embedding", embedding, "hybrid", hybrid, "embedding " + NAMING, namingEmbedding,
-                    "hybrid " + NAMING, namingHybrid));
+                    "hybrid " + NAMING, namingHybrid, "embedding " + NAMING_RELATIVE, relativeEmbedding,
+                    "hybrid " + NAMING_RELATIVE, relativeHybrid));
         }
         return out;
     }
 
     static final String NAMING = "(questions naming a period)";
+    /** Of them, those whose period is read against the time asked ("last week", "in May"). */
+    static final String NAMING_RELATIVE = "(questions naming a relative time)";
 
     int namingQuestions() {
         return (int) questions.stream().filter(q -> q.period().isPresent()).count();
+    }
+
+    int relativeQuestions() {
+        return (int) questions.stream().filter(Question::relative).count();
     }
 
 }

@@ -41,8 +41,18 @@ final class ServiceClient implements AutoCloseable {
     }
 
     RetrieveResponse retrieve(String userId, String query, int limit, RetrieveStrategy strategy, int efSearch) {
-        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(RetrieveRequest.newBuilder().setUserId(userId)
-                .setQuery(query).setLimit(limit).setStrategy(strategy).setEfSearch(efSearch).build());
+        return retrieve(userId, query, limit, strategy, efSearch, null);
+    }
+
+    /** As above, asked at {@code queryTime} (the request's query_time; null: when the service receives it). */
+    RetrieveResponse retrieve(String userId, String query, int limit, RetrieveStrategy strategy, int efSearch,
+            java.time.Instant queryTime) {
+        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(asked(RetrieveRequest.newBuilder().setUserId(userId)
+                .setQuery(query).setLimit(limit).setStrategy(strategy).setEfSearch(efSearch), queryTime).build());
+    }
+
+    private static RetrieveRequest.Builder asked(RetrieveRequest.Builder request, java.time.Instant queryTime) {
+        return queryTime == null ? request : request.setQueryTime(timestamp(queryTime));
     }
 
     /** Erases everything held about the user (a benchmark's scratch scope). */
@@ -53,10 +63,10 @@ final class ServiceClient implements AutoCloseable {
 
     /** As {@link #retrieve}, among the memories of one speaker (the filter's speaker_name). */
     RetrieveResponse retrieveOfSpeaker(String userId, String query, int limit, RetrieveStrategy strategy,
-            String speakerName) {
-        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(RetrieveRequest.newBuilder().setUserId(userId)
+            String speakerName, java.time.Instant queryTime) {
+        return stub.withDeadlineAfter(60, TimeUnit.SECONDS).retrieve(asked(RetrieveRequest.newBuilder().setUserId(userId)
                 .setQuery(query).setLimit(limit).setStrategy(strategy)
-                .setFilter(io.lightmem.v1.RetrieveFilter.newBuilder().setSpeakerName(speakerName)).build());
+                .setFilter(io.lightmem.v1.RetrieveFilter.newBuilder().setSpeakerName(speakerName)), queryTime).build());
     }
 
     /** As {@link #retrieve}, among the memories said in [from, to) only (the request's own time filter). */

@@ -7,6 +7,7 @@ import io.lightmem.retrieve.EmbeddingRetriever;
 import io.lightmem.retrieve.SpeakerMatch;
 import io.lightmem.v1.RetrievedMemory;
 import java.time.Instant;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,18 +38,19 @@ final class SpeakerSweep {
 
     private final List<Question> questions = new ArrayList<>();
 
-    void add(ServiceClient service, String userId, List<String> participants, String question, Set<String> evidence,
-            String category, Function<RetrievedMemory, Hit> hit) {
+    /** @param queryTime when the question is asked (the request's query_time) */
+    void add(ServiceClient service, String userId, List<String> participants, String question, Instant queryTime,
+            Set<String> evidence, String category, Function<RetrievedMemory, Hit> hit) {
         Map<String, Hit> hits = new HashMap<>();
         List<ScoredMemory> nearest = scored(service.retrieve(userId, question, DEPTH,
-                ServiceClient.strategy("embedding"), 0).getMemoriesList(), hit, hits);
+                ServiceClient.strategy("embedding"), 0, queryTime).getMemoriesList(), hit, hits);
         List<String> candidates = SpeakerMatch.candidates(question);
         Set<String> named = participants.stream().filter(p -> candidates.contains(p.toLowerCase(Locale.ROOT)))
                 .collect(Collectors.toSet());
         List<ScoredMemory> theirs = new ArrayList<>();
         for (String speaker : named) {
             theirs.addAll(scored(service.retrieveOfSpeaker(userId, question, DEPTH,
-                    ServiceClient.strategy("embedding"), speaker).getMemoriesList(), hit, hits));
+                    ServiceClient.strategy("embedding"), speaker, queryTime).getMemoriesList(), hit, hits));
         }
         theirs.sort((a, b) -> Double.compare(b.similarity(), a.similarity()));
         List<FusionSweep.Item> lexical = lexical(service, userId, question, hit, hits);

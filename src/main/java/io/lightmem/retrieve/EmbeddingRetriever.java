@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  * query names a participant of the scope ({@link SpeakerMatch}), that participant's memories rank
  * by cosine + {@code speaker-boost}: the union of the top {@code limit} overall and the top
  * {@code limit} of the named speakers holds the top {@code limit} of that ranking exactly, so two
- * searches give it. Likewise, when the query names a day, month or year ({@link QueryPeriod}) and the
+ * searches give it. Likewise, when the query names a day, month or year ({@link QueryPeriod}), also
+ * relative to the time it is asked ("last week", "two months ago"), and the
  * request has no time filter of its own, the memories said in that period rank by cosine +
  * {@code time-boost}, with one more search: the top {@code limit} within the period. The returned
  * score is that ranking's: the cosine, plus the boosts that applied (docs/retrieval.md).
@@ -108,7 +109,7 @@ public class EmbeddingRetriever implements Retriever {
         if (timeBoost == 0 || own.from() != null || own.to() != null) {
             return Optional.empty(); // the caller's own time filter decides which times count
         }
-        Optional<QueryPeriod> named = QueryPeriod.find(request.query(), zone);
+        Optional<QueryPeriod> named = QueryPeriod.find(request.query(), zone, request.queryTime());
         if (named.isEmpty()) {
             return Optional.empty();
         }

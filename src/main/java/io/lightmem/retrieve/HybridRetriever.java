@@ -48,7 +48,7 @@ public class HybridRetriever implements Retriever {
         // Deeper lists than the limit let an entry ranked modestly by both strategies rise above
         // one ranked high by only one of them.
         SearchRequest deeper = new SearchRequest(request.owner(), request.query(),
-                Math.max(request.limit(), candidates), request.filter(), request.efSearch());
+                Math.max(request.limit(), candidates), request.filter(), request.efSearch(), request.queryTime());
         List<ScoredMemory> semantic;
         List<ScoredMemory> lexical;
         try {

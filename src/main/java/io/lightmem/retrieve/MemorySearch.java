@@ -12,6 +12,8 @@ import io.lightmem.observe.Spans;
 import io.lightmem.store.VectorSearch;
 import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /** Where memories are found: validates a retrieve request, runs its strategy, counts the hits once (off the request path). */
@@ -25,6 +27,7 @@ public class MemorySearch {
     private final RetrievalConfig.RetrieveConfig limits;
     private final ServiceMetrics metrics;
     private final Spans spans;
+    private final Clock clock = Clock.systemUTC();
 
     public MemorySearch(Retrievers retrievers, HitCounts hits, RetrievalConfig config,
             ServiceMetrics metrics, Spans spans) {
@@ -47,8 +50,10 @@ public class MemorySearch {
      * @param limit 0 for the default
      * @param strategy null for the configured default
      * @param efSearch 0 for the service's choice (VectorSearchRule)
+     * @param queryTime when the question is asked, for the relative times in it; null for now
      */
-    public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy, int efSearch) {
+    public Result retrieve(Owner owner, String query, int limit, MemoryFilter filter, RetrievalStrategy strategy,
+            int efSearch, Instant queryTime) {
         InputText.check("query", query, MAX_QUERY_CHARS);
         if (InputText.blank(query)) {
             throw new InvalidArgumentException("query", "must not be blank");
@@ -67,6 +72,9 @@ public class MemorySearch {
         if (filter.to() != null) {
             SessionTimes.requireInRange("filter.time_to", filter.to());
         }
+        if (queryTime != null) {
+            SessionTimes.requireInRange("query_time", queryTime);
+        }
         InputText.check("filter.speaker_name", filter.speakerName(), InputText.MAX_NAME_CHARS);
         InputText.check("filter.category", filter.category(), InputText.MAX_NAME_CHARS);
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
@@ -74,7 +82,7 @@ public class MemorySearch {
         }
         Retriever retriever = retrievers.forRequest(strategy, "strategy");
         SearchRequest request = new SearchRequest(owner, query.strip(), limit == 0 ? limits.defaultLimit() : limit,
-                filter, efSearch);
+                filter, efSearch, queryTime == null ? clock.instant() : queryTime);
         return metrics.timeRetrieve(retriever.strategy().name(), () -> spans.run("retrieve", Attributes.builder()
                 .put("lightmem.strategy", retriever.strategy().name()).put("lightmem.limit", request.limit()).build(),
                 () -> {

@@ -27,16 +27,19 @@ import java.util.regex.Pattern;
  * a few hours across the edge; since the period raises memories rather than filters them, that costs
  * rank at the edges, never results.
  *
- * <p>Left out on purpose: what needs the time the question is asked ("last year", "4 years ago",
- * "yesterday", "in June" without a year), since a Retrieve does not carry it and guessing "now" would
- * be wrong for every question about the past; slashed dates ("01/10/2024": January 10 in the US,
- * October 1 elsewhere); seasons and weeks ("summer 2021", "the first week of 2024" gives the year).
+ * <p>A question naming no absolute period may name one relative to the time it is asked ("last week",
+ * "two months ago", "in May"): {@link RelativePeriod}. A question naming an absolute one is read by it
+ * alone: its relative words are then about that date ("last weekend before April 10, 2023"), not
+ * about the time of asking.
+ *
+ * <p>Left out on purpose: slashed dates ("01/10/2024": January 10 in the US, October 1 elsewhere);
+ * seasons and weeks ("summer 2021", "the first week of 2024" gives the year).
  * A bare four-digit number is a year only after in, during, of or throughout, and only 1900–2099,
  * the years in which memories are said: "2023's winner" or "2023 steps" are no period.
  */
 public record QueryPeriod(Instant from, Instant to) {
 
-    private static final String MONTH = "(?<month>january|february|march|april|may|june|july|august|september"
+    static final String MONTH = "(?<month>january|february|march|april|may|june|july|august|september"
             + "|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?";
     private static final String DAY = "(?<day>\\d{1,2})(?:st|nd|rd|th)?";
     /** A year: four digits not continued by a digit, a possessive or a range ("2023-24"). */
@@ -66,12 +69,20 @@ public record QueryPeriod(Instant from, Instant to) {
         return !instant.isBefore(from) && instant.isBefore(to);
     }
 
-    private static Pattern pattern(String regex) {
+    static Pattern pattern(String regex) {
         return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
-    /** The period {@code question} names, its days taken in {@code zone}; empty when it names none. */
-    public static Optional<QueryPeriod> find(String question, ZoneId zone) {
+    /**
+     * The period {@code question} names, its days taken in {@code zone}: the absolute one if it names
+     * one, else the one it names relative to {@code asked}, the time it is asked; empty when it names none.
+     */
+    public static Optional<QueryPeriod> find(String question, ZoneId zone, Instant asked) {
+        return absolute(question, zone).or(() -> RelativePeriod.find(question, asked.atZone(zone)));
+    }
+
+    /** The absolute period {@code question} names, its days taken in {@code zone}; empty when it names none. */
+    public static Optional<QueryPeriod> absolute(String question, ZoneId zone) {
         BitSet taken = new BitSet(question.length());
         List<QueryPeriod> found = new ArrayList<>();
         for (Pattern day : DAYS) {
@@ -80,11 +91,16 @@ public record QueryPeriod(Instant from, Instant to) {
         scan(question, MONTH_OF_YEAR, taken, m -> date(m, 1).map(d -> of(d, d.plusMonths(1), zone)), found);
         scan(question, YEAR_ALONE, taken, m -> year(m).map(y -> of(LocalDate.of(y, 1, 1), LocalDate.of(y + 1, 1, 1), zone)),
                 found);
-        return found.stream().reduce((a, b) -> new QueryPeriod(a.from.isBefore(b.from) ? a.from : b.from,
+        return span(found);
+    }
+
+    /** From the first start to the last end; empty for none. */
+    static Optional<QueryPeriod> span(List<QueryPeriod> periods) {
+        return periods.stream().reduce((a, b) -> new QueryPeriod(a.from.isBefore(b.from) ? a.from : b.from,
                 a.to.isAfter(b.to) ? a.to : b.to));
     }
 
-    private interface Reading {
+    interface Reading {
         Optional<QueryPeriod> period(Matcher match);
     }
 
@@ -93,7 +109,7 @@ public record QueryPeriod(Instant from, Instant to) {
      * real date ("February 30, 2023") is taken all the same, so its month and year are not read again
      * as a period of their own.
      */
-    private static void scan(String question, Pattern pattern, BitSet taken, Reading reading, List<QueryPeriod> found) {
+    static void scan(String question, Pattern pattern, BitSet taken, Reading reading, List<QueryPeriod> found) {
         Matcher m = pattern.matcher(question);
         while (m.find()) {
             if (taken.get(m.start(), m.end()).isEmpty()) {
@@ -129,7 +145,7 @@ public record QueryPeriod(Instant from, Instant to) {
     }
 
     /** 1–12 for a month's name or abbreviation, its number for a numeric month (0 and 13 are not months). */
-    private static int month(Matcher m) {
+    static int month(Matcher m) {
         String month = m.group("month").toLowerCase(Locale.ROOT);
         return Character.isDigit(month.charAt(0)) ? Integer.parseInt(month) : MONTHS.indexOf(month.substring(0, 3)) + 1;
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class QueryPeriodTest {
 
     private static final ZoneId UTC = ZoneOffset.UTC;
+    private static final Instant ASKED = Instant.parse("2023-05-30T23:40:00Z");
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -29,49 +30,49 @@ class QueryPeriodTest {
             "What did she paint on 13.10.2023?",
             "Where was the forest picture shared on October 13,2023 taken?"})
     void aDayInEitherOrderOrIsoFormIsThatDay(String question) {
-        assertThat(QueryPeriod.find(question, UTC)).contains(days("2023-10-13", "2023-10-14"));
+        assertThat(QueryPeriod.absolute(question, UTC)).contains(days("2023-10-13", "2023-10-14"));
     }
 
     @Test
     void dottedDatesAreDayFirst() {
-        assertThat(QueryPeriod.find("What did Kevin watch on the night of 10.01.2024?", UTC))
+        assertThat(QueryPeriod.absolute("What did Kevin watch on the night of 10.01.2024?", UTC))
                 .contains(days("2024-01-10", "2024-01-11"));
     }
 
     @Test
     void aMonthOfAYearIsThatMonth() {
-        assertThat(QueryPeriod.find("What did Mel and her kids paint in July 2023?", UTC))
+        assertThat(QueryPeriod.absolute("What did Mel and her kids paint in July 2023?", UTC))
                 .contains(days("2023-07-01", "2023-08-01"));
-        assertThat(QueryPeriod.find("Which tournament did Nate win in the beginning of November, 2022?", UTC))
+        assertThat(QueryPeriod.absolute("Which tournament did Nate win in the beginning of November, 2022?", UTC))
                 .contains(days("2022-11-01", "2022-12-01"));
-        assertThat(QueryPeriod.find("What happened in Sept 2023?", UTC)).contains(days("2023-09-01", "2023-10-01"));
-        assertThat(QueryPeriod.find("What did she do in december of 2023?", UTC))
+        assertThat(QueryPeriod.absolute("What happened in Sept 2023?", UTC)).contains(days("2023-09-01", "2023-10-01"));
+        assertThat(QueryPeriod.absolute("What did she do in december of 2023?", UTC))
                 .contains(days("2023-12-01", "2024-01-01"));
     }
 
     @Test
     void aYearAfterInDuringOfOrThroughoutIsThatYear() {
-        assertThat(QueryPeriod.find("How many times has Melanie gone to the beach in 2023?", UTC))
+        assertThat(QueryPeriod.absolute("How many times has Melanie gone to the beach in 2023?", UTC))
                 .contains(days("2023-01-01", "2024-01-01"));
-        assertThat(QueryPeriod.find("Which place did Elise visit in the first week of 2024?", UTC))
+        assertThat(QueryPeriod.absolute("Which place did Elise visit in the first week of 2024?", UTC))
                 .contains(days("2024-01-01", "2025-01-01"));
-        assertThat(QueryPeriod.find("What did he learn during 1999?", UTC)).contains(days("1999-01-01", "2000-01-01"));
+        assertThat(QueryPeriod.absolute("What did he learn during 1999?", UTC)).contains(days("1999-01-01", "2000-01-01"));
     }
 
     @Test
     void aDayIsTheCalendarDayOfTheGivenZone() {
         ZoneId tokyo = ZoneId.of("Asia/Tokyo");
 
-        assertThat(QueryPeriod.find("What did Elise buy on 7 Jan 2024?", tokyo)).contains(new QueryPeriod(
+        assertThat(QueryPeriod.absolute("What did Elise buy on 7 Jan 2024?", tokyo)).contains(new QueryPeriod(
                 Instant.parse("2024-01-06T15:00:00Z"), Instant.parse("2024-01-07T15:00:00Z")));
     }
 
     @Test
     void severalDatesGiveTheRangeFromTheFirstToTheEndOfTheLast() {
-        assertThat(QueryPeriod.find("Where was John between August 11, 2023 and August 15 2023?", UTC))
+        assertThat(QueryPeriod.absolute("Where was John between August 11, 2023 and August 15 2023?", UTC))
                 .contains(days("2023-08-11", "2023-08-16"));
         // A day inside a named year adds nothing to it.
-        assertThat(QueryPeriod.find("In 2023, what did she say on May 3, 2023?", UTC))
+        assertThat(QueryPeriod.absolute("In 2023, what did she say on May 3, 2023?", UTC))
                 .contains(days("2023-01-01", "2024-01-01"));
     }
 
@@ -86,15 +87,31 @@ class QueryPeriodTest {
             "What did Joanna say about the 2022-23 season?",
             "What happened in 1850?",
             "How far is 12345 meters?",
+            "Where are Kate and Elise planning to celebrate New Year 2025?",
+            "What did she paint on 01/10/2024?"})
+    void wordsAndNumbersThatAreNoPeriodNameNone(String question) {
+        assertThat(QueryPeriod.find(question, UTC, ASKED)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
             "What did John do in June?",
             "What did John's teammates give him when they met on Aug 15th?",
             "What did they do last year?",
             "What did she do 4 years ago?",
-            "What did he eat yesterday?",
-            "Where are Kate and Elise planning to celebrate New Year 2025?",
-            "What did she paint on 01/10/2024?"})
-    void wordsAndNumbersThatAreNoAbsolutePeriodNameNone(String question) {
-        assertThat(QueryPeriod.find(question, UTC)).isEmpty();
+            "What did he eat yesterday?"})
+    void relativeTimesAreNoAbsolutePeriodButAPeriodOfTheTimeAsked(String question) {
+        assertThat(QueryPeriod.absolute(question, UTC)).isEmpty();
+        assertThat(QueryPeriod.find(question, UTC, ASKED)).isPresent();
+    }
+
+    @Test
+    void anAbsoluteDateOutweighsTheRelativeWordsAroundIt() {
+        // "last Friday" is the Friday before January 23, 2022 here, not before the time of asking.
+        assertThat(QueryPeriod.find("What did Joanna just finish last Friday on 23 January, 2022?", UTC, ASKED))
+                .contains(days("2022-01-23", "2022-01-24"));
+        assertThat(QueryPeriod.find("What did Maria do last weekend before April 10, 2023?", UTC, ASKED))
+                .contains(days("2023-04-10", "2023-04-11"));
     }
 
     @ParameterizedTest
@@ -105,7 +122,7 @@ class QueryPeriodTest {
             "What did she paint on 31.04.2023?",
             "What did she paint on 2023-13-01?"})
     void anImpossibleDateIsNoPeriodNorAreItsMonthAndYear(String question) {
-        assertThat(QueryPeriod.find(question, UTC)).isEmpty();
+        assertThat(QueryPeriod.absolute(question, UTC)).isEmpty();
     }
 
     @Test

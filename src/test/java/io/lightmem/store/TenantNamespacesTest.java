@@ -55,7 +55,7 @@ class TenantNamespacesTest {
         add(inGlobex, "I prefer green tea in the afternoon.");
 
         for (RetrievalStrategy strategy : RetrievalStrategy.values()) {
-            assertThat(search.retrieve(inGlobex, "launch code of project Falcon, or tea in the afternoon?", 100, MemoryFilter.NONE, strategy, 0)
+            assertThat(search.retrieve(inGlobex, "launch code of project Falcon, or tea in the afternoon?", 100, MemoryFilter.NONE, strategy, 0, null)
                     .memories()).extracting(m -> m.entry().memory()).as(strategy.name())
                     .containsOnly("I prefer green tea in the afternoon.");
         }

@@ -95,6 +95,11 @@ final class JsonMapping {
                 emptyToNull(filter.speakerName()), emptyToNull(filter.category()));
     }
 
+    /** Times without a zone are in {@code defaultZone}; null (absent) means when the request arrives. */
+    static Instant queryTime(String value, ZoneId defaultZone) {
+        return instant(value, "query_time", defaultZone);
+    }
+
     private static Instant instant(String value, String field, ZoneId defaultZone) {
         if (value == null || value.isEmpty()) {
             return null;

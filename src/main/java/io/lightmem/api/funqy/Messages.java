@@ -59,9 +59,10 @@ public final class Messages {
     public record RetrieveFilter(String timeFrom, String timeTo, String speakerName, String category) {
     }
 
+    /** query_time: when the question is asked, in the forms of the filter's times. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RetrieveRequest(String userId, String query, int limit, RetrieveFilter filter, String strategy,
-            int efSearch) {
+            int efSearch, String queryTime) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -37,7 +37,8 @@ public class RetrievalFunctions {
         JsonMapping.required(request, "Retrieve");
         MemorySearch.Result found = search.retrieve(callers.owner(request.userId(), Permission.MEMORIES_READ),
                 request.query(), request.limit(), JsonMapping.filter(request.filter(), timeZone.defaultTimeZone()),
-                JsonMapping.strategy(request.strategy()), request.efSearch());
+                JsonMapping.strategy(request.strategy()), request.efSearch(),
+                JsonMapping.queryTime(request.queryTime(), timeZone.defaultTimeZone()));
         List<RetrievedMemory> memories = found.memories().stream()
                 .map(scored -> new RetrievedMemory(JsonMapping.entry(scored.entry()), scored.similarity()))
                 .toList();

@@ -47,6 +47,11 @@ final class GrpcMapping {
                 emptyToNull(filter.getCategory()));
     }
 
+    /** When the question is asked; null (unset) means when the request arrives. */
+    static Instant queryTime(RetrieveRequest request) {
+        return request.hasQueryTime() ? instant("query_time", request.getQueryTime()) : null;
+    }
+
     /** The request's strategy; null means the configured default. */
     static RetrievalStrategy strategy(RetrieveRequest request) {
         return switch (request.getStrategy()) {

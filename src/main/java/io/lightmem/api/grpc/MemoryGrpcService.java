@@ -148,7 +148,8 @@ public class MemoryGrpcService extends MutinyMemoryServiceGrpc.MemoryServiceImpl
     public Uni<RetrieveResponse> retrieve(RetrieveRequest request) {
         return call(() -> {
             MemorySearch.Result found = search.retrieve(callers.owner(request.getUserId(), Permission.MEMORIES_READ), request.getQuery(), request.getLimit(),
-                    GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch());
+                    GrpcMapping.filter(request.getFilter()), GrpcMapping.strategy(request), request.getEfSearch(),
+                    GrpcMapping.queryTime(request));
             RetrieveResponse.Builder response = RetrieveResponse.newBuilder()
                     .setStrategy(GrpcMapping.strategy(found.strategy()))
                     .setTruncated(found.truncated());

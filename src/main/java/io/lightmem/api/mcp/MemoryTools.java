@@ -133,9 +133,15 @@ public class MemoryTools {
             @ToolArg(name = "limit", required = false, description = "How many memories to return at most, 1 to"
                     + " 100 (the instance's lightmem.retrieve.max-limit). Default 10.") Integer limit,
             @ToolArg(name = "filters", required = false, description = "Optional restrictions: time_from,"
-                    + " time_to, speaker_name, category. Omit for none.") RetrieveFilters filters) {
+                    + " time_to, speaker_name, category. Omit for none.") RetrieveFilters filters,
+            @ToolArg(name = "query_time", required = false, description = "When the question is asked: ISO-8601"
+                    + " (2024-01-15T10:30:00, zone optional, the instance's default time zone without one) or the session"
+                    + " form 2023/05/20 (Sat) 00:44. Relative times in the query (\"yesterday\", \"last week\", \"two months"
+                    + " ago\", \"in May\") are read against it to favour the memories of that period. Omit it for"
+                    + " the server's current time.") String queryTime) {
         return call(RETRIEVE_ARGUMENTS, () -> ToolResults.retrieved(search.retrieve(callers.owner(userId, Permission.MEMORIES_READ), query,
-                Objects.requireNonNullElse(limit, 0), RetrieveFilters.toFilter(filters, defaultZone), null, 0)), ToolResults::text);
+                Objects.requireNonNullElse(limit, 0), RetrieveFilters.toFilter(filters, defaultZone), null, 0,
+                RetrieveFilters.time("query_time", queryTime, defaultZone))), ToolResults::text);
     }
 
     @Tool(name = "offline_update", title = "Consolidate memories", description = """

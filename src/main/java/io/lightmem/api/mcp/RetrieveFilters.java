@@ -65,7 +65,8 @@ public class RetrieveFilters {
                 blankToNull(filters.speakerName), blankToNull(filters.category));
     }
 
-    private static Instant time(String field, String value, ZoneId defaultZone) {
+    /** A time argument in any accepted form, without a zone in {@code defaultZone}; null when absent or blank. */
+    static Instant time(String field, String value, ZoneId defaultZone) {
         if (blankToNull(value) == null) {
             return null;
         }

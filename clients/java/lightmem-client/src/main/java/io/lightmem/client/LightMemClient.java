@@ -137,15 +137,17 @@ public final class LightMemClient implements AutoCloseable {
 
     public CompletableFuture<List<RetrievedMemory>> retrieveAsync(String userId, String query, int limit,
             RetrieveOptions options) {
-        RetrieveRequest request = RetrieveRequest.newBuilder()
+        RetrieveRequest.Builder request = RetrieveRequest.newBuilder()
                 .setUserId(required(userId, "userId"))
                 .setQuery(required(query, "query"))
                 .setLimit(limit)
                 .setFilter(Protos.filter(options))
                 .setStrategy(Protos.strategy(options.strategy()))
-                .setEfSearch(options.efSearch())
-                .build();
-        return calls.unary(MemoryServiceGrpc.getRetrieveMethod(), request, Idempotency.IDEMPOTENT, deadline)
+                .setEfSearch(options.efSearch());
+        if (options.queryTime() != null) {
+            request.setQueryTime(Protos.timestamp(options.queryTime()));
+        }
+        return calls.unary(MemoryServiceGrpc.getRetrieveMethod(), request.build(), Idempotency.IDEMPOTENT, deadline)
                 .thenApply(Protos::retrieved);
     }
 

@@ -16,6 +16,7 @@ import io.lightmem.v1.RetrievedMemory;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A question naming a day raises the memories said that day (lightmem.embedding-retriever.time-boost),
- * unless the request filters by time itself. The same words said on two days are equally similar to any
+ * unless the request filters by time itself; a relative time ("last month") names the period it is as
+ * seen at the request's query_time. The same words said on two days are equally similar to any
  * question, so only the named day can order them.
  */
 @QuarkusTest
@@ -101,6 +103,53 @@ class PeriodBoostTest {
         assertThat(found).extracting(m -> m.getEntry().getSpeakerName()).containsExactly("Bob");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = RetrieveStrategy.class, names = {"RETRIEVE_STRATEGY_EMBEDDING", "RETRIEVE_STRATEGY_HYBRID"})
+    void aRelativeTimeIsReadAgainstTheTimeTheQuestionIsAsked(RetrieveStrategy strategy) {
+        String userId = paintedTwice();
+
+        // "last month" asked in November is October; asked in December, November.
+        assertThat(firstAsked(userId, "What did I paint last month?", strategy, "2023-11-05T12:00:00Z"))
+                .extracting(m -> day(m)).isEqualTo("2023-10-13");
+        assertThat(firstAsked(userId, "What did I paint last month?", strategy, "2023-12-05T12:00:00Z"))
+                .extracting(m -> day(m)).isEqualTo("2023-11-20");
+        assertThat(firstAsked(userId, "What did I paint yesterday?", strategy, "2023-10-14T10:00:00Z"))
+                .extracting(m -> day(m)).isEqualTo("2023-10-13");
+        assertThat(firstAsked(userId, "What did I paint a week ago?", strategy, "2023-11-27T10:00:00Z"))
+                .extracting(m -> day(m)).isEqualTo("2023-11-20");
+        assertThat(firstAsked(userId, "What did I paint in October?", strategy, "2024-02-01T10:00:00Z"))
+                .extracting(m -> day(m)).isEqualTo("2023-10-13");
+    }
+
+    @Test
+    void aRelativeTimeIsRaisedByTheBoostAsAnAbsoluteOne() {
+        String userId = paintedTwice();
+
+        List<RetrievedMemory> found = memory.retrieve(request(userId, "What did I paint last month?",
+                RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING).setQueryTime(ts("2023-11-05T12:00:00Z")).build())
+                .getMemoriesList().stream().filter(m -> m.getEntry().getMemory().equals(PAINTED)).toList();
+
+        assertThat(found).extracting(PeriodBoostTest::day).startsWith("2023-10-13", "2023-11-20");
+        assertThat(found.get(0).getScore() - found.get(1).getScore())
+                .isCloseTo(config.embeddingRetriever().timeBoost(), within(1e-5));
+    }
+
+    @Test
+    void withoutAQueryTimeTheQuestionIsAskedWhenTheRequestArrives() {
+        String userId = newUser();
+        Instant now = Instant.now();
+        memory.addMemory(add(userId,
+                user(PAINTED, now.minus(Duration.ofDays(1)).toString()),
+                user(PAINTED, now.minus(Duration.ofDays(9)).toString())));
+
+        for (String question : List.of("What did I paint yesterday?", "What did I paint in the past 3 days?")) {
+            RetrievedMemory first = memory.retrieve(request(userId, question,
+                    RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING).build()).getMemories(0);
+            assertThat(Instant.ofEpochSecond(first.getEntry().getTimeStamp().getSeconds()))
+                    .as(question).isAfter(now.minus(Duration.ofDays(2)));
+        }
+    }
+
     /** The same words said on two days, among others. */
     private String paintedTwice() {
         String userId = newUser();
@@ -110,6 +159,15 @@ class PeriodBoostTest {
                 user(PAINTED, "2023-11-20T18:00:00"),
                 user("I started a new job at the library.", "2023-11-21T09:00:00")));
         return userId;
+    }
+
+    private RetrievedMemory firstAsked(String userId, String query, RetrieveStrategy strategy, String queryTime) {
+        return memory.retrieve(request(userId, query, strategy).setQueryTime(ts(queryTime)).build()).getMemoriesList()
+                .stream().filter(m -> m.getEntry().getMemory().equals(PAINTED)).findFirst().orElseThrow();
+    }
+
+    private static RetrieveRequest.Builder request(String userId, String query, RetrieveStrategy strategy) {
+        return RetrieveRequest.newBuilder().setUserId(userId).setQuery(query).setStrategy(strategy).setLimit(4);
     }
 
     private List<RetrievedMemory> retrieve(String userId, String query, RetrieveStrategy strategy, RetrieveFilter filter) {

@@ -101,6 +101,8 @@ class StrictJsonInputTest {
                 .formatted(userId)), 400, "invalid-argument", "filter.speaker_name");
         problem(call("Retrieve", "{\"user_id\": \"%s\", \"query\": \"tea\", \"filter\": {\"time_to\": \"+999999999-01-01T00:00:00\"}}"
                 .formatted(userId)), 400, "invalid-argument", "filter.time_to");
+        problem(call("Retrieve", "{\"user_id\": \"%s\", \"query\": \"tea\", \"query_time\": \"+999999999-01-01T00:00:00\"}"
+                .formatted(userId)), 400, "invalid-argument", "query_time");
         assertThat(storedMessages(userId)).isZero();
     }
 

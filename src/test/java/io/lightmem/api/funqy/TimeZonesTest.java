@@ -138,6 +138,40 @@ class TimeZonesTest {
         assertThat(found.at("/structuredContent/memories")).hasSize(1);
     }
 
+    /**
+     * The same words said on Monday and on Tuesday evening in Tokyo: "yesterday" picks one of them, as
+     * seen at the query_time, the same on every transport. Asked at 08:00 on Wednesday in Tokyo (23:00
+     * on Tuesday in UTC), yesterday is Tokyo's Tuesday; read in UTC it would be Monday.
+     */
+    @Test
+    void aRelativeTimeIsReadAgainstTheQueryTimeInTheDefaultZoneOnEveryTransport() {
+        String userId = newUser();
+        String painted = "I painted a sunset over the lake.";
+        memory.addMemory(add(userId, user(painted, "2024-01-15T20:00:00"), user(painted, "2024-01-16T20:00:00")));
+        String question = "What did I paint yesterday?";
+        Map<String, String> askedToFirstLine = Map.of(
+                "2024-01-17T08:00:00", "2024-01-16T20:00:00.000 Tue",
+                "2024-01-16T08:00:00", "2024-01-15T20:00:00.000 Mon");
+        McpHttpClient mcp = McpHttpClient.connect(mcpEndpoint);
+
+        askedToFirstLine.forEach((asked, expected) -> {
+            Instant instant = java.time.LocalDateTime.parse(asked).atZone(ZoneId.of("Asia/Tokyo")).toInstant();
+            String grpc = memory.retrieve(RetrieveRequest.newBuilder().setUserId(userId).setQuery(question)
+                    .setQueryTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(instant.getEpochSecond()))
+                    .build()).getFormatted(0);
+            String body = """
+                    {"user_id": "%s", "query": "%s", "query_time": "%s"}""".formatted(userId, question, asked);
+            String http = post("Retrieve", body).getString("formatted[0]");
+            String cloudEvent = new CloudEventsClient(root).send(event("io.lightmem.v1.Retrieve", body),
+                    CloudEventsClient.Mode.BINARY).data().at("/formatted/0").asText();
+            String tool = mcp.toolResult("retrieve_memory", Map.of("user_id", userId, "query", question,
+                    "query_time", asked)).at("/structuredContent/memories/0/formatted").asText();
+
+            assertThat(List.of(grpc, http, cloudEvent, tool)).as("asked at %s", asked)
+                    .allSatisfy(line -> assertThat(line).startsWith(expected));
+        });
+    }
+
     @Test
     void nowIsGivenInTheDefaultZoneOnEveryTransport() {
         ZoneId tokyo = ZoneId.of("Asia/Tokyo");

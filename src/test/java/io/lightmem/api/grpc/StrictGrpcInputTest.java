@@ -17,6 +17,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.testing.Rows;
 import io.lightmem.v1.AddMemoryRequest;
 import io.lightmem.v1.MemoryServiceGrpc;
@@ -116,6 +117,11 @@ class StrictGrpcInputTest {
         assertInvalid(() -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(userId).setQuery("tea")
                 .setFilter(RetrieveFilter.newBuilder().setTimeFrom(Timestamp.newBuilder().setSeconds(Long.MIN_VALUE)))
                 .build()), "filter.time_from", "years 1 to 9999");
+        assertInvalid(() -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(userId).setQuery("tea yesterday")
+                .setQueryTime(Timestamp.newBuilder().setSeconds(SessionTimes.LATEST.getEpochSecond() + 1)).build()),
+                "query_time", "years 1 to 9999");
+        assertInvalid(() -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(userId).setQuery("tea yesterday")
+                .setQueryTime(Timestamp.newBuilder().setSeconds(0).setNanos(-1)).build()), "query_time", "nanos");
         assertThat(storedMessages(userId)).isZero();
     }
 

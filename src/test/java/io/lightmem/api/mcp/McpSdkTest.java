@@ -92,7 +92,8 @@ class McpSdkTest {
         assertThat(add.at("/properties/timestamp/description").asText()).contains("ISO-8601", "2024-01-15T10:30:00");
 
         JsonNode retrieve = tool(tools, "retrieve_memory").get("inputSchema");
-        assertThat(fieldNames(retrieve.get("properties"))).containsExactly("user_id", "query", "limit", "filters");
+        assertThat(fieldNames(retrieve.get("properties"))).containsExactly("user_id", "query", "limit", "filters",
+                "query_time");
         assertThat(names(retrieve.get("required"))).containsExactly("user_id", "query");
         assertThat(retrieve.at("/properties/limit/type").asText()).isEqualTo("integer");
         assertThat(fieldNames(retrieve.at("/properties/filters/properties"))).containsExactlyInAnyOrder(

@@ -117,6 +117,9 @@ class McpToolValidationTest {
         assertToolError(mcp.toolResult("retrieve_memory", Map.of("user_id", userId, "query", "x",
                 "filters", Map.of("time_from", "last week"))),
                 "Invalid argument filters.time_from: 'last week' is neither ISO-8601");
+        assertToolError(mcp.toolResult("retrieve_memory", Map.of("user_id", userId, "query", "x",
+                "query_time", "yesterday")),
+                "Invalid argument query_time: 'yesterday' is neither ISO-8601");
         // A misspelt filter would silently return memories the agent believes are excluded.
         assertToolError(mcp.toolResult("retrieve_memory", Map.of("user_id", userId, "query", "x",
                 "filters", Map.of("speaker", "User"))),

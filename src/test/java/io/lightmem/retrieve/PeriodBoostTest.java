@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -142,12 +143,15 @@ class PeriodBoostTest {
                 user(PAINTED, now.minus(Duration.ofDays(1)).toString()),
                 user(PAINTED, now.minus(Duration.ofDays(9)).toString())));
 
-        for (String question : List.of("What did I paint yesterday?", "What did I paint in the past 3 days?")) {
+        // The same words twice: only the period each question names orders them.
+        Map<String, Boolean> newerFirst = Map.of("What did I paint yesterday?", true,
+                "What did I paint in the past 3 days?", true, "What did I paint 9 days ago?", false);
+        newerFirst.forEach((question, newer) -> {
             RetrievedMemory first = memory.retrieve(request(userId, question,
                     RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING).build()).getMemories(0);
-            assertThat(Instant.ofEpochSecond(first.getEntry().getTimeStamp().getSeconds()))
-                    .as(question).isAfter(now.minus(Duration.ofDays(2)));
-        }
+            assertThat(Instant.ofEpochSecond(first.getEntry().getTimeStamp().getSeconds())
+                    .isAfter(now.minus(Duration.ofDays(2)))).as(question).isEqualTo(newer);
+        });
     }
 
     /** The same words said on two days, among others. */

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * On-demand benchmarks (BENCHMARKS.md). Commands: locomo (any LoCoMo-shaped file: --file, --dataset locomo |
  * realtalk from the file name, --name of the result files, --speaker-sweep replays the speaker boost,
  * --period-sweep the time boost), periods (how many
- * questions of the three development sets name a day, month or year; no service), latency
+ * questions of the three development sets name a day, month or year, absolute or relative to the time asked;
+ * no service), latency
  * (single-client Retrieve at --size memories copied from this database's LoCoMo turns, --requests), load, compare (the
  * table of bench.sh dev from the results in --out), longmemeval, scale, embed, models, all (all = locomo,
  * scale, embed; longmemeval and models run only on request; models needs a running model service at

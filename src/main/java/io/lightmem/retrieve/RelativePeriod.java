@@ -42,9 +42,10 @@ import java.util.regex.Pattern;
  *     and or by ("on Aug 15th", "on the 3rd of June"): the latest such day up to the day asked.</li>
  * </ul>
  * A count is digits or a word from one to twelve, or "a"/"an": "a few", "several" or "how many days
- * ago" are no count and name no period. "last" after an article or possessive ("the last week",
- * "my last year") or before "of" ("last week of June") is no period of time asked. Future periods
- * ("next week", "this weekend", "tomorrow") are left out: memories are said before they are asked for.
+ * ago" are no count and name no period. "last" after an article or possessive ("the last time",
+ * "my last year") or before "of" ("last week of June") names no period ("in the last week" is the past
+ * week, above). Future periods ("next week", "this weekend", "tomorrow") are left out: memories are
+ * said before they are asked for.
  */
 final class RelativePeriod {
 

@@ -31,4 +31,15 @@ class LocomoDataTest {
         assertThat(LocomoData.expand("D12:3-5")).containsExactly("D12:3", "D12:4", "D12:5");
         assertThat(LocomoData.expand("D12:3-D13:1")).isEmpty();
     }
+
+    @Test
+    void theQuestionsAreAskedAtTheLastSessionInTheServicesZone() {
+        LocomoData.Conversation c = new LocomoData.Conversation("conv-1", "Ann", java.util.List.of(
+                new LocomoData.Session(1, "2023-05-08T13:56", java.util.List.of()),
+                new LocomoData.Session(2, "2023-10-22T09:55", java.util.List.of())), java.util.List.of(),
+                java.util.List.of());
+
+        assertThat(LocomoBench.askedAt(c, java.time.ZoneOffset.UTC))
+                .isEqualTo(java.time.Instant.parse("2023-10-22T09:55:00Z"));
+    }
 }

@@ -25,7 +25,7 @@ class LongMemEvalBenchTest {
     // its assistant turn 1 and user turn 2. Session "early" has no evidence.
     private static final String QUESTION = """
             {"question_id": "q1", "question_type": "single-session-user", "question": "Where did I park?",
-             "answer_session_ids": ["late"],
+             "question_date": "2023/05/30 (Tue) 23:40", "answer_session_ids": ["late"],
              "haystack_session_ids": ["late", "early"],
              "haystack_dates": ["2023/05/20 (Sat) 09:10", "2023/05/20 (Sat) 00:44"],
              "haystack_sessions": [
@@ -37,6 +37,13 @@ class LongMemEvalBenchTest {
             """;
 
     private final LongMemEvalData question = parse(QUESTION);
+
+    @Test
+    void theQuestionIsAskedAtItsQuestionDateInTheServicesZone() {
+        assertThat(question.askedAt(java.time.ZoneOffset.UTC)).isEqualTo(java.time.Instant.parse("2023-05-30T23:40:00Z"));
+        assertThat(question.askedAt(java.time.ZoneId.of("Asia/Tokyo")))
+                .isEqualTo(java.time.Instant.parse("2023-05-30T14:40:00Z"));
+    }
 
     @Test
     void sessionsAreIngestedInTimestampOrderOneMessagePerTurnWithItsRoleAndTime() {

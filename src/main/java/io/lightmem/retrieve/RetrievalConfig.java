@@ -89,12 +89,13 @@ public interface RetrievalConfig {
          * Added to the cosine similarity of the memories of a participant the query names (a
          * capitalized word of the query equal to a speaker name of the scope, case-insensitively), when
          * ranking; 0 turns speaker matching off. Speaker awareness without the speaker's name in the
-         * memory text (SpeakerMatch). 0.3: of 0, 0.05, 0.1, 0.15, 0.2 and 0.3, replayed on LoCoMo dev and
-         * REALTALK dev (with MiniLM, and BGE small on LoCoMo), it was at least as good as every other value in every
-         * column, e.g. hybrid any@5 LoCoMo 0.670 (0.616 at 0.1), REALTALK 0.665 (0.644); it is the edge of
-         * that grid (BENCHMARKS.md, "Retrieval that generalizes").
+         * memory text (SpeakerMatch). 0.4: of 0 to 0.75, replayed on LoCoMo dev and REALTALK dev with every
+         * other default, it was at least as good as every smaller value in every column (hybrid any@5 / @20 LoCoMo
+         * 0.707 / 0.862 against 0.695 / 0.857 at 0.3 and 0.568 / 0.763 at 0; REALTALK 0.680 / 0.820, as at
+         * 0.3), and larger values changed no column by more than 0.003: near 0.4 the named participant's
+         * memories already come first (BENCHMARKS.md, "Speaker boost beyond 0.3").
          */
-        @WithDefault("0.3")
+        @WithDefault("0.4")
         @DecimalMin("0.0")
         @DecimalMax("1.0")
         double speakerBoost();

@@ -135,7 +135,8 @@ class QueryPeriodTest {
         assertThat(day.contains(Instant.parse("2023-10-12T23:59:59Z"))).isFalse();
     }
 
-    private static QueryPeriod days(String first, String next) {
+    /** [first, next) in whole UTC days; shared with RelativePeriodTest. */
+    static QueryPeriod days(String first, String next) {
         return new QueryPeriod(LocalDate.parse(first).atStartOfDay(UTC).toInstant(),
                 LocalDate.parse(next).atStartOfDay(UTC).toInstant());
     }

@@ -1,9 +1,9 @@
 package io.lightmem.retrieve;
 
+import static io.lightmem.retrieve.QueryPeriodTest.days;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -128,10 +128,4 @@ class RelativePeriodTest {
         assertThat(QueryPeriod.find("What did I do today?", UTC, lastDay)).isEmpty();
         assertThat(QueryPeriod.find("What did I do yesterday?", UTC, lastDay)).isPresent();
     }
-
-    private static QueryPeriod days(String first, String next) {
-        return new QueryPeriod(LocalDate.parse(first).atStartOfDay(UTC).toInstant(),
-                LocalDate.parse(next).atStartOfDay(UTC).toInstant());
-    }
-
 }

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  */
 final class SpeakerSweep {
 
-    static final double[] BOOSTS = {0, 0.05, 0.1, 0.15, 0.2, 0.3};
+    static final double[] BOOSTS = {0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75};
     private static final int DEPTH = 50;
 
     private record Question(List<ScoredMemory> nearest, List<ScoredMemory> theirs, Set<String> named,

@@ -110,6 +110,21 @@ class IndexUsageTest {
     }
 
     @Test
+    void aSearchWithinAShortPeriodReadsThatPeriodOnTheTimeIndex() throws SQLException {
+        float[] query = new float[384];
+        query[3] = 1;
+        // One day of the scope: 24 of its memories (one an hour). Sorting them is the right plan; reading
+        // the whole scope (or the HNSW index, filtering all but 24) is not.
+        MemoryFilter oneDay = new MemoryFilter(java.time.Instant.parse("2024-02-01T00:00:00Z"),
+                java.time.Instant.parse("2024-02-02T00:00:00Z"), null, null);
+        String plan = explainAllowingSorts(MemoryRepository.nearestQuery(Conversations.owner(userId), query, 10, oneDay,
+                VectorSearch.hnsw(100)), VectorSearch.hnsw(100));
+
+        assertThat(plan).contains("memory_entry_user_time_stamp").doesNotContain("memory_entry_embedding")
+                .containsPattern("Index Cond: .*time_stamp >= ");
+    }
+
+    @Test
     void exactSearchReadsTheScopeAndNeverTheHnswIndex() throws SQLException {
         float[] query = new float[384];
         query[2] = 1;
@@ -242,12 +257,21 @@ class IndexUsageTest {
 
     /** @param search the settings of a vector search, null for the lexical one */
     private String explain(SqlQuery query, VectorSearch search) throws SQLException {
+        return explain(query, search, search != null);
+    }
+
+    /** As {@link #explain(SqlQuery, VectorSearch)}, with sorting allowed: for queries whose best plan sorts a few rows. */
+    private String explainAllowingSorts(SqlQuery query, VectorSearch search) throws SQLException {
+        return explain(query, search, false);
+    }
+
+    private String explain(SqlQuery query, VectorSearch search, boolean withoutSorts) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 try (Statement settings = connection.createStatement()) {
                     settings.execute("SET LOCAL enable_seqscan = off");
-                    if (search != null) {
+                    if (withoutSorts) {
                         // Exact search over a few thousand rows (a user_id index scan and a sort) is
                         // legitimately cheaper here; without sorting, only the HNSW index can order.
                         settings.execute("SET LOCAL enable_sort = off");

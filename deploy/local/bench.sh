@@ -103,7 +103,11 @@ ablation_row() {
 # ~20 s REALTALK when quiet): simpler than carrying provenance across services. Another model needs a
 # database of its own (EmbeddingModelGuard). LongMemEval-S gets the model lever only (the boosts cannot change
 # it: no speaker names, no dated questions), with the comparison's arguments (e.g. --sample-questions=12).
-# On a quiet 2-core machine this adds ABLATION_MINUTES to dev (measured 2026-12-06, --sample-questions=12).
+# Cost (2026-12-06, --sample-questions=12, 2 cores under load average 7.7-9.2 from others' builds, not quiet):
+# the six LoCoMo + REALTALK rows took 29 min (4.5-5.1 min each) and the model's LongMemEval sample takes about
+# what the comparison's took (15.5 min there), against ~26 min for dev's comparison in the same run. Ingest ran
+# 3.5-4x slower than in a quiet run (LoCoMo 67-83 s against 21 s), so on a quiet machine expect roughly
+# 12-15 min in all, about twice dev's 7 min (an estimate: not measured quiet).
 ablation() {
   local model=${ABLATION_MODEL:-bge-small-en-v15-q}
   local off=(LIGHTMEM_EMBEDDING_RETRIEVER_SPEAKER_BOOST=0 LIGHTMEM_EMBEDDING_RETRIEVER_TIME_BOOST=0)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [dev|compare|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [dev|compare|ablation|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none, auth "calls rounds"; native: NativeStartBench)
 # `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
 # LangChain4j baseline, then one comparison table (dev.md); the service's settings come from the environment,
 # e.g. LIGHTMEM_TEXT_EMBEDDER_MODEL=bge-small-en-v15 deploy/local/bench.sh dev --out=target/bench/bge.
+# It then runs the ablation (function ablation below; ABLATION=0 skips it): LoCoMo and REALTALK again with each
+# lever alone, the model (ABLATION_MODEL, default bge-small-en-v15-q, in the database ${LIGHTMEM_PG_DB}_<model>)
+# alone and with both boosts, and the old default, results in --out/ablation/<row>/, and writes ablation.md.
+# `compare` and `ablation` alone rewrite dev.md / ablation.md from the results already in --out.
 # LongMemEval-S under messages-use=hybrid embeds every assistant answer (minutes per question on 2 busy
 # cores): --sample-questions=12 scores 2 questions of each type; results are written after every question.
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
@@ -77,6 +81,59 @@ served() {
   stop_server
 }
 
+# ablation_row NAME [NAME=VALUE ...] -- ARGS...: LoCoMo and REALTALK dev turns, without the baseline (it does
+# not depend on the service), against one service with these settings; results and log in $OUT/ablation/NAME.
+ablation_row() {
+  local row=$1 settings=()
+  shift
+  while [[ $1 != -- ]]; do settings+=("$1"); shift; done
+  shift
+  local OUT=$OUT/ablation/$row # start_server writes the service log here too
+  start_server "${settings[@]}"
+  client locomo --modes=turns --fusion-sweep=false "$@" --baseline=false --out="$OUT"
+  client locomo --file=../shared/data/realtalk/realtalk-dev.json --name=realtalk --modes=turns \
+    --fusion-sweep=false "$@" --baseline=false --out="$OUT"
+  stop_server
+  uptime
+}
+
+# ablation ARGS...: the rows of dev's ablation table beside its comparison run, which is the row "both boosts"
+# (the service's settings) and is not run again. A row turns levers off (0) or changes the model; everything
+# else is what the comparison ran with. Boosts are query-side, but every row ingests again (~20 s LoCoMo,
+# ~20 s REALTALK when quiet): simpler than carrying provenance across services. Another model needs a
+# database of its own (EmbeddingModelGuard). LongMemEval-S gets the model lever only (the boosts cannot change
+# it: no speaker names, no dated questions), with the comparison's arguments (e.g. --sample-questions=12).
+# Cost (2026-12-06, --sample-questions=12, 2 cores under load average 7.7-9.2 from others' builds, not quiet):
+# the six LoCoMo + REALTALK rows took 29 min (4.5-5.1 min each) and the model's LongMemEval sample takes about
+# what the comparison's took (15.5 min there), against ~26 min for dev's comparison in the same run. Ingest ran
+# 3.5-4x slower than in a quiet run (LoCoMo 67-83 s against 21 s), so on a quiet machine expect roughly
+# 12-15 min in all, about twice dev's 7 min (an estimate: not measured quiet).
+ablation() {
+  local model=${ABLATION_MODEL:-bge-small-en-v15-q}
+  local off=(LIGHTMEM_EMBEDDING_RETRIEVER_SPEAKER_BOOST=0 LIGHTMEM_EMBEDDING_RETRIEVER_TIME_BOOST=0)
+  ablation_row none "${off[@]}" -- "$@"
+  ablation_row speaker-boost LIGHTMEM_EMBEDDING_RETRIEVER_TIME_BOOST=0 -- "$@"
+  ablation_row time-boost LIGHTMEM_EMBEDDING_RETRIEVER_SPEAKER_BOOST=0 -- "$@"
+  ablation_row old-default LIGHTMEM_MEMORY_MANAGER_VERBATIM_SPEAKER=true "${off[@]}" -- "$@"
+  ablation_model "$model" "${off[@]}" -- "$@"
+  client ablation "$@" --out="$OUT"
+}
+
+# ablation_model MODEL LEVERS_OFF... -- ARGS...: the model's rows, in a database of its own named after it.
+ablation_model() {
+  local model=$1 off=()
+  shift
+  while [[ $1 != -- ]]; do off+=("$1"); shift; done
+  shift
+  local LIGHTMEM_PG_DB=${LIGHTMEM_PG_DB}_${model//-/_} # stays exported, for this function only
+  ablation_row model LIGHTMEM_TEXT_EMBEDDER_MODEL="$model" "${off[@]}" -- "$@"
+  ablation_row model-both-boosts LIGHTMEM_TEXT_EMBEDDER_MODEL="$model" -- "$@"
+  local OUT=$OUT/ablation/model-both-boosts
+  served LIGHTMEM_TEXT_EMBEDDER_MODEL="$model" LIGHTMEM_MESSAGES_USE=hybrid -- longmemeval --fusion-sweep=false \
+    "$@" --baseline=false --out="$OUT"
+  uptime
+}
+
 # own_database NAME MAIN_CLASS [ARGS...]: a bench that starts its own services, in a database of its own
 # (kept between runs: each run uses new user ids; ConsolidationBench reuses its earlier 10k vectors).
 own_database() {
@@ -118,8 +175,9 @@ case $COMMAND in
     served LIGHTMEM_MESSAGES_USE=hybrid -- longmemeval --fusion-sweep=false "$@"
     uptime
     client compare "$@"
+    [[ ${ABLATION:-1} == 0 ]] || ablation "$@"
     ;;
-  compare|padding|periods)
+  compare|padding|periods|ablation)
     client "$COMMAND" "$@"
     ;;
   construction)
@@ -146,7 +204,7 @@ case $COMMAND in
     own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench
     ;;
   *)
-    echo "usage: $0 [dev|compare|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|ablation|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

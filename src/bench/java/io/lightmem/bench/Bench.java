@@ -132,6 +132,12 @@ public final class Bench {
             java.nio.file.Files.writeString(out.resolve("dev.md"), md);
             System.out.println(md);
         }
+        if (command.equals("ablation")) {
+            Path out = Path.of(args.get("out", "target/bench"));
+            String md = AblationTable.markdown(out);
+            java.nio.file.Files.writeString(out.resolve("ablation.md"), md);
+            System.out.println(md);
+        }
         if (command.equals("scale") || command.equals("all")) {
             try (ServiceClient service = new ServiceClient(args.get("target", "127.0.0.1:9000"));
                     OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),

@@ -109,8 +109,9 @@ final class AblationTable {
             return;
         }
         md.append("#### LongMemEval-S\n\n");
-        md.append("Only the model lever: the boosts cannot change LongMemEval-S, whose messages carry no speaker ")
-                .append("names and whose questions name no day, month or year (`bench.sh periods`). ")
+        md.append("Only the model lever: the speaker boost cannot change LongMemEval-S, whose messages carry no ")
+                .append("speaker names, and the time boost only its few questions naming a relative period ")
+                .append("(8 of 63, `bench.sh periods`), which the comparison run measures with it on. ")
                 .append("Cells: turn r@1 / r@5 / r@10 / r@20.\n\n");
         md.append("| lever(s) | model | messages-use | questions | session any@5 (hybrid) | embedding | context | hybrid | results |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,7 +70,8 @@ final class RelativePeriod {
             + "(?:the\\s+)?";
     private static final int YEARS_SEARCHED_FOR_A_DAY = 8; // February 29 recurs within 8 years
 
-    private record Form(Pattern pattern, Function<Matcher, Optional<Span>> reading) {
+    /** A pattern and how a match of it reads as a span, given the day asked. */
+    private record Form(Pattern pattern, BiFunction<Matcher, LocalDate, Optional<Span>> reading) {
     }
 
     /** [from, to) in local times of the zone. */
@@ -81,6 +82,41 @@ final class RelativePeriod {
         }
     }
 
+    /** Compiled once: the patterns do not depend on the day asked, only their readings do. */
+    private static final List<Form> FORMS = List.of(
+            new Form(pattern("\\bthe\\s+day\\s+before\\s+yesterday\\b"), (m, today) -> day(today.minusDays(2))),
+            new Form(pattern("\\byesterday\\b"), (m, today) -> day(today.minusDays(1))),
+            new Form(pattern(LAST + "night\\b"), (m, today) -> Optional.of(
+                    new Span(today.minusDays(1).atTime(LocalTime.NOON), today.atTime(LocalTime.NOON)))),
+            new Form(pattern("\\b(?:today|tonight|this\\s+(?:morning|afternoon|evening))\\b"), (m, today) -> day(today)),
+            new Form(pattern("\\b(?:in|over|during|within|for|throughout)\\s+the\\s+(?:last|past)\\s+(?:"
+                    + COUNT + "\\s+)?" + UNIT + NOT_OF), (m, today) -> {
+                        ChronoUnit unit = unit(m);
+                        return Optional.of(new Span(today.minus(count(m, 1), unit), today.plusDays(1)));
+                    }),
+            new Form(pattern("\\b" + COUNT + "\\s+" + UNIT + "\\s+ago\\b"),
+                    (m, today) -> holding(today.minus(count(m, 1), unit(m)), unit(m))),
+            new Form(pattern(LAST + "weekend\\b"), (m, today) -> {
+                LocalDate saturday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusDays(2);
+                return Optional.of(new Span(saturday, saturday.plusDays(2)));
+            }),
+            new Form(pattern(LAST + CALENDAR_UNIT + NOT_OF),
+                    (m, today) -> holding(today.minus(1, unit(m)), unit(m))),
+            new Form(pattern("\\bthis\\s+" + CALENDAR_UNIT + NOT_OF), (m, today) -> holding(today, unit(m))),
+            new Form(pattern(LAST + WEEKDAY + "\\b"), (m, today) -> day(today.with(TemporalAdjusters.previous(
+                    DayOfWeek.valueOf(m.group("weekday").toUpperCase(Locale.ROOT)))))),
+            new Form(pattern(LAST + MONTH + "(?![\\w'’])" + NO_YEAR), (m, today) -> {
+                LocalDate month = today.withDayOfMonth(1).minusMonths(1);
+                return monthNotAfter(month, QueryPeriod.month(m));
+            }),
+            new Form(pattern(DAY_PREPOSITION + MONTH + "\\s+" + DAY + "\\b" + NO_YEAR),
+                    (m, today) -> dayNotAfter(today, QueryPeriod.month(m), Integer.parseInt(m.group("day")))),
+            new Form(pattern(DAY_PREPOSITION + DAY + "\\s+(?:of\\s+)?" + MONTH + "(?![\\w'’])" + NO_YEAR),
+                    (m, today) -> dayNotAfter(today, QueryPeriod.month(m), Integer.parseInt(m.group("day")))),
+            new Form(pattern("(?:\\b(?:in|during|throughout|since|until|till|before|after|of|early|late)\\s+"
+                    + "|\\bmid-?\\s*)" + MONTH + "(?![\\w'’-])" + NO_YEAR),
+                    (m, today) -> monthNotAfter(today.withDayOfMonth(1), QueryPeriod.month(m))));
+
     private RelativePeriod() {
     }
 
@@ -90,47 +126,11 @@ final class RelativePeriod {
         ZoneId zone = asked.getZone();
         BitSet taken = new BitSet(question.length());
         List<QueryPeriod> found = new ArrayList<>();
-        for (Form form : forms(today)) {
+        for (Form form : FORMS) {
             QueryPeriod.scan(question, form.pattern(), taken,
-                    m -> form.reading().apply(m).flatMap(span -> inRange(span, zone)), found);
+                    m -> form.reading().apply(m, today).flatMap(span -> inRange(span, zone)), found);
         }
         return QueryPeriod.span(found);
-    }
-
-    private static List<Form> forms(LocalDate today) {
-        return List.of(
-                new Form(pattern("\\bthe\\s+day\\s+before\\s+yesterday\\b"), m -> day(today.minusDays(2))),
-                new Form(pattern("\\byesterday\\b"), m -> day(today.minusDays(1))),
-                new Form(pattern(LAST + "night\\b"), m -> Optional.of(new Span(today.minusDays(1).atTime(LocalTime.NOON),
-                        today.atTime(LocalTime.NOON)))),
-                new Form(pattern("\\b(?:today|tonight|this\\s+(?:morning|afternoon|evening))\\b"), m -> day(today)),
-                new Form(pattern("\\b(?:in|over|during|within|for|throughout)\\s+the\\s+(?:last|past)\\s+(?:"
-                        + COUNT + "\\s+)?" + UNIT + NOT_OF), m -> {
-                            ChronoUnit unit = unit(m);
-                            return Optional.of(new Span(today.minus(count(m, 1), unit), today.plusDays(1)));
-                        }),
-                new Form(pattern("\\b" + COUNT + "\\s+" + UNIT + "\\s+ago\\b"),
-                        m -> holding(today.minus(count(m, 1), unit(m)), unit(m))),
-                new Form(pattern(LAST + "weekend\\b"), m -> {
-                    LocalDate saturday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusDays(2);
-                    return Optional.of(new Span(saturday, saturday.plusDays(2)));
-                }),
-                new Form(pattern(LAST + CALENDAR_UNIT + NOT_OF),
-                        m -> holding(today.minus(1, unit(m)), unit(m))),
-                new Form(pattern("\\bthis\\s+" + CALENDAR_UNIT + NOT_OF), m -> holding(today, unit(m))),
-                new Form(pattern(LAST + WEEKDAY + "\\b"), m -> day(today.with(TemporalAdjusters.previous(
-                        DayOfWeek.valueOf(m.group("weekday").toUpperCase(Locale.ROOT)))))),
-                new Form(pattern(LAST + MONTH + "(?![\\w'’])" + NO_YEAR), m -> {
-                    LocalDate month = today.withDayOfMonth(1).minusMonths(1);
-                    return monthNotAfter(month, QueryPeriod.month(m));
-                }),
-                new Form(pattern(DAY_PREPOSITION + MONTH + "\\s+" + DAY + "\\b" + NO_YEAR),
-                        m -> dayNotAfter(today, QueryPeriod.month(m), Integer.parseInt(m.group("day")))),
-                new Form(pattern(DAY_PREPOSITION + DAY + "\\s+(?:of\\s+)?" + MONTH + "(?![\\w'’])" + NO_YEAR),
-                        m -> dayNotAfter(today, QueryPeriod.month(m), Integer.parseInt(m.group("day")))),
-                new Form(pattern("(?:\\b(?:in|during|throughout|since|until|till|before|after|of|early|late)\\s+"
-                        + "|\\bmid-?\\s*)" + MONTH + "(?![\\w'’-])" + NO_YEAR),
-                        m -> monthNotAfter(today.withDayOfMonth(1), QueryPeriod.month(m))));
     }
 
     private static Optional<Span> day(LocalDate day) {

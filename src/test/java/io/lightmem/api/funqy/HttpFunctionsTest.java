@@ -80,6 +80,21 @@ class HttpFunctionsTest {
                 {"user_id": "%s", "query": "visited", "filter": {"time_to": "last tuesday"}}
                 """.formatted(userId))
                 .statusCode(400).body("field", equalTo("filter.time_to"));
+        // "last month" is read against query_time: April 2023 asked in May 2023, January 2024 asked in February.
+        call("Retrieve", """
+                {"user_id": "%s", "query": "Which city did I visit last month?", "strategy": "embedding",
+                 "query_time": "2023-05-15T12:00:00"}
+                """.formatted(userId))
+                .statusCode(200).body("memories[0].entry.memory", equalTo("I visited Lisbon last spring."));
+        call("Retrieve", """
+                {"user_id": "%s", "query": "Which city did I visit last month?", "strategy": "embedding",
+                 "query_time": "2024-02-15T12:00:00"}
+                """.formatted(userId))
+                .statusCode(200).body("memories[0].entry.memory", equalTo("I visited Oslo in the winter."));
+        call("Retrieve", """
+                {"user_id": "%s", "query": "visited", "query_time": "next tuesday"}
+                """.formatted(userId))
+                .statusCode(400).body("field", equalTo("query_time"));
     }
 
     @Test

@@ -6,8 +6,10 @@ import static io.lightmem.testing.Conversations.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lightmem.memory.SessionTimes;
 import io.lightmem.v1.AddMemoryRequest;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
 import io.lightmem.v1.Message;
@@ -79,6 +81,13 @@ class InvalidInputTest {
     void blankQuery() {
         assertInvalid(() -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(newUser()).setQuery(" ").build()),
                 "query: must not be blank");
+    }
+
+    @Test
+    void queryTimeOutsideTheYearsTimesFallIn() {
+        assertInvalid(() -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(newUser()).setQuery("q")
+                .setQueryTime(Timestamp.newBuilder().setSeconds(SessionTimes.LATEST.getEpochSecond() + 1)).build()),
+                "query_time");
     }
 
     private static StatusRuntimeException assertInvalid(Runnable call, String expectedMessage) {

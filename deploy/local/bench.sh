@@ -7,8 +7,9 @@
 # LangChain4j baseline, then one comparison table (dev.md); the service's settings come from the environment,
 # e.g. LIGHTMEM_TEXT_EMBEDDER_MODEL=bge-small-en-v15 deploy/local/bench.sh dev --out=target/bench/bge.
 # It then runs the ablation (function ablation below; ABLATION=0 skips it): LoCoMo and REALTALK again with each
-# lever alone, the model (ABLATION_MODEL, default bge-small-en-v15-q, in the database ${LIGHTMEM_PG_DB}_<model>)
-# alone and with both boosts, and the old default, results in --out/ablation/<row>/, and writes ablation.md.
+# lever alone, the other model (ABLATION_MODEL, default all-minilm-l6-v2, in the database ${LIGHTMEM_PG_DB}_<model>)
+# alone and with both boosts, and the old default (MiniLM, name in the text), results in --out/ablation/<row>/,
+# and writes ablation.md.
 # `compare` and `ablation` alone rewrite dev.md / ablation.md from the results already in --out.
 # LongMemEval-S under messages-use=hybrid embeds every assistant answer (minutes per question on 2 busy
 # cores): --sample-questions=12 scores 2 questions of each type; results are written after every question.
@@ -109,12 +110,12 @@ ablation_row() {
 # 3.5-4x slower than in a quiet run (LoCoMo 67-83 s against 21 s), so on a quiet machine expect roughly
 # 12-15 min in all, about twice dev's 7 min (an estimate: not measured quiet).
 ablation() {
-  local model=${ABLATION_MODEL:-bge-small-en-v15-q}
+  local model=${ABLATION_MODEL:-all-minilm-l6-v2}
   local off=(LIGHTMEM_EMBEDDING_RETRIEVER_SPEAKER_BOOST=0 LIGHTMEM_EMBEDDING_RETRIEVER_TIME_BOOST=0)
   ablation_row none "${off[@]}" -- "$@"
   ablation_row speaker-boost LIGHTMEM_EMBEDDING_RETRIEVER_TIME_BOOST=0 -- "$@"
   ablation_row time-boost LIGHTMEM_EMBEDDING_RETRIEVER_SPEAKER_BOOST=0 -- "$@"
-  ablation_row old-default LIGHTMEM_MEMORY_MANAGER_VERBATIM_SPEAKER=true "${off[@]}" -- "$@"
+  ablation_old_default "${off[@]}" -- "$@"
   ablation_model "$model" "${off[@]}" -- "$@"
   client ablation "$@" --out="$OUT"
 }
@@ -132,6 +133,14 @@ ablation_model() {
   served LIGHTMEM_TEXT_EMBEDDER_MODEL="$model" LIGHTMEM_MESSAGES_USE=hybrid -- longmemeval --fusion-sweep=false \
     "$@" --baseline=false --out="$OUT"
   uptime
+}
+
+# ablation_old_default LEVERS_OFF... -- ARGS...: the first defaults (all-MiniLM-L6-v2, the speaker's name in the
+# memory text, no boosts), in the MiniLM database.
+ablation_old_default() {
+  local LIGHTMEM_PG_DB=${LIGHTMEM_PG_DB}_all_minilm_l6_v2 # stays exported, for this function only
+  ablation_row old-default LIGHTMEM_TEXT_EMBEDDER_MODEL=all-minilm-l6-v2 LIGHTMEM_MEMORY_MANAGER_VERBATIM_SPEAKER=true \
+    "$@"
 }
 
 # own_database NAME MAIN_CLASS [ARGS...]: a bench that starts its own services, in a database of its own

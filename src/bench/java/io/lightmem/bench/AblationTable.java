@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * A row is one folder of results: the comparison run itself (the --out folder, the service defaults)
  * and every folder under {@code ablation/}, each run against a service with some levers off or another
  * model. What a row ran with is read from the service configuration its JSON records, so the table states
- * the settings measured, not the settings meant; rows are ordered by those settings (MiniLM-or-default
+ * the settings measured, not the settings meant; rows are ordered by those settings (the comparison's
  * model first, then the other model, the name in the memory text last; fewer boosts first).
  */
 final class AblationTable {
@@ -27,7 +27,8 @@ final class AblationTable {
     static final String VERBATIM = "lightmem.memory-manager.verbatim-speaker";
     static final String SPEAKER_BOOST = "lightmem.embedding-retriever.speaker-boost";
     static final String TIME_BOOST = "lightmem.embedding-retriever.time-boost";
-    private static final String DEFAULT_MODEL = "all-minilm-l6-v2";
+    /** The model of the service's first defaults, with the speaker's name in the memory text and no boosts. */
+    private static final String OLD_DEFAULT_MODEL = "all-minilm-l6-v2";
     private static final List<String> STRATEGIES = List.of("embedding", "context", "hybrid");
 
     /** One folder of results and the name it is shown by. */
@@ -135,8 +136,8 @@ final class AblationTable {
         md.append('\n');
     }
 
-    /** A row's results for one set, with the service settings they record. */
-    private record Measured(Row row, JsonNode root) {
+    /** A row's results for one set, with the service settings they record and the comparison's model. */
+    private record Measured(Row row, JsonNode root, String comparisonModel) {
 
         String setting(String key) {
             return root.path("service_config").path(key).asText("?");
@@ -155,7 +156,7 @@ final class AblationTable {
         }
 
         boolean otherModel() {
-            return !setting(MODEL).equals(DEFAULT_MODEL);
+            return !setting(MODEL).equals(comparisonModel);
         }
 
         int boosts() {
@@ -165,10 +166,13 @@ final class AblationTable {
 
     private static List<Measured> measured(String set, List<Row> rows) throws IOException {
         List<Measured> out = new ArrayList<>();
+        JsonNode comparison = rows.get(0).read(set);
+        String comparisonModel = comparison == null ? "?"
+                : comparison.path("service_config").path(MODEL).asText("?");
         for (Row row : rows) {
             JsonNode root = row.read(set);
             if (root != null) {
-                out.add(new Measured(row, root));
+                out.add(new Measured(row, root, comparisonModel));
             }
         }
         out.sort(Comparator.comparingInt((Measured m) -> m.named() ? 2 : m.otherModel() ? 1 : 0)
@@ -194,7 +198,7 @@ final class AblationTable {
             on.add("time boost " + m.setting(TIME_BOOST));
         }
         String label = on.isEmpty() ? "none" : String.join(" + ", on);
-        if (m.named() && m.boosts() == 0 && !m.otherModel()) {
+        if (m.named() && m.boosts() == 0 && m.setting(MODEL).equals(OLD_DEFAULT_MODEL)) {
             label += " (the old default)";
         }
         return m.row().comparison() ? "**" + label + "** (comparison)" : label;

@@ -96,6 +96,7 @@ public class InstanceInfo {
             "lightmem.text-embedder.device-id",
             "lightmem.text-embedder.batch-size",
             "lightmem.text-embedder.max-length",
+            "lightmem.text-embedder.long-texts",
             "lightmem.text-embedder.intra-op-threads",
             "lightmem.embedding-retriever.hnsw-m",
             "lightmem.embedding-retriever.hnsw-ef-construction",

@@ -251,7 +251,8 @@ public final class LightMemConfigFile {
                 case "model" -> {
                     String name = value.asText();
                     if (!hasOnnxExport(Path.of(name)) && MINILM.matcher(name.replace('\\', '/')).matches()) {
-                        verdicts.add(new Verdict(key, Outcome.APPLIED, "the built-in all-MiniLM-L6-v2"));
+                        // Named, not left to the default: the default model is not LightMem's.
+                        set(key, "lightmem.text-embedder.model", "all-minilm-l6-v2");
                     } else {
                         modelDirectory(key, name, true, "lightmem.text-embedder");
                     }

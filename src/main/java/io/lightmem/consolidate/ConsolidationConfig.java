@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * {@code lightmem.update} and {@code lightmem.consolidation.*}: offline and online consolidation (docs/design.md,
@@ -42,11 +43,12 @@ public interface ConsolidationConfig {
         @Max(1000)
         int keepTopN();
 
-        /** Cosine similarity a queued pair needs for the newer entry to count as a source of the older. */
-        @WithDefault("0.8")
-        @DecimalMin("-1.0")
-        @DecimalMax("1.0")
-        double scoreThreshold();
+        /**
+         * Cosine similarity a queued pair needs for the newer entry to count as a source of the older.
+         * Unset: the embedding model's own ({@link io.lightmem.model.SimilarityScale#sameFact()}; 0.8, LightMem's,
+         * for all-MiniLM-L6-v2 and models given by path).
+         */
+        Optional<@DecimalMin("-1.0") @DecimalMax("1.0") Double> scoreThreshold();
 
         /** Decisions (LLM calls) in flight at once per run. */
         @WithDefault("4")

@@ -119,7 +119,7 @@ public class Consolidator {
      * @throws FailedPreconditionException without an LLM
      */
     double checkOfflineUpdate(Double scoreThreshold) {
-        double threshold = scoreThreshold == null ? config.scoreThreshold() : scoreThreshold;
+        double threshold = scoreThreshold == null ? defaultThreshold() : scoreThreshold;
         if (Double.isNaN(threshold) || threshold < -1 || threshold > 1) {
             throw new InvalidArgumentException("score_threshold", "must be a cosine similarity in [-1, 1], got "
                     + scoreThreshold);
@@ -129,6 +129,11 @@ public class Consolidator {
                     + " 'none'; configure lightmem.memory-manager.model-name and its configs (api-key, base-url)");
         }
         return threshold;
+    }
+
+    /** The configured threshold, or the one the embedding model puts where LightMem's 0.8 is for MiniLM. */
+    double defaultThreshold() {
+        return config.scoreThreshold().orElseGet(() -> embedder.similarityScale().sameFact());
     }
 
     /**
@@ -153,7 +158,7 @@ public class Consolidator {
             if (!llm.available()) {
                 return 0;
             }
-            UpdateRun run = decide(owner, config.scoreThreshold(), newEntryIds, "online");
+            UpdateRun run = decide(owner, defaultThreshold(), newEntryIds, "online");
             if (run.abortedReason() != null) {
                 LOG.warnf("online consolidation of user %s stopped early, %d targets left for the next run: %s",
                         owner, run.remaining(), run.abortedReason());

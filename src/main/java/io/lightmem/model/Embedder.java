@@ -11,6 +11,14 @@ public interface Embedder {
     /** Identifies the model: vectors of embedders with different ids are not comparable. */
     String modelId();
 
+    /**
+     * Where this model puts LightMem's similarity thresholds: a built-in model's own, LightMem's
+     * (all-MiniLM-L6-v2's) for any other.
+     */
+    default SimilarityScale similarityScale() {
+        return EmbeddingModel.ofModelId(modelId()).map(EmbeddingModel::scale).orElse(SimilarityScale.LIGHTMEM);
+    }
+
     /** One vector per text, in order, each embedded as {@code input}. */
     List<float[]> embed(List<String> texts, EmbeddingInput input);
 

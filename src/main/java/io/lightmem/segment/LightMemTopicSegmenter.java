@@ -31,7 +31,7 @@ public final class LightMemTopicSegmenter implements TopicSegmenter, AutoCloseab
         for (int i = 0; i + 1 < turns.size(); i++) {
             similarities[i] = dot(vectors.get(i), vectors.get(i + 1)); // unit vectors: dot = cosine
         }
-        List<Integer> fine = TopicBoundaries.fine(similarities);
+        List<Integer> fine = TopicBoundaries.fine(similarities, embedder.similarityScale());
         List<Integer> coarse = attention
                 .map(a -> TopicBoundaries.coarse(a.of(turns.stream().map(Turn::userText).toList())))
                 .orElse(List.of());

@@ -1,5 +1,6 @@
 package io.lightmem.segment;
 
+import io.lightmem.model.SimilarityScale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -12,9 +13,8 @@ public final class TopicBoundaries {
 
     /** Attention positions ignored at each end of the sequence ([CLS]/[SEP] and their neighbours attract mass). */
     static final int IGNORED_EDGE_TOKENS = 3;
-    static final double FINE_THRESHOLD_START = 0.2;
-    static final double FINE_THRESHOLD_STEP = 0.05;
-    static final double FINE_THRESHOLD_MAX = 0.5;
+    /** Thresholds tried for fine boundaries after the first: 0.2 to 0.5 in steps of 0.05 for MiniLM. */
+    static final int FINE_THRESHOLD_STEPS = 6;
     /** A fine boundary is kept when a coarse one lies within this many turns. */
     static final int RECONCILE_DISTANCE = 3;
 
@@ -78,15 +78,16 @@ public final class TopicBoundaries {
 
     /**
      * Fine boundaries: between turns i and i+1 where their cosine similarity is below a threshold
-     * that starts at 0.2 and rises by 0.05, up to 0.5, until at least one boundary is found.
+     * that starts at the model's {@code topicShiftFrom} (0.2 for MiniLM) and rises in six equal steps
+     * (0.05) up to its {@code topicShiftTo} (0.5), until at least one boundary is found.
      *
      * @param similarities cosine similarity of turn i and turn i+1, for each i
      */
-    public static List<Integer> fine(double[] similarities) {
-        // Integer steps avoid 0.2 + 0.05 + … drifting past 0.5 in floating point.
-        int steps = (int) Math.round((FINE_THRESHOLD_MAX - FINE_THRESHOLD_START) / FINE_THRESHOLD_STEP);
-        for (int step = 0; step <= steps; step++) {
-            double threshold = FINE_THRESHOLD_START + step * FINE_THRESHOLD_STEP;
+    public static List<Integer> fine(double[] similarities, SimilarityScale scale) {
+        double step = (scale.topicShiftTo() - scale.topicShiftFrom()) / FINE_THRESHOLD_STEPS;
+        for (int steps = 0; steps <= FINE_THRESHOLD_STEPS; steps++) {
+            // Integer steps avoid 0.2 + 0.05 + … drifting past 0.5 in floating point.
+            double threshold = scale.topicShiftFrom() + steps * step;
             List<Integer> boundaries = new ArrayList<>();
             for (int i = 0; i < similarities.length; i++) {
                 if (similarities[i] < threshold) {

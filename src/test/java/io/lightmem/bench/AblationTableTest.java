@@ -46,6 +46,20 @@ class AblationTableTest {
     }
 
     @Test
+    void theOtherModelIsTheOneTheComparisonDidNotRunAndTheOldDefaultIsMiniLmWithTheName() throws IOException {
+        write(out, "locomo", locomo(settings("bge-small-en-v15-q", "false", "0.4", "0.3"), "turns", 0.4));
+        write(out.resolve("ablation/model"), "locomo", locomo(settings("all-minilm-l6-v2", "false", "0", "0"), "turns", 0.2));
+        write(out.resolve("ablation/old-default"), "locomo",
+                locomo(settings("all-minilm-l6-v2", "true", "0", "0"), "turns-named", 0.1));
+        write(out.resolve("ablation/none"), "locomo", locomo(settings("bge-small-en-v15-q", "false", "0", "0"), "turns", 0.3));
+
+        List<String> labels = rows(AblationTable.markdown(out)).stream().map(r -> r.substring(2, r.indexOf(" | "))).toList();
+
+        assertThat(labels).containsExactly("none", "**speaker boost 0.4 + time boost 0.3** (comparison)",
+                "model all-minilm-l6-v2", "model all-minilm-l6-v2 + name in the memory text (the old default)");
+    }
+
+    @Test
     void eachSetListsOnlyTheRowsThatRanIt() throws IOException {
         Map<String, String> defaults = settings("all-minilm-l6-v2", "false", "0.3", "0.3");
         write(out, "locomo", locomo(defaults, "turns", 0.4));

@@ -62,6 +62,24 @@ class BuiltInEmbeddingModelsTest {
 
     @ParameterizedTest
     @EnumSource(io.lightmem.model.EmbeddingModel.class)
+    void anEmbedderOfABuiltInModelIsKnownByItsIdAndCarriesThatModelsThresholds(io.lightmem.model.EmbeddingModel model) {
+        try (OnnxEmbedder embedder = new OnnxEmbedder(model, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 8, 256)) {
+            assertThat(io.lightmem.model.EmbeddingModel.ofModelId(embedder.modelId())).contains(model);
+            assertThat(embedder.similarityScale()).isEqualTo(model.scale());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aModelGivenByPathWithItsOwnStyleHasLightMemsThresholds() {
+        assertThat(io.lightmem.model.EmbeddingModel.ofModelId("bge-small-en-v1.5.onnx@sha256:00;pooling=mean"
+                + ";query-prefix=\"\";passage-prefix=\"\"")).isEmpty();
+        assertThat(io.lightmem.model.EmbeddingModel.ofModelId("my-encoder.onnx@sha256:00")).isEmpty();
+        // Only the thresholds LightMem chose on MiniLM mean the same for every model: the others are measured.
+        assertThat(io.lightmem.model.EmbeddingModel.ALL_MINILM_L6_V2.scale()).isEqualTo(SimilarityScale.LIGHTMEM);
+    }
+
+    @ParameterizedTest
+    @EnumSource(io.lightmem.model.EmbeddingModel.class)
     void onlyAsymmetricModelsEmbedAQueryOtherwiseThanAPassage(io.lightmem.model.EmbeddingModel model) {
         try (OnnxEmbedder embedder = new OnnxEmbedder(model, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 8, 256)) {
             double same = cosine(embedder.embedQuery(TEXTS.get(0)), embedder.embedPassage(TEXTS.get(0)));

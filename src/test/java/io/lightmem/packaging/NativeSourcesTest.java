@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class NativeSourcesTest {
 
     static final Path TARGET = Path.of("target");
-    /** What only the in-process models need: ONNX Runtime, DJL's tokenizers (a native library) and the MiniLM jar. */
+    /** What only the in-process models need: ONNX Runtime, DJL's tokenizers (a native library) and the model jars. */
     static final List<String> IN_PROCESS_JARS = List.of("onnxruntime", "ai.djl", "langchain4j-embeddings");
     static final List<String> IN_PROCESS_CLASSES = List.of("io/lightmem/model/OnnxModels.class",
             "io/lightmem/model/OnnxEmbedder.class", "io/lightmem/compress/LlmLingua2Compressor.class",

@@ -1,8 +1,10 @@
 package io.lightmem.segment;
 
+import static io.lightmem.model.SimilarityScale.LIGHTMEM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.lightmem.model.SimilarityScale;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,16 +55,26 @@ class TopicBoundariesTest {
 
     @Test
     void fineBoundariesUseTheLowestThresholdThatFindsOne() {
-        assertThat(TopicBoundaries.fine(new double[] {0.6, 0.15, 0.7, 0.1})).containsExactly(2, 4);
+        assertThat(TopicBoundaries.fine(new double[] {0.6, 0.15, 0.7, 0.1}, LIGHTMEM)).containsExactly(2, 4);
         // Nothing below 0.2 or 0.25; 0.28 is below 0.3.
-        assertThat(TopicBoundaries.fine(new double[] {0.6, 0.28, 0.7, 0.29})).containsExactly(2, 4);
-        assertThat(TopicBoundaries.fine(new double[] {0.6, 0.49, 0.7})).containsExactly(2);
+        assertThat(TopicBoundaries.fine(new double[] {0.6, 0.28, 0.7, 0.29}, LIGHTMEM)).containsExactly(2, 4);
+        assertThat(TopicBoundaries.fine(new double[] {0.6, 0.49, 0.7}, LIGHTMEM)).containsExactly(2);
     }
 
     @Test
     void noFineBoundaryWhenEveryNeighbourIsSimilarEvenAtTheHighestThreshold() {
-        assertThat(TopicBoundaries.fine(new double[] {0.5, 0.8, 0.9})).isEmpty();
-        assertThat(TopicBoundaries.fine(new double[] {})).isEmpty();
+        assertThat(TopicBoundaries.fine(new double[] {0.5, 0.8, 0.9}, LIGHTMEM)).isEmpty();
+        assertThat(TopicBoundaries.fine(new double[] {}, LIGHTMEM)).isEmpty();
+    }
+
+    @Test
+    void anotherModelsScaleMovesTheThresholdsItsSimilaritiesAreComparedWith() {
+        SimilarityScale higher = new SimilarityScale(0.9, 0.5, 0.8);
+
+        // 0.6 and 0.7 are topic shifts only on the higher scale: its thresholds 0.5, 0.55, 0.6, 0.65 find 0.6.
+        assertThat(TopicBoundaries.fine(new double[] {0.9, 0.6, 0.95, 0.7}, higher)).containsExactly(2);
+        assertThat(TopicBoundaries.fine(new double[] {0.9, 0.6, 0.95, 0.7}, LIGHTMEM)).isEmpty();
+        assertThat(TopicBoundaries.fine(new double[] {0.9, 0.85, 0.95}, higher)).isEmpty();
     }
 
     @Test

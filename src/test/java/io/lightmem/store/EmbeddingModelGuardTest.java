@@ -30,7 +30,7 @@ class EmbeddingModelGuardTest {
         try (Connection c = dataSource.getConnection();
                 ResultSet rs = c.createStatement().executeQuery("SELECT model_id, dimension FROM embedding_model")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString("model_id")).isEqualTo(embedder.modelId()).startsWith("all-minilm-l6-v2.onnx@sha256:");
+            assertThat(rs.getString("model_id")).isEqualTo(embedder.modelId()).startsWith("bge-small-en-v1.5-q.onnx@sha256:");
             assertThat(rs.getInt("dimension")).isEqualTo(384);
             assertThat(rs.next()).as("one model per database").isFalse();
         }

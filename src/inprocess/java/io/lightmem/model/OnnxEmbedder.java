@@ -53,6 +53,12 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
         }
     }
 
+    /**
+     * Windows of one text that averaging reads at most (4,096 tokens at max-length 256): a message of the
+     * documented 131,072 characters would otherwise cost over a hundred encoder runs.
+     */
+    static final int MAX_WINDOWS = 16;
+
     private final OrtSession session;
     /** With [CLS] and [SEP], never truncated: {@link #windows} decides what the model reads. */
     private final HuggingFaceTokenizer tokenizer;
@@ -69,14 +75,14 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     private final Style style;
     private final NativeModel lifecycle = new NativeModel("embedder");
 
-    /** A symmetric mean-pooling model (all-MiniLM-L6-v2 and the like), long texts averaged. */
+    /** A symmetric mean-pooling model (all-MiniLM-L6-v2 and the like), long texts truncated. */
     public OnnxEmbedder(ModelFiles files, OrtSession.SessionOptions options, int batchSize, int maxLength) {
-        this(files, Style.SYMMETRIC_MEAN, options, batchSize, maxLength, LongTexts.average);
+        this(files, Style.SYMMETRIC_MEAN, options, batchSize, maxLength, LongTexts.truncate);
     }
 
-    /** A built-in model, embedding as its authors trained it, long texts averaged. */
+    /** A built-in model, embedding as its authors trained it, long texts truncated. */
     public OnnxEmbedder(EmbeddingModel model, OrtSession.SessionOptions options, int batchSize, int maxLength) {
-        this(ModelFiles.builtIn(model), Style.of(model), options, batchSize, maxLength, LongTexts.average);
+        this(ModelFiles.builtIn(model), Style.of(model), options, batchSize, maxLength, LongTexts.truncate);
     }
 
     public OnnxEmbedder(ModelFiles files, Style style, OrtSession.SessionOptions options, int batchSize,
@@ -194,7 +200,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
             System.arraycopy(ids, head + start, window, head, length);
             window[window.length - 1] = ids[ids.length - 1];
             windows.add(window);
-            if (longTexts == LongTexts.truncate) {
+            if (longTexts == LongTexts.truncate || windows.size() == MAX_WINDOWS) {
                 break;
             }
         }

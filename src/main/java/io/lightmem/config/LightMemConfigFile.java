@@ -251,8 +251,9 @@ public final class LightMemConfigFile {
                 case "model" -> {
                     String name = value.asText();
                     if (!hasOnnxExport(Path.of(name)) && MINILM.matcher(name.replace('\\', '/')).matches()) {
-                        // Named, not left to the default: the default model is not LightMem's.
-                        set(key, "lightmem.text-embedder.model", "all-minilm-l6-v2");
+                        // LightMem's own default, which its configuration always names; here another model is.
+                        notApplied(key, "the default model here is bge-small-en-v15-q, which found more on the "
+                                + "development sets; set lightmem.text-embedder.model=all-minilm-l6-v2 for LightMem's");
                     } else {
                         modelDirectory(key, name, true, "lightmem.text-embedder");
                     }

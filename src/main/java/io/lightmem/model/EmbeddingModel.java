@@ -40,10 +40,10 @@ public enum EmbeddingModel {
 
     /** Measured by {@code deploy/local/bench.sh thresholds} (BENCHMARKS.md, "Thresholds per model"). */
     private static final class Scales {
-        static final SimilarityScale BGE = new SimilarityScale(0.8, 0.2, 0.5); // PLACEHOLDER
-        static final SimilarityScale BGE_Q = new SimilarityScale(0.8, 0.2, 0.5); // PLACEHOLDER
-        static final SimilarityScale E5 = new SimilarityScale(0.8, 0.2, 0.5); // PLACEHOLDER
-        static final SimilarityScale E5_Q = new SimilarityScale(0.8, 0.2, 0.5); // PLACEHOLDER
+        static final SimilarityScale BGE = new SimilarityScale(0.905, 0.585, 0.77);
+        static final SimilarityScale BGE_Q = new SimilarityScale(0.905, 0.585, 0.77);
+        static final SimilarityScale E5 = new SimilarityScale(0.945, 0.8, 0.87);
+        static final SimilarityScale E5_Q = new SimilarityScale(0.945, 0.8, 0.87);
     }
 
     private static final class Prefixes {

@@ -5,8 +5,8 @@ package io.lightmem.model;
  * tokens), such as a long assistant answer (docs/retrieval.md, "Long texts").
  */
 public enum LongTexts {
+    /** Embed the first window only: the rest of the text is not seen by vector search (the lexical index reads it). */
+    truncate,
     /** Embed each window of the text and average the vectors, weighted by their tokens: all of it counts. */
-    average,
-    /** Embed the first window only: the rest of the text is not seen by vector search. */
-    truncate
+    average
 }

@@ -56,7 +56,10 @@ public interface TextEmbedderConfig extends OnnxRuntimeOptions {
     @Max(8192)
     int maxLength();
 
-    /** A text longer than max-length: averaged over its windows, or cut after the first. */
-    @WithDefault("average")
+    /**
+     * A text longer than max-length: cut after its first window, or averaged over its windows (which
+     * found less on LongMemEval-S and costs more: BENCHMARKS.md, "Long texts").
+     */
+    @WithDefault("truncate")
     LongTexts longTexts();
 }

@@ -42,7 +42,6 @@ class LightMemConfigFileTest {
                 entry("lightmem.memory-manager.configs.max-tokens", "16000"),
                 entry("lightmem.extract-threshold", "0.1"),
                 entry("lightmem.index-strategy", "embedding"),
-                entry("lightmem.text-embedder.model", "all-minilm-l6-v2"),
                 entry("lightmem.text-embedder.dims", "384"),
                 entry("lightmem.text-embedder.execution-provider", "cpu"),
                 entry("lightmem.retrieve-strategy", "embedding"),
@@ -53,7 +52,9 @@ class LightMemConfigFileTest {
         assertThat(mapping.verdicts()).contains(
                 new Verdict("embedding_retriever.model_name", Outcome.NOT_APPLIED,
                         "'qdrant': storage is PostgreSQL+pgvector (quarkus.datasource.*)"),
-                new Verdict("text_embedder.configs.model", Outcome.APPLIED, "lightmem.text-embedder.model=all-minilm-l6-v2"),
+                new Verdict("text_embedder.configs.model", Outcome.NOT_APPLIED, "the default model here is "
+                        + "bge-small-en-v15-q, which found more on the development sets; set "
+                        + "lightmem.text-embedder.model=all-minilm-l6-v2 for LightMem's"),
                 new Verdict("logging", Outcome.NOT_APPLIED, "logging is Quarkus's (quarkus.log.*)"));
         // Empty keys leave the key to lightmem.* or the environment (OPENAI_API_KEY).
         assertThat(mapping.verdicts()).filteredOn(v -> v.key().equals("memory_manager.configs.api_key"))

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * lightmem.update=online: the decision for a new entry's targets is taken within the AddMemory that stores it
- * (LlmEveryStageProfile: a threshold of 0.4, which this pair of facts reaches; facts carry metadata).
+ * (LlmEveryStageProfile: a threshold of 0.73, which this pair of facts reaches; facts carry metadata).
  */
 @QuarkusTest
 @TestProfile(LlmEveryStageProfile.class)

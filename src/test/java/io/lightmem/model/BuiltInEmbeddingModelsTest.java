@@ -45,8 +45,9 @@ class BuiltInEmbeddingModelsTest {
 
     @ParameterizedTest
     @EnumSource(io.lightmem.model.EmbeddingModel.class)
-    void aLongPassageIsReadInWindowsThatEachCarryTheModelsPrefix(io.lightmem.model.EmbeddingModel model) {
-        try (OnnxEmbedder embedder = new OnnxEmbedder(model, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 8, 256)) {
+    void anAveragedLongPassageIsReadInWindowsThatEachCarryTheModelsPrefix(io.lightmem.model.EmbeddingModel model) {
+        try (OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(model),
+                OnnxEmbedder.Style.of(model), OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 8, 256, LongTexts.average)) {
             int prefix = embedder.countTokens(model.prefix(EmbeddingInput.PASSAGE));
             int windowWords = 256 - 2 - prefix; // [CLS] prefix words [SEP], one token per word
             String first = OnnxEmbedderTest.words(windowWords, "garden", "river", "music", "school", "paint");

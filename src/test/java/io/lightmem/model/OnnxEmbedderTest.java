@@ -73,29 +73,44 @@ class OnnxEmbedderTest {
     }
 
     @Test
-    void aTextLongerThanTheWindowIsTheAverageOfItsWindowsWeightedByTheirTokens() {
+    void averagingReadsALongTextInWindowsWeightedByTheirTokens() {
         // One token per word, so the windows of 256 tokens ([CLS] + 254 words + [SEP]) are known texts.
         String first = words(WINDOW_WORDS, "garden", "river", "music", "school", "paint");
         String rest = words(46, "train", "ticket", "station", "city", "night");
         assertThat(embedder.countTokens(first + " " + rest)).isEqualTo(WINDOW_WORDS + 46);
+        try (OnnxEmbedder averaging = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
+                OnnxEmbedder.Style.SYMMETRIC_MEAN, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256,
+                LongTexts.average)) {
 
-        float[] whole = embedder.embedPassage(first + " " + rest);
+            float[] whole = averaging.embedPassage(first + " " + rest);
 
-        float[] expected = weightedSum(embedder.embedPassage(first), WINDOW_WORDS + 2, embedder.embedPassage(rest), 46 + 2);
-        assertThat(dot(whole, expected)).isGreaterThan(0.9999);
-        assertThat(dot(whole, embedder.embedPassage(first))).isLessThan(0.99);
+            float[] expected = weightedSum(embedder.embedPassage(first), WINDOW_WORDS + 2, embedder.embedPassage(rest),
+                    46 + 2);
+            assertThat(dot(whole, expected)).isGreaterThan(0.9999);
+            assertThat(dot(whole, embedder.embedPassage(first))).isLessThan(0.99);
+            // A text that fits is embedded as without windows.
+            assertThat(dot(averaging.embedPassage(rest), embedder.embedPassage(rest))).isGreaterThan(0.9999);
+        }
     }
 
     @Test
-    void truncatingReadsTheFirstWindowOnly() {
-        String first = words(WINDOW_WORDS, "garden", "river", "music", "school", "paint");
-        String rest = words(46, "train", "ticket", "station", "city", "night");
-        try (OnnxEmbedder truncating = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
+    void averagingReadsAtMostSixteenWindows() {
+        String sixteen = words(OnnxEmbedder.MAX_WINDOWS * WINDOW_WORDS, "garden", "river", "music", "school", "paint");
+        String more = words(3 * WINDOW_WORDS, "train", "ticket", "station", "city", "night");
+        try (OnnxEmbedder averaging = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
                 OnnxEmbedder.Style.SYMMETRIC_MEAN, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256,
-                LongTexts.truncate)) {
-            assertThat(dot(truncating.embedPassage(first + " " + rest), embedder.embedPassage(first)))
+                LongTexts.average)) {
+            assertThat(dot(averaging.embedPassage(sixteen + " " + more), averaging.embedPassage(sixteen)))
                     .isGreaterThan(0.9999);
         }
+    }
+
+    @Test
+    void truncatingTheDefaultReadsTheFirstWindowOnly() {
+        String first = words(WINDOW_WORDS, "garden", "river", "music", "school", "paint");
+        String rest = words(46, "train", "ticket", "station", "city", "night");
+
+        assertThat(dot(embedder.embedPassage(first + " " + rest), embedder.embedPassage(first))).isGreaterThan(0.9999);
     }
 
     /** Words of a 256-token window between [CLS] and [SEP]. */

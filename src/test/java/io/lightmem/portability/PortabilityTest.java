@@ -172,7 +172,9 @@ class PortabilityTest {
         // Not hybrid: it fuses ranks, and among memories that tie the ids (new here) decide the ranks.
         List<RetrieveStrategy> byScore = List.of(RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING,
                 RetrieveStrategy.RETRIEVE_STRATEGY_CONTEXT);
-        assertSameAnswersApartFromIds(answers(target, byScore), answers(source, byScore), 1e-5);
+        // Scores within 0.005, not equal: the default model is int8, which quantizes activations per batch, so a
+        // text embedded again in another batch gets a slightly moved vector (cosine 0.993-0.997, docs/retrieval.md).
+        assertSameAnswersApartFromIds(answers(target, byScore), answers(source, byScore), 5e-3);
     }
 
     @Test

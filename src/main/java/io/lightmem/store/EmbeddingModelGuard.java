@@ -83,6 +83,11 @@ public class EmbeddingModelGuard {
         verified = true;
     }
 
+    /** Whether this instance waits for its stored vectors to be re-embedded (and serves no memory calls). */
+    public boolean reEmbeddingPending() {
+        return !verified && reEmbedding.pending();
+    }
+
     /** Checks again as the next start would (tests change the recorded model under a running instance). */
     void checkAgain() {
         verified = false;
@@ -96,7 +101,7 @@ public class EmbeddingModelGuard {
      * @throws UnavailableException while a re-embedding is pending
      */
     public void ensureServing() {
-        if (!verified && reEmbedding.pending()) {
+        if (reEmbeddingPending()) {
             throw new UnavailableException("this instance serves no memory calls while " + reEmbedding.describe()
                     + "; retry later", null);
         }

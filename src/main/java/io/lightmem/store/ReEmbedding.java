@@ -44,7 +44,10 @@ public class ReEmbedding {
     /** What this instance knows of the re-embedding it started or waits for. */
     public record Progress(String to, long done, long total, boolean elsewhere) {
         String describe() {
-            return elsewhere ? "another instance is re-embedding the stored vectors with " + to
+            if (elsewhere) {
+                return "another instance is re-embedding the stored vectors with " + to;
+            }
+            return total == 0 ? "starting to re-embed the stored vectors with " + to
                     : "re-embedding the stored vectors with " + to + ": " + done + " of " + total + " done";
         }
     }

@@ -25,7 +25,9 @@ import io.lightmem.testing.Probes;
 import io.lightmem.testing.TestDatabase;
 import io.lightmem.v1.AddMemoryResponse;
 import io.lightmem.v1.ConstructUpdateQueueRequest;
+import io.lightmem.v1.ExportMemoriesRequest;
 import io.lightmem.v1.MemoryServiceGrpc.MemoryServiceBlockingStub;
+import io.lightmem.v1.PortabilityServiceGrpc.PortabilityServiceBlockingStub;
 import io.lightmem.v1.RetrieveRequest;
 import io.lightmem.v1.RetrieveResponse;
 import io.quarkus.grpc.GrpcClient;
@@ -78,6 +80,9 @@ class ReEmbeddingTest {
 
     @GrpcClient("lightmem")
     MemoryServiceBlockingStub memory;
+
+    @GrpcClient("lightmem")
+    PortabilityServiceBlockingStub exports;
 
     @Inject
     EmbeddingModelGuard guard;
@@ -137,6 +142,11 @@ class ReEmbeddingTest {
             assertThat(Probes.code(() -> memory.retrieve(RetrieveRequest.newBuilder().setUserId(userId)
                     .setQuery("Where does my sister live?").build()))).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(Probes.code(() -> memory.addMemory(add(userId, user("I like tea.", "2024-02-01T07:00:00")))))
+                    .isEqualTo(Status.Code.UNAVAILABLE);
+            given().contentType("application/json").body("{\"user_id\": \"" + userId + "\", \"query\": \"sister\"}")
+                    .when().post("/Retrieve").then().statusCode(503).body(containsString("re-embedding"));
+            assertThat(Probes.code(() -> exports.exportMemories(ExportMemoriesRequest.newBuilder().setUserId(userId)
+                    .setIncludeEmbeddings(true).build()).hasNext())).as("mixed vectors are not exported")
                     .isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(recordedModel()).isEqualTo(miniLm.modelId());
             otherInstance.rollback();

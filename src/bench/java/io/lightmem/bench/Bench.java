@@ -61,6 +61,15 @@ public final class Bench {
             Map<String, Object> json = new EmbedBench().run(args.getInt("texts", 1024), args.getInt("rounds", 3), md);
             report.write("embed", withMachine(json, machine), md.toString());
         }
+        if (command.equals("thresholds")) {
+            StringBuilder md = new StringBuilder();
+            Map<String, Object> json = new ThresholdCalibration().run(Path.of(args.get("locomo",
+                    "../shared/data/locomo/locomo-dev.json")), Path.of(args.get("realtalk",
+                    "../shared/data/realtalk/realtalk-dev.json")), Path.of(args.get("longmemeval",
+                    "../shared/data/longmemeval/s-dev")), args.getInt("sample-questions", 12),
+                    Double.parseDouble(args.get("reference", "0.8")), md);
+            report.write("thresholds", withMachine(json, machine), md.toString());
+        }
         if (command.equals("models")) {
             StringBuilder md = new StringBuilder();
             Map<String, Object> json = new RemoteEmbedBench().run(args.get("models", "127.0.0.1:9100"),

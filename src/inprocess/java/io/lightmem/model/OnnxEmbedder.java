@@ -54,6 +54,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     }
 
     private final OrtSession session;
+    /** With [CLS] and [SEP], never truncated: {@link #windows} decides what the model reads. */
     private final HuggingFaceTokenizer tokenizer;
     /** The same vocabulary without truncation: budgets count whole texts. */
     private final HuggingFaceTokenizer counter;
@@ -61,26 +62,38 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
     private final int dimension;
     private final String modelId;
     private final int batchSize;
+    private final int maxLength;
+    private final LongTexts longTexts;
+    private final int queryPrefixTokens;
+    private final int passagePrefixTokens;
     private final Style style;
     private final NativeModel lifecycle = new NativeModel("embedder");
 
-    /** A symmetric mean-pooling model (all-MiniLM-L6-v2 and the like). */
+    /** A symmetric mean-pooling model (all-MiniLM-L6-v2 and the like), long texts averaged. */
     public OnnxEmbedder(ModelFiles files, OrtSession.SessionOptions options, int batchSize, int maxLength) {
-        this(files, Style.SYMMETRIC_MEAN, options, batchSize, maxLength);
+        this(files, Style.SYMMETRIC_MEAN, options, batchSize, maxLength, LongTexts.average);
     }
 
-    /** A built-in model, embedding as its authors trained it. */
+    /** A built-in model, embedding as its authors trained it, long texts averaged. */
     public OnnxEmbedder(EmbeddingModel model, OrtSession.SessionOptions options, int batchSize, int maxLength) {
-        this(ModelFiles.builtIn(model), Style.of(model), options, batchSize, maxLength);
+        this(ModelFiles.builtIn(model), Style.of(model), options, batchSize, maxLength, LongTexts.average);
     }
 
     public OnnxEmbedder(ModelFiles files, Style style, OrtSession.SessionOptions options, int batchSize,
-            int maxLength) {
+            int maxLength, LongTexts longTexts) {
         this.style = style;
-        this.tokenizer = tokenizer(files, Map.of(
-                "maxLength", Integer.toString(maxLength), "truncation", "true", "padding", "false"));
+        this.maxLength = maxLength;
+        this.longTexts = longTexts;
+        this.tokenizer = tokenizer(files, Map.of("truncation", "false", "padding", "false"));
         this.counter = tokenizer(files, Map.of(
                 "truncation", "false", "padding", "false", "addSpecialTokens", "false"));
+        this.queryPrefixTokens = countTokens(style.prefix(EmbeddingInput.QUERY));
+        this.passagePrefixTokens = countTokens(style.prefix(EmbeddingInput.PASSAGE));
+        if (Math.max(queryPrefixTokens, passagePrefixTokens) + 2 >= maxLength) {
+            throw new IllegalStateException("lightmem.text-embedder.max-length " + maxLength
+                    + " leaves no room for text after the model's prefixes (" + queryPrefixTokens + " and "
+                    + passagePrefixTokens + " tokens)");
+        }
         try {
             byte[] model = files.readModel();
             // A built-in file implies its style; a file given by path does not, so the id says it.
@@ -141,39 +154,100 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
         List<String> prefixed = prefix.isEmpty() ? texts : texts.stream().map(t -> prefix + t).toList();
         return lifecycle.use(() -> {
             Encoding[] encodings = tokenizer.batchEncode(prefixed);
-            int[] lengths = new int[encodings.length];
+            List<long[]> windows = new ArrayList<>();
+            int[] firstWindow = new int[encodings.length + 1];
             for (int i = 0; i < encodings.length; i++) {
-                lengths[i] = encodings[i].getIds().length;
+                firstWindow[i] = windows.size();
+                windows.addAll(windows(encodings[i].getIds(), prefixTokens(input)));
             }
-            // Texts of like length run together (LengthBatches); the vectors go back in the caller's order.
-            float[][] vectors = new float[encodings.length][];
-            for (int[] run : LengthBatches.plan(lengths, batchSize)) {
-                Encoding[] together = new Encoding[run.length];
-                for (int i = 0; i < run.length; i++) {
-                    together[i] = encodings[run[i]];
-                }
-                List<float[]> embedded = run(together);
-                for (int i = 0; i < run.length; i++) {
-                    vectors[run[i]] = embedded.get(i);
-                }
+            firstWindow[encodings.length] = windows.size();
+            float[][] embedded = embedWindows(windows);
+            List<float[]> vectors = new ArrayList<>(encodings.length);
+            for (int i = 0; i < encodings.length; i++) {
+                vectors.add(average(embedded, windows, firstWindow[i], firstWindow[i + 1]));
             }
-            return Arrays.asList(vectors);
+            return vectors;
         });
     }
 
-    private List<float[]> run(Encoding[] encodings) {
-        int width = 0;
-        for (Encoding encoding : encodings) {
-            width = Math.max(width, encoding.getIds().length);
+    private int prefixTokens(EmbeddingInput input) {
+        return input == EmbeddingInput.QUERY ? queryPrefixTokens : passagePrefixTokens;
+    }
+
+    /**
+     * The model's inputs for one tokenized text ({@code [CLS] prefix text [SEP]}): the text itself if it
+     * fits, else its first window (truncate) or every window, each with the same [CLS], prefix and [SEP]
+     * around its part of the text (average).
+     */
+    private List<long[]> windows(long[] ids, int prefixLength) {
+        if (ids.length <= maxLength) {
+            return List.of(ids);
         }
-        long[][] ids = new long[encodings.length][width];
-        long[][] mask = new long[encodings.length][width];
-        long[][] types = new long[encodings.length][width];
-        for (int i = 0; i < encodings.length; i++) {
-            long[] tokenIds = encodings[i].getIds();
-            System.arraycopy(tokenIds, 0, ids[i], 0, tokenIds.length);
-            System.arraycopy(encodings[i].getAttentionMask(), 0, mask[i], 0, tokenIds.length);
-            System.arraycopy(encodings[i].getTypeIds(), 0, types[i], 0, tokenIds.length);
+        int head = 1 + prefixLength;
+        int textLength = ids.length - head - 1;
+        int step = maxLength - head - 1;
+        List<long[]> windows = new ArrayList<>();
+        for (int start = 0; start < textLength; start += step) {
+            int length = Math.min(step, textLength - start);
+            long[] window = new long[head + length + 1];
+            System.arraycopy(ids, 0, window, 0, head);
+            System.arraycopy(ids, head + start, window, head, length);
+            window[window.length - 1] = ids[ids.length - 1];
+            windows.add(window);
+            if (longTexts == LongTexts.truncate) {
+                break;
+            }
+        }
+        return windows;
+    }
+
+    /** One vector per window, windows of like length run together (LengthBatches). */
+    private float[][] embedWindows(List<long[]> windows) {
+        int[] lengths = new int[windows.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = windows.get(i).length;
+        }
+        float[][] vectors = new float[lengths.length][];
+        for (int[] run : LengthBatches.plan(lengths, batchSize)) {
+            long[][] together = new long[run.length][];
+            for (int i = 0; i < run.length; i++) {
+                together[i] = windows.get(run[i]);
+            }
+            List<float[]> embedded = run(together);
+            for (int i = 0; i < run.length; i++) {
+                vectors[run[i]] = embedded.get(i);
+            }
+        }
+        return vectors;
+    }
+
+    /** The unit vector of a text from its windows' vectors, each weighted by the tokens it read. */
+    private static float[] average(float[][] embedded, List<long[]> windows, int from, int to) {
+        if (to - from == 1) {
+            return embedded[from];
+        }
+        float[] sum = new float[embedded[from].length];
+        for (int w = from; w < to; w++) {
+            int weight = windows.get(w).length;
+            for (int d = 0; d < sum.length; d++) {
+                sum[d] += weight * embedded[w][d];
+            }
+        }
+        return normalize(sum);
+    }
+
+    private List<float[]> run(long[][] tokenIds) {
+        int width = 0;
+        for (long[] one : tokenIds) {
+            width = Math.max(width, one.length);
+        }
+        // A single text: no other sequence, so every token type is 0; padding is masked out.
+        long[][] ids = new long[tokenIds.length][width];
+        long[][] mask = new long[tokenIds.length][width];
+        long[][] types = new long[tokenIds.length][width];
+        for (int i = 0; i < tokenIds.length; i++) {
+            System.arraycopy(tokenIds[i], 0, ids[i], 0, tokenIds[i].length);
+            Arrays.fill(mask[i], 0, tokenIds[i].length, 1L);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, ids);
@@ -184,7 +258,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter, AutoCloseable
                     : Map.of("input_ids", idsTensor, "attention_mask", maskTensor);
             try (OrtSession.Result result = session.run(feed)) {
                 float[][][] hidden = (float[][][]) result.get(0).getValue();
-                List<float[]> vectors = new ArrayList<>(encodings.length);
+                List<float[]> vectors = new ArrayList<>(tokenIds.length);
                 for (int i = 0; i < hidden.length; i++) {
                     vectors.add(normalize(style.pooling() == EmbeddingModel.Pooling.CLS
                             ? hidden[i][0].clone() : meanPool(hidden[i], mask[i])));

@@ -60,7 +60,7 @@ public class OnnxModels implements Models {
         long started = System.nanoTime();
         OnnxEmbedder embedder = new OnnxEmbedder(files, style,
                 OnnxSessions.options(settings.executionProvider(), settings.deviceId(), settings.intraOpThreads()),
-                settings.batchSize(), settings.maxLength());
+                settings.batchSize(), settings.maxLength(), settings.longTexts());
         if (embedder.dimension() != settings.dims()) {
             embedder.close();
             throw new IllegalStateException("embedding model " + files + " returns " + embedder.dimension()

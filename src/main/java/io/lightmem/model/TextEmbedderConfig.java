@@ -63,9 +63,16 @@ public interface TextEmbedderConfig extends OnnxRuntimeOptions {
     @Max(1024)
     int batchSize();
 
-    /** Tokens per text; longer texts are truncated (all-MiniLM-L6-v2 was trained on 256). */
+    /**
+     * Tokens the model reads at once (all-MiniLM-L6-v2 was trained on 256); a longer text is read in
+     * windows of this size, see {@link #longTexts()}.
+     */
     @WithDefault("256")
-    @Min(8)
+    @Min(16)
     @Max(8192)
     int maxLength();
+
+    /** A text longer than max-length: averaged over its windows, or cut after the first. */
+    @WithDefault("average")
+    LongTexts longTexts();
 }

@@ -45,6 +45,23 @@ class BuiltInEmbeddingModelsTest {
 
     @ParameterizedTest
     @EnumSource(io.lightmem.model.EmbeddingModel.class)
+    void aLongPassageIsReadInWindowsThatEachCarryTheModelsPrefix(io.lightmem.model.EmbeddingModel model) {
+        try (OnnxEmbedder embedder = new OnnxEmbedder(model, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 8, 256)) {
+            int prefix = embedder.countTokens(model.prefix(EmbeddingInput.PASSAGE));
+            int windowWords = 256 - 2 - prefix; // [CLS] prefix words [SEP], one token per word
+            String first = OnnxEmbedderTest.words(windowWords, "garden", "river", "music", "school", "paint");
+            String rest = OnnxEmbedderTest.words(40, "train", "ticket", "station", "city", "night");
+            assertThat(embedder.countTokens(first + " " + rest)).isEqualTo(windowWords + 40);
+
+            float[] expected = OnnxEmbedderTest.weightedSum(embedder.embedPassage(first), 256,
+                    embedder.embedPassage(rest), 2 + prefix + 40);
+
+            assertThat(cosine(embedder.embedPassage(first + " " + rest), expected)).isGreaterThan(0.9999);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(io.lightmem.model.EmbeddingModel.class)
     void onlyAsymmetricModelsEmbedAQueryOtherwiseThanAPassage(io.lightmem.model.EmbeddingModel model) {
         try (OnnxEmbedder embedder = new OnnxEmbedder(model, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 8, 256)) {
             double same = cosine(embedder.embedQuery(TEXTS.get(0)), embedder.embedPassage(TEXTS.get(0)));

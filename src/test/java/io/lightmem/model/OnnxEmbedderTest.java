@@ -73,6 +73,56 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void aTextLongerThanTheWindowIsTheAverageOfItsWindowsWeightedByTheirTokens() {
+        // One token per word, so the windows of 256 tokens ([CLS] + 254 words + [SEP]) are known texts.
+        String first = words(WINDOW_WORDS, "garden", "river", "music", "school", "paint");
+        String rest = words(46, "train", "ticket", "station", "city", "night");
+        assertThat(embedder.countTokens(first + " " + rest)).isEqualTo(WINDOW_WORDS + 46);
+
+        float[] whole = embedder.embedPassage(first + " " + rest);
+
+        float[] expected = weightedSum(embedder.embedPassage(first), WINDOW_WORDS + 2, embedder.embedPassage(rest), 46 + 2);
+        assertThat(dot(whole, expected)).isGreaterThan(0.9999);
+        assertThat(dot(whole, embedder.embedPassage(first))).isLessThan(0.99);
+    }
+
+    @Test
+    void truncatingReadsTheFirstWindowOnly() {
+        String first = words(WINDOW_WORDS, "garden", "river", "music", "school", "paint");
+        String rest = words(46, "train", "ticket", "station", "city", "night");
+        try (OnnxEmbedder truncating = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
+                OnnxEmbedder.Style.SYMMETRIC_MEAN, OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256,
+                LongTexts.truncate)) {
+            assertThat(dot(truncating.embedPassage(first + " " + rest), embedder.embedPassage(first)))
+                    .isGreaterThan(0.9999);
+        }
+    }
+
+    /** Words of a 256-token window between [CLS] and [SEP]. */
+    static final int WINDOW_WORDS = 254;
+
+    static String words(int count, String... cycle) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append(i == 0 ? "" : " ").append(cycle[i % cycle.length]);
+        }
+        return text.toString();
+    }
+
+    static float[] weightedSum(float[] a, int weightA, float[] b, int weightB) {
+        float[] sum = new float[a.length];
+        double norm = 0;
+        for (int d = 0; d < sum.length; d++) {
+            sum[d] = weightA * a[d] + weightB * b[d];
+            norm += sum[d] * sum[d];
+        }
+        for (int d = 0; d < sum.length; d++) {
+            sum[d] /= (float) Math.sqrt(norm);
+        }
+        return sum;
+    }
+
+    @Test
     void aClosedEmbedderRefusesWorkInsteadOfTouchingFreedMemory() {
         OnnxEmbedder closing = new OnnxEmbedder(OnnxEmbedder.ModelFiles.builtIn(),
                 OnnxSessions.options(ExecutionProvider.cpu, 0, 0), 4, 256);

@@ -12,10 +12,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,7 +41,6 @@ public class ReEmbedding {
     private static final Logger LOG = Logger.getLogger(ReEmbedding.class);
     /** Rows per transaction: a batch embeds in about a second on two cores and holds no lock for long. */
     static final int BATCH = 256;
-    private static final UUID BEFORE_EVERY_ID = new UUID(0, 0);
     private static final Duration RETRY = Duration.ofSeconds(2);
     private static final Duration LOG_EVERY = Duration.ofSeconds(10);
 
@@ -157,21 +160,22 @@ public class ReEmbedding {
                 connection.commit();
                 state = State.read(connection);
             }
-            long total = count(connection, "SELECT count(*) FROM memory_entry")
-                    + count(connection, "SELECT count(*) FROM memory_history WHERE old_embedding IS NOT NULL");
-            long done = countDone(connection, state);
+            long total = 0;
+            long done = 0;
+            for (Table table : Table.values()) {
+                total += table.count(connection, null);
+                done += state.cursor(table) == null ? 0 : table.count(connection, state.cursor(table));
+            }
             connection.commit();
             LOG.infof("re-embedding the stored vectors of this database from %s with %s: %d of %d %s", state.modelId(),
                     to, done, total, done == 0 ? "to do" : "done before, resuming");
             long startedAt = System.nanoTime();
             Batches batches = new Batches(to, done, total, startedAt);
-            UUID entry = state.entry() == null ? BEFORE_EVERY_ID : state.entry();
-            while (entry != null) {
-                entry = entries(connection, entry, batches);
-            }
-            long change = state.change() == null ? 0 : state.change();
-            while (change >= 0) {
-                change = changes(connection, change, batches);
+            for (Table table : Table.values()) {
+                Object after = state.cursor(table) == null ? table.beforeAll : state.cursor(table);
+                while (after != null) {
+                    after = batch(connection, table, after, batches);
+                }
             }
             finish(connection, to);
             long elapsedMs = Duration.ofNanos(System.nanoTime() - startedAt).toMillis();
@@ -181,85 +185,92 @@ public class ReEmbedding {
         }
     }
 
-    /** Re-embeds the batch of memories after {@code after}; returns the batch's last id, or null when none was left. */
-    private UUID entries(Connection connection, UUID after, Batches batches) throws SQLException {
-        List<UUID> ids = new ArrayList<>(BATCH);
+    /**
+     * The vectors re-embedded, table after table in key order, with the text each is computed from and
+     * the column of embedding_model (V18) that keeps the last key done.
+     */
+    enum Table {
+        /** Each memory's vector is computed from its text, as ingest, import and consolidation compute it. */
+        MEMORIES("memory_entry", "id", "memory", "embedding", "true", "re_embedded_entry", new UUID(0, 0)),
+        /** A change's old vector was taken with its old text, from the same row (HistoryRepository.recordChange). */
+        HISTORY("memory_history", "change_id", "old_memory", "old_embedding", "old_embedding IS NOT NULL",
+                "re_embedded_change", 0L);
+
+        private final String name;
+        private final String key;
+        private final String text;
+        private final String vector;
+        private final String holdsVector;
+        final String progress;
+        private final Object beforeAll;
+
+        Table(String name, String key, String text, String vector, String holdsVector, String progress,
+                Object beforeAll) {
+            this.name = name;
+            this.key = key;
+            this.text = text;
+            this.vector = vector;
+            this.holdsVector = holdsVector;
+            this.progress = progress;
+            this.beforeAll = beforeAll;
+        }
+
+        /** Rows with a vector, up to {@code through} (every one for null). */
+        long count(Connection connection, Object through) throws SQLException {
+            try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM " + name + " WHERE "
+                    + holdsVector + (through == null ? "" : " AND " + key + " <= ?"))) {
+                if (through != null) {
+                    query.setObject(1, through);
+                }
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Re-embeds the rows of {@code table} after the key {@code after}, at most {@link #BATCH}, and commits
+     * them with the last key done; returns that key, or null when none was left.
+     */
+    private Object batch(Connection connection, Table table, Object after, Batches batches) throws SQLException {
+        List<Object> keys = new ArrayList<>(BATCH);
         List<String> texts = new ArrayList<>(BATCH);
-        // Served by memory_entry's primary key, in id order.
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT id, memory FROM memory_entry WHERE id > ? ORDER BY id LIMIT ?")) {
+        // Served by the table's primary key, in key order.
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + table.key + ", " + table.text
+                + " FROM " + table.name + " WHERE " + table.key + " > ? AND " + table.holdsVector
+                + " ORDER BY " + table.key + " LIMIT ?")) {
             query.setObject(1, after);
             query.setInt(2, BATCH);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
+                    keys.add(rs.getObject(1));
                     texts.add(rs.getString(2));
                 }
             }
         }
         connection.commit();
-        if (ids.isEmpty()) {
+        if (keys.isEmpty()) {
             return null;
         }
         List<float[]> vectors = embedder.get().embedPassages(texts);
-        UUID last = ids.get(ids.size() - 1);
-        try (PreparedStatement update = connection.prepareStatement("UPDATE memory_entry SET embedding = ? WHERE id = ?")) {
-            for (int i = 0; i < ids.size(); i++) {
+        Object last = keys.get(keys.size() - 1);
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + table.name + " SET " + table.vector + " = ? WHERE " + table.key + " = ?");
+                PreparedStatement progressed = connection.prepareStatement(
+                        "UPDATE embedding_model SET " + table.progress + " = ?")) {
+            for (int i = 0; i < keys.size(); i++) {
                 update.setObject(1, new PGvector(vectors.get(i)));
-                update.setObject(2, ids.get(i));
+                update.setObject(2, keys.get(i));
                 update.addBatch();
             }
             update.executeBatch();
-        }
-        try (PreparedStatement progressed = connection.prepareStatement(
-                "UPDATE embedding_model SET re_embedded_entry = ?")) {
             progressed.setObject(1, last);
             progressed.executeUpdate();
         }
         connection.commit();
-        batches.done(ids.size());
-        return last;
-    }
-
-    /** As {@link #entries} for history rows with a vector: the next batch after {@code after}, or -1 when none was left. */
-    private long changes(Connection connection, long after, Batches batches) throws SQLException {
-        List<Long> ids = new ArrayList<>(BATCH);
-        List<String> texts = new ArrayList<>(BATCH);
-        // Served by memory_history's primary key, in change order.
-        try (PreparedStatement query = connection.prepareStatement("SELECT change_id, old_memory FROM memory_history"
-                + " WHERE change_id > ? AND old_embedding IS NOT NULL ORDER BY change_id LIMIT ?")) {
-            query.setLong(1, after);
-            query.setInt(2, BATCH);
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                    texts.add(rs.getString(2));
-                }
-            }
-        }
-        connection.commit();
-        if (ids.isEmpty()) {
-            return -1;
-        }
-        // old_embedding was taken with old_memory from the same row (HistoryRepository.recordChange).
-        List<float[]> vectors = embedder.get().embedPassages(texts);
-        long last = ids.get(ids.size() - 1);
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE memory_history SET old_embedding = ? WHERE change_id = ?")) {
-            for (int i = 0; i < ids.size(); i++) {
-                update.setObject(1, new PGvector(vectors.get(i)));
-                update.setLong(2, ids.get(i));
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
-        try (PreparedStatement progressed = connection.prepareStatement(
-                "UPDATE embedding_model SET re_embedded_change = ?")) {
-            progressed.setLong(1, last);
-            progressed.executeUpdate();
-        }
-        connection.commit();
-        batches.done(ids.size());
+        batches.done(keys.size());
         return last;
     }
 
@@ -278,51 +289,28 @@ public class ReEmbedding {
         connection.commit();
     }
 
-    private static long count(Connection connection, String sql) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rs = query.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static long countDone(Connection connection, State state) throws SQLException {
-        long done = 0;
-        if (state.entry() != null) {
-            try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM memory_entry WHERE id <= ?")) {
-                query.setObject(1, state.entry());
-                try (ResultSet rs = query.executeQuery()) {
-                    rs.next();
-                    done += rs.getLong(1);
-                }
-            }
-        }
-        if (state.change() != null) {
-            done += count(connection, "SELECT count(*) FROM memory_entry") + countChanges(connection, state.change());
-        }
-        return done;
-    }
-
-    private static long countChanges(Connection connection, long through) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT count(*) FROM memory_history WHERE change_id <= ? AND old_embedding IS NOT NULL")) {
-            query.setLong(1, through);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
     /** The row of embedding_model (V9, V18). */
-    private record State(String modelId, String reEmbeddingTo, UUID entry, Long change) {
+    private record State(String modelId, String reEmbeddingTo, Map<Table, Object> cursors) {
         static State read(Connection connection) throws SQLException {
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT model_id, re_embedding_to, re_embedded_entry, re_embedded_change FROM embedding_model");
+            try (PreparedStatement query = connection.prepareStatement("SELECT model_id, re_embedding_to, "
+                    + Stream.of(Table.values()).map(t -> t.progress).collect(Collectors.joining(", "))
+                    + " FROM embedding_model");
                     ResultSet rs = query.executeQuery()) {
                 rs.next();
-                return new State(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getObject(4, Long.class));
+                Map<Table, Object> cursors = new EnumMap<>(Table.class);
+                for (Table table : Table.values()) {
+                    Object cursor = rs.getObject(3 + table.ordinal());
+                    if (cursor != null) {
+                        cursors.put(table, cursor);
+                    }
+                }
+                return new State(rs.getString(1), rs.getString(2), cursors);
             }
+        }
+
+        /** The last key of {@code table} done, or null. */
+        Object cursor(Table table) {
+            return cursors.get(table);
         }
     }
 

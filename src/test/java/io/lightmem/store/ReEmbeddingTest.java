@@ -1,6 +1,7 @@
 package io.lightmem.store;
 
 import static io.lightmem.testing.Conversations.add;
+import static io.lightmem.testing.Conversations.fiveFacts;
 import static io.lightmem.testing.Conversations.newUser;
 import static io.lightmem.testing.Conversations.owner;
 import static io.lightmem.testing.Conversations.user;
@@ -211,12 +212,8 @@ class ReEmbeddingTest {
 
     /** Five memories through AddMemory, and a consolidation merge of one of them (its history keeps the old text). */
     private void storeFiveFactsAndAMergedOne(String userId) {
-        AddMemoryResponse added = memory.addMemory(add(userId,
-                user("I run every morning.", "2024-01-01T07:00:00"),
-                user("My sister lives in Porto.", "2024-01-02T07:00:00"),
-                user("I am learning the cello.", "2024-01-03T07:00:00"),
-                user("I bought a red bicycle.", "2024-01-04T07:00:00"),
-                user("I work night shifts.", "2024-01-05T07:00:00")));
+        AddMemoryResponse added = memory.addMemory(fiveFacts(userId));
+        assertThat(added.getEntries(0).getMemory()).isEqualTo("I run every morning.");
         UUID merged = UUID.fromString(added.getEntries(0).getId());
         Owner owner = owner(userId);
         String text = "I run every morning before my night shift ends.";

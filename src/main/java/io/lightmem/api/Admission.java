@@ -1,6 +1,7 @@
 package io.lightmem.api;
 
 import io.lightmem.UnavailableException;
+import io.lightmem.store.EmbeddingModelGuard;
 import io.lightmem.store.SchemaMigration;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,7 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * overloaded instance so answers "retry" quickly instead of letting calls time out inside the pool,
  * and never holds more connections than its pool has (docs/fault-tolerance.md, "Load shedding").
  * Every front enters here: gRPC and MCP calls block their worker thread for the turn, HTTP functions
- * wait without a thread ({@link #enter()}).
+ * wait without a thread ({@link #enter()}). While the stored vectors are being re-embedded
+ * ({@link EmbeddingModelGuard#ensureServing()}) every call is turned away with UNAVAILABLE.
  */
 @ApplicationScoped
 public class Admission {
@@ -44,11 +46,13 @@ public class Admission {
     private final ScheduledExecutorService timeouts;
     private final Counter shed;
     private final SchemaMigration schema;
+    private final EmbeddingModelGuard modelGuard;
     private int running;
 
     public Admission(AdmissionConfig config, @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize,
-            SchemaMigration schema, MeterRegistry registry) {
+            SchemaMigration schema, EmbeddingModelGuard modelGuard, MeterRegistry registry) {
         this.schema = schema;
+        this.modelGuard = modelGuard;
         this.limit = config.maxConcurrentCalls().orElse(Math.max(1, poolSize / 2));
         this.maxQueued = config.maxQueued();
         this.maxWait = config.maxWait();
@@ -76,10 +80,16 @@ public class Admission {
 
     /**
      * A turn, now or when one frees up; fails with {@link UnavailableException} when the queue is
-     * full or the wait exceeds {@code max-wait}.
+     * full or the wait exceeds {@code max-wait}, and at once while the stored vectors are re-embedded.
      */
     public CompletableFuture<Permit> enter() {
         CompletableFuture<Permit> turn = new CompletableFuture<>();
+        try {
+            modelGuard.ensureServing();
+        } catch (UnavailableException e) {
+            turn.completeExceptionally(e);
+            return turn;
+        }
         synchronized (this) {
             if (running < limit && queue.isEmpty()) {
                 running++;

@@ -95,6 +95,7 @@ public class InstanceInfo {
             "lightmem.text-embedder.execution-provider",
             "lightmem.text-embedder.device-id",
             "lightmem.text-embedder.batch-size",
+            "lightmem.text-embedder.on-model-change",
             "lightmem.text-embedder.max-length",
             "lightmem.text-embedder.long-texts",
             "lightmem.text-embedder.intra-op-threads",

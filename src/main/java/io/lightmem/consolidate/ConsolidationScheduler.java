@@ -3,6 +3,7 @@ package io.lightmem.consolidate;
 import io.lightmem.BusyException;
 import io.lightmem.memory.Owner;
 import io.lightmem.store.ConsolidationRepository;
+import io.lightmem.store.EmbeddingModelGuard;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,11 @@ public class ConsolidationScheduler {
     private final UpdateQueueBuilder queueBuilder;
     private final Consolidator consolidator;
     private final int maxUsers;
+    private final EmbeddingModelGuard modelGuard;
 
     public ConsolidationScheduler(ConsolidationRepository runs, UpdateQueueBuilder queueBuilder,
-            Consolidator consolidator, ConsolidationConfig config) {
+            Consolidator consolidator, ConsolidationConfig config, EmbeddingModelGuard modelGuard) {
+        this.modelGuard = modelGuard;
         this.runs = runs;
         this.queueBuilder = queueBuilder;
         this.consolidator = consolidator;
@@ -50,6 +53,9 @@ public class ConsolidationScheduler {
     @Scheduled(identity = "lightmem-consolidation-cron", cron = "${lightmem.consolidation.schedule.cron:off}",
             concurrentExecution = ConcurrentExecution.SKIP)
     void tick() {
+        if (modelGuard.reEmbeddingPending()) {
+            return; // the queues would be built from two models' vectors; the calls wait as well
+        }
         runPass(null);
     }
 

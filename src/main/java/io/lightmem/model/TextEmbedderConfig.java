@@ -19,6 +19,22 @@ public interface TextEmbedderConfig extends OnnxRuntimeOptions {
     @WithDefault("bge-small-en-v15-q")
     EmbeddingModel model();
 
+    /**
+     * What a start does when the database holds vectors of another model of the same dimension
+     * (io.lightmem.store.EmbeddingModelGuard): refuse to serve (the default), or re-embed every stored
+     * vector with this model in the background, unready until done (docs/design.md, "Embedding model").
+     */
+    @WithDefault("refuse")
+    OnModelChange onModelChange();
+
+    /** The choices of {@link #onModelChange()}. */
+    enum OnModelChange {
+        /** Stop, naming both models: the operator picks the old model back or a new database. */
+        REFUSE,
+        /** Re-embed the stored memories with the configured model, then serve. */
+        RE_EMBED
+    }
+
     /** ONNX model file; unset: the built-in {@link #model()}. */
     Optional<String> modelPath();
 

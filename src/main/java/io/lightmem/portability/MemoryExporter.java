@@ -4,6 +4,7 @@ import io.lightmem.memory.Owner;
 import io.lightmem.memory.PortableMemory;
 import io.lightmem.memory.PortableMemory.PortableChange;
 import io.lightmem.model.Embedder;
+import io.lightmem.store.EmbeddingModelGuard;
 import io.lightmem.store.PortabilityRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
@@ -29,10 +30,12 @@ public class MemoryExporter {
 
     private final PortabilityRepository repository;
     private final Embedder embedder;
+    private final EmbeddingModelGuard modelGuard;
 
-    public MemoryExporter(PortabilityRepository repository, Embedder embedder) {
+    public MemoryExporter(PortabilityRepository repository, Embedder embedder, EmbeddingModelGuard modelGuard) {
         this.repository = repository;
         this.embedder = embedder;
+        this.modelGuard = modelGuard;
     }
 
     /**
@@ -42,7 +45,9 @@ public class MemoryExporter {
      * @param withVectors carry each memory's vector, and the vectors undo restores
      */
     public Export export(Owner owner, boolean withVectors) {
-        // The vectors in the database are this instance's model's (the database keeps one model).
+        // The vectors in the database are this instance's model's (the database keeps one model),
+        // unless they are being re-embedded: then they are mixed and nothing is exported.
+        modelGuard.ensureServing();
         return new Export(new Pages(owner, withVectors), withVectors ? embedder.modelId() : null);
     }
 

@@ -5,6 +5,7 @@ import io.lightmem.memory.Owner;
 import io.lightmem.memory.PortableMemory;
 import io.lightmem.memory.PortableMemory.PortableChange;
 import io.lightmem.model.Embedder;
+import io.lightmem.store.EmbeddingModelGuard;
 import io.lightmem.store.PortabilityRepository;
 import io.lightmem.store.PortabilityRepository.ChangeRow;
 import io.lightmem.store.PortabilityRepository.Row;
@@ -47,11 +48,14 @@ public class MemoryImporter {
     private final PortabilityRepository repository;
     private final UserLock userLock;
     private final Embedder embedder;
+    private final EmbeddingModelGuard modelGuard;
 
-    public MemoryImporter(PortabilityRepository repository, UserLock userLock, Embedder embedder) {
+    public MemoryImporter(PortabilityRepository repository, UserLock userLock, Embedder embedder,
+            EmbeddingModelGuard modelGuard) {
         this.repository = repository;
         this.userLock = userLock;
         this.embedder = embedder;
+        this.modelGuard = modelGuard;
     }
 
     /**
@@ -59,6 +63,7 @@ public class MemoryImporter {
      *         {@code memories[i].id}); nothing is written
      */
     public Imported importMemories(Owner owner, List<Incoming> incoming) {
+        modelGuard.ensureServing(); // no writes while the stored vectors are re-embedded
         if (incoming.size() > MAX_MEMORIES) {
             throw new InvalidArgumentException("memories", "at most " + MAX_MEMORIES + " memories per import, got "
                     + incoming.size() + "; split the export (its JSON lines) into parts");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agroal.api.AgroalDataSource;
 import io.lightmem.model.Embedder;
+import io.lightmem.model.TextEmbedderConfig.OnModelChange;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -40,15 +41,25 @@ class EmbeddingModelGuardTest {
     void anotherModelIsRefusedWithBothModelsAndWhatToDo() {
         String other = "e5-small-v2.onnx@sha256:0000";
 
-        assertThatThrownBy(() -> guard.check(other, 384)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> guard.check(other, 384, OnModelChange.REFUSE)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(embedder.modelId()).hasMessageContaining(other)
-                .hasMessageContaining("lightmem.text-embedder.model");
-        assertThatThrownBy(() -> guard.check(embedder.modelId(), 768)).isInstanceOf(IllegalStateException.class);
+                .hasMessageContaining("lightmem.text-embedder.model")
+                .hasMessageContaining("lightmem.text-embedder.on-model-change=re-embed");
+        assertThatThrownBy(() -> guard.check(embedder.modelId(), 768, OnModelChange.REFUSE))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anotherDimensionIsRefusedEvenWhereReEmbeddingIsAllowed() {
+        // The vector column's type is fixed at the first migration: no model of another size fits in it.
+        assertThatThrownBy(() -> guard.check(embedder.modelId(), 768, OnModelChange.RE_EMBED))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("768 dims")
+                .hasMessageContaining("cannot be re-embedded with this model");
     }
 
     @Test
     void theRecordedModelPasses() {
-        guard.check(embedder.modelId(), embedder.dimension());
+        guard.check(embedder.modelId(), embedder.dimension(), OnModelChange.REFUSE);
         guard.verify();
     }
 }

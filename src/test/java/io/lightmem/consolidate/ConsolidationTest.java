@@ -76,7 +76,7 @@ class ConsolidationTest {
         llm.respond(decisions(target -> target.contains("User likes coffee.") ? update(merged) : IGNORE));
 
         construct(userId);
-        // all-MiniLM-L6-v2 puts these two at a cosine of about 0.5: below the default 0.8.
+        // The default model puts these two at a cosine of about 0.73: below its default threshold, 0.905.
         OfflineUpdateResponse run = offlineUpdate(userId, 0.4);
 
         assertThat(run.getDecisionsList()).singleElement().satisfies(decision -> {

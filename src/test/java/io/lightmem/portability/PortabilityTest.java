@@ -172,9 +172,10 @@ class PortabilityTest {
         // Not hybrid: it fuses ranks, and among memories that tie the ids (new here) decide the ranks.
         List<RetrieveStrategy> byScore = List.of(RetrieveStrategy.RETRIEVE_STRATEGY_EMBEDDING,
                 RetrieveStrategy.RETRIEVE_STRATEGY_CONTEXT);
-        // Scores within 0.005, not equal: the default model is int8, which quantizes activations per batch, so a
-        // text embedded again in another batch gets a slightly moved vector (cosine 0.993-0.997, docs/retrieval.md).
-        assertSameAnswersApartFromIds(answers(target, byScore), answers(source, byScore), 5e-3);
+        // Scores within 0.03, not equal: the default model is int8, which quantizes activations per batch, so a
+        // text embedded again in other batches gets a slightly moved vector (cosine 0.993-0.997 to itself,
+        // docs/retrieval.md; scores up to 0.014 apart seen here). Exact with a full-precision model.
+        assertSameAnswersApartFromIds(answers(target, byScore), answers(source, byScore), 3e-2);
     }
 
     @Test
@@ -315,7 +316,15 @@ class PortabilityTest {
         before.forEach((question, expected) -> {
             List<Answer> actual = after.get(question);
             assertThat(actual).as(question).extracting(Answer::id)
-                    .containsExactlyElementsOf(expected.stream().map(Answer::id).toList());
+                    .containsExactlyInAnyOrderElementsOf(expected.stream().map(Answer::id).toList());
+            // In the same order, but for memories whose scores tie: a score is a sum that PostgreSQL adds up in
+            // the rows' physical order, which a re-import changes, so an exact tie may come apart by 1e-16.
+            for (int i = 0; i < expected.size(); i++) {
+                String id = actual.get(i).id();
+                Answer there = expected.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+                assertThat(there.score()).as(question + " #" + i + ": another memory only where scores tie")
+                        .isCloseTo(expected.get(i).score(), within(tolerance));
+            }
             assertSameApartFromIds(question, actual, expected, tolerance);
         });
     }

@@ -78,7 +78,7 @@ class McpWithLlmTest {
         String merged = "User likes coffee, especially cappuccino with oat milk in the morning.";
         llm.respond(ScriptedLlmServer.mergingInto("User likes coffee.", merged));
 
-        // all-MiniLM-L6-v2 puts these two at a cosine of about 0.5, below the default 0.8.
+        // The default model puts these two at a cosine of about 0.73, below its default threshold, 0.905.
         JsonNode run = mcp.toolResult("offline_update", Map.of("user_id", userId, "top_k", 5, "keep_top_n", 3,
                 "score_threshold", 0.4));
 

@@ -36,7 +36,10 @@ import java.util.List;
  * more than M of them (the rarest lexeme alone is in more than M memories), the M most recent. Every candidate is scored with all query lexemes. So the result is
  * exact BM25 whenever the query's lexemes occur in at most M memories in all; beyond that, memories
  * holding only the query's most common lexemes (a speaker's name, "user") are not considered, which
- * bounds the work by M rather than by the size of the scope.
+ * bounds the work by M rather than by the size of the scope. A score adds its terms in lexeme order:
+ * floating-point sums depend on their order, and the rows' order follows the plan and the rows' places on
+ * disk, so two memories that tie would otherwise come apart by 1e-16 in either direction after a re-import,
+ * and the ranks hybrid fuses with them.
  */
 @ApplicationScoped
 public class LexicalRepository {
@@ -122,14 +125,15 @@ public class LexicalRepository {
                      ORDER BY c.time_stamp DESC, c.id
                      LIMIT ?
                 ), matches AS (
-                    SELECT c.id, c.dl, k.df, coalesce(cardinality(u.positions), 1)::float8 AS tf
+                    SELECT c.id, c.dl, k.term, k.df, coalesce(cardinality(u.positions), 1)::float8 AS tf
                       FROM candidates c CROSS JOIN LATERAL unnest(c.memory_tsv) u
                       JOIN known k ON k.term = u.lexeme
                 ), top AS (
                     SELECT mt.id,
                            sum(ln(1 + (s.n - mt.df + 0.5) / (mt.df + 0.5))
                                * mt.tf * (?::float8 + 1)
-                               / (mt.tf + ?::float8 * (1 - ?::float8 + ?::float8 * mt.dl / s.avgdl))) AS score
+                               / (mt.tf + ?::float8 * (1 - ?::float8 + ?::float8 * mt.dl / s.avgdl))
+                               ORDER BY mt.term) AS score
                       FROM matches mt CROSS JOIN stats s
                      GROUP BY mt.id
                      ORDER BY score DESC, mt.id

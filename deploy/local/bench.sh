@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the on-demand benchmarks of BENCHMARKS.md against a freshly built LightMem.
-# Usage: deploy/local/bench.sh [dev|compare|ablation|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
+# Usage: deploy/local/bench.sh [dev|compare|ablation|thresholds|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]
 #   (options: see io.lightmem.bench.Bench; construction and consolidation take none, auth "calls rounds"; native: NativeStartBench)
 # `dev` judges retrieval on the three development sets at once (BENCHMARKS.md, "Retrieval that generalizes"):
 # LoCoMo dev and REALTALK dev turns, LongMemEval-S dev with messages-use=hybrid, each beside the naive
@@ -10,7 +10,9 @@
 # lever alone, the other model (ABLATION_MODEL, default all-minilm-l6-v2, in the database ${LIGHTMEM_PG_DB}_<model>)
 # alone and with both boosts, and the old default (MiniLM, name in the text), results in --out/ablation/<row>/,
 # and writes ablation.md.
-# `compare` and `ablation` alone rewrite dev.md / ablation.md from the results already in --out.
+# `compare` and `ablation` alone rewrite dev.md / ablation.md from the results already in --out. `thresholds`
+# measures where each built-in model puts LightMem's similarity thresholds (io.lightmem.bench.ThresholdCalibration;
+# no service; --sample-questions=4 took 6-23 min per model on 2 busy cores).
 # LongMemEval-S under messages-use=hybrid embeds every assistant answer (minutes per question on 2 busy
 # cores): --sample-questions=12 scores 2 questions of each type; results are written after every question.
 # `all` reproduces every table of BENCHMARKS.md, one step after the other (about 1.5-2 h on 2 cores):
@@ -186,7 +188,7 @@ case $COMMAND in
     client compare "$@"
     [[ ${ABLATION:-1} == 0 ]] || ablation "$@"
     ;;
-  compare|padding|periods|ablation)
+  compare|padding|periods|ablation|thresholds)
     client "$COMMAND" "$@"
     ;;
   construction)
@@ -213,7 +215,7 @@ case $COMMAND in
     own_database lightmem_auth_bench io.lightmem.bench.AuthOverheadBench
     ;;
   *)
-    echo "usage: $0 [dev|compare|ablation|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
+    echo "usage: $0 [dev|compare|ablation|thresholds|padding|periods|latency|load|locomo|longmemeval|scale|embed|construction|consolidation|auth|native|all] [--key=value ...]" >&2
     exit 2
     ;;
 esac

@@ -1,5 +1,7 @@
 package io.lightmem.bench;
 
+import static io.lightmem.testing.Vectors.cosine;
+
 import io.lightmem.config.ExecutionProvider;
 import io.lightmem.model.EmbeddingModel;
 import io.lightmem.model.OnnxEmbedder;
@@ -63,7 +65,7 @@ final class ThresholdCalibration {
                         for (List<String> session : sessions) {
                             List<float[]> embedded = embedder.embedPassages(session);
                             for (int i = 0; i + 1 < embedded.size(); i++) {
-                                pairs.add(dot(embedded.get(i), embedded.get(i + 1)));
+                                pairs.add(cosine(embedded.get(i), embedded.get(i + 1)));
                             }
                             vectors.addAll(embedded);
                         }
@@ -98,7 +100,7 @@ final class ThresholdCalibration {
             }
             long wanted = atOrAbove(allMiniLm, reference);
             double threshold = matching(all, wanted);
-            perSet.put("all", new LinkedHashMap<>(Map.of("turns", all.size(), "targets_minilm", wanted, "threshold", round(threshold))));
+            perSet.put("all", Map.of("turns", all.size(), "targets_minilm", wanted, "threshold", round(threshold)));
             md.append(String.format(Locale.ROOT, "| **%s** | **all three** | %d | %d (MiniLM: %d) | **%.3f** |%n",
                     model.getKey(), all.size(), atOrAbove(all, threshold), wanted, threshold));
             json.put(model.getKey().configName(), perSet);
@@ -119,14 +121,6 @@ final class ThresholdCalibration {
                     round(max)));
         }
         return json;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int d = 0; d < a.length; d++) {
-            sum += a[d] * b[d];
-        }
-        return sum;
     }
 
     static long below(List<Double> scores, double threshold) {
@@ -151,13 +145,13 @@ final class ThresholdCalibration {
         return users;
     }
 
-    /** For each vector, its highest dot product (cosine: unit vectors) with a vector after it; -1 for the last. */
+    /** For each vector, its highest cosine with a vector after it; -1 for the last. */
     static List<Double> bestLaterSimilarity(List<float[]> vectors) {
         List<Double> best = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
             double max = -1;
             for (int j = i + 1; j < vectors.size(); j++) {
-                max = Math.max(max, dot(vectors.get(i), vectors.get(j)));
+                max = Math.max(max, cosine(vectors.get(i), vectors.get(j)));
             }
             best.add(max);
         }

@@ -19,6 +19,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lightmem.testing.ConsolidationScript;
 import io.lightmem.testing.LlmProfile;
+import io.lightmem.testing.Probes;
 import io.lightmem.testing.Rows;
 import io.lightmem.testing.ScriptedLlmResource.InjectLlm;
 import io.lightmem.testing.ScriptedLlmServer;
@@ -39,6 +40,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -402,15 +404,11 @@ class ConsolidationTest {
     }
 
     /** Waits until the background writer stored the user's counted hits (every flush-interval, 1 s in tests). */
-    private void awaitHitsStored(String userId, int hits) throws InterruptedException {
-        for (int attempt = 0; attempt < 60; attempt++) {
-            if (Rows.strings(dataSource, "SELECT COALESCE(SUM(c.hits), 0)::text FROM memory_hit_count c"
-                    + " JOIN memory_entry m ON m.id = c.id WHERE m.user_id = ?", userId).get(0).equals(Integer.toString(hits))) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the hits of " + userId + " were not stored within 30 s");
+    private void awaitHitsStored(String userId, int hits) {
+        assertThat(Probes.eventually(Duration.ofSeconds(30), () -> Rows.strings(dataSource,
+                "SELECT COALESCE(SUM(c.hits), 0)::text FROM memory_hit_count c JOIN memory_entry m ON m.id = c.id"
+                        + " WHERE m.user_id = ?", userId).get(0).equals(Integer.toString(hits))))
+                .as("the hits of %s stored within 30 s", userId).isTrue();
     }
 
     @Inject
